@@ -1,0 +1,201 @@
+//! The command line: clap definitions and one `run` per command.
+//!
+//! Input: parsed arguments. Output: an exit code (0 ok, 1 problems in the site's files,
+//! 2 usage or environment errors) and messages on stderr.
+#![allow(clippy::print_stderr)]
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use seedbed::assemble::BuildOptions;
+use seedbed::model::{Collection, Lang};
+use seedbed::{BuildError, BuildSettings};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// seedbed builds a research centre's bilingual site (reports, forum proceedings, success
+/// stories, people) from Markdown files with YAML front matter.
+#[derive(Parser, Debug)]
+#[command(name = "seedbed", version, about, long_about = None)]
+pub struct Cli {
+    /// Print debug details (stage timings).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the site into the output folder (public/ by default).
+    Build(BuildArgs),
+    /// Validate every file and link; write nothing.
+    Check(CheckArgs),
+    /// Create a new site in DIR.
+    Init {
+        /// Folder for the new site (must be empty or new).
+        dir: PathBuf,
+    },
+    /// Create a content file with the front matter its collection needs.
+    New(NewArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SiteArgs {
+    /// The site's folder (holding site.yaml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Include items marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include items dated in the future.
+    #[arg(long)]
+    pub future: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Output folder; relative paths are inside the site's folder.
+    #[arg(long, default_value = "public")]
+    pub output: PathBuf,
+    /// Publish under this address instead of site.yaml's base_url.
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Kind {
+    Report,
+    Proceedings,
+    Story,
+    Person,
+    Page,
+}
+
+#[derive(Args, Debug)]
+pub struct NewArgs {
+    /// What to create.
+    pub kind: Kind,
+    /// Its title; the file name is made from it.
+    pub title: String,
+    /// Language of the item (`zh` writes `<slug>.zh.md`).
+    #[arg(long, default_value = "en")]
+    pub lang: String,
+    /// The site's folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+        Command::Init { dir } => report_env(seedbed::scaffold::init(&dir).map(|files| {
+            eprintln!("Created a new site in {} ({} files). Next: cd into it and run `seedbed build`.", dir.display(), files.len());
+        })),
+        Command::New(args) => new(args),
+    }
+}
+
+fn settings(site: &SiteArgs, base_url: Option<String>) -> BuildSettings {
+    let today = jiff::ZonedDateTime::now().date();
+    BuildSettings { options: BuildOptions { drafts: site.drafts, future: site.future, today }, base_url }
+}
+
+fn build(args: BuildArgs) -> ExitCode {
+    let started = Instant::now();
+    let out_dir = if args.output.is_absolute() { args.output.clone() } else { args.site.root.join(&args.output) };
+    let output = match seedbed::build_site(&args.site.root, &settings(&args.site, args.base_url)) {
+        Ok(o) => o,
+        Err(e) => return report_build_error(e),
+    };
+    print_problems(&output.warnings);
+    if let Err(e) = seedbed::write::output(&output.files, &out_dir) {
+        return report_env(Err(e));
+    }
+    let c = output.counts;
+    eprintln!(
+        "Built {} pages, {} listings, {} catalogue pages, {} redirects ({} files) into {} in {} ms",
+        c.items, c.listings, c.catalogue, c.aliases, output.files.len(), out_dir.display(), started.elapsed().as_millis()
+    );
+    ExitCode::SUCCESS
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let started = Instant::now();
+    match seedbed::build_site(&args.site.root, &settings(&args.site, None)) {
+        Ok(output) => {
+            print_problems(&output.warnings);
+            for line in seedbed::assemble::missing_translations(&output.site) {
+                eprintln!("note: {line}");
+            }
+            eprintln!("Checked {} items: no errors ({} ms)", output.site.pages.len(), started.elapsed().as_millis());
+            ExitCode::SUCCESS
+        }
+        Err(e) => report_build_error(e),
+    }
+}
+
+fn new(args: NewArgs) -> ExitCode {
+    let Some(lang) = Lang::from_code(&args.lang) else {
+        eprintln!("error: unknown language `{}`: use en or zh", args.lang);
+        return ExitCode::from(2);
+    };
+    let collection = match args.kind {
+        Kind::Report => Collection::Report,
+        Kind::Proceedings => Collection::Proceedings,
+        Kind::Story => Collection::Story,
+        Kind::Person => Collection::Person,
+        Kind::Page => Collection::Page,
+    };
+    report_env(seedbed::scaffold::new_item(&args.root, collection, &args.title, lang).map(|path| {
+        eprintln!("Created {}", path.display());
+    }))
+}
+
+fn print_problems(problems: &[seedbed::error::SiteError]) {
+    for p in problems {
+        eprintln!("{p}");
+    }
+}
+
+fn report_build_error(e: BuildError) -> ExitCode {
+    match e {
+        BuildError::Site(errors) => {
+            eprintln!("{errors}");
+            let n = errors.0.iter().filter(|e| e.is_error()).count();
+            eprintln!("Build failed: {n} error{} (nothing was written)", if n == 1 { "" } else { "s" });
+            ExitCode::from(1)
+        }
+        BuildError::Env(e) => report_env(Err(e)),
+    }
+}
+
+fn report_env(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn verify_cli() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

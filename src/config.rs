@@ -1,0 +1,204 @@
+//! `site.yaml`: the raw file as written (`RawConfig`) and the validated settings (`Config`).
+//!
+//! Input: the text of `site.yaml`. Output: `Config` or located `SiteError`s.
+//! Must not: read files (the load stage hands the text in) or accept unknown keys.
+
+use crate::error::SiteError;
+use crate::model::Lang;
+use crate::yaml;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// A string the same in every language, or one per language code.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Localized {
+    Same(String),
+    PerLang(BTreeMap<Lang, String>),
+}
+
+impl Localized {
+    /// The text for `lang`, falling back to English, then to any text.
+    pub fn get(&self, lang: Lang) -> &str {
+        match self {
+            Localized::Same(s) => s,
+            Localized::PerLang(map) => {
+                map.get(&lang).or_else(|| map.get(&Lang::En)).or_else(|| map.values().next()).map_or("", |s| s)
+            }
+        }
+    }
+}
+
+/// How readers ask for the full text of an abstract-only report.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FullTextRequest {
+    pub email: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    /// Pass raw HTML in Markdown through unchanged. Only for sites whose every editor is trusted.
+    pub trusted_html: bool,
+    /// Curly quotes, dashes and ellipses.
+    pub smart_punctuation: Option<bool>,
+}
+
+/// `site.yaml` as written. Every key is listed here; anything else is an error.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Localized,
+    description: Option<Localized>,
+    base_url: String,
+    default_language: Option<Lang>,
+    languages: Option<Vec<Lang>>,
+    theme: Option<String>,
+    items_per_page: Option<usize>,
+    full_text_request: Option<FullTextRequest>,
+    taxonomies: Option<Vec<String>>,
+    markdown: Option<MarkdownConfig>,
+    timezone: Option<String>,
+    extra: Option<serde_yaml::Value>,
+}
+
+const RAW_KEYS: [&str; 12] = [
+    "title", "description", "base_url", "default_language", "languages", "theme", "items_per_page",
+    "full_text_request", "taxonomies", "markdown", "timezone", "extra",
+];
+
+/// Validated site settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub title: Localized,
+    pub description: Localized,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub default_language: Lang,
+    /// The default language first, then the others in a stable order.
+    pub languages: Vec<Lang>,
+    pub theme: String,
+    pub items_per_page: usize,
+    pub full_text_request: Option<FullTextRequest>,
+    /// Taxonomy names besides authors, e.g. `topics`, `regions`.
+    pub taxonomies: Vec<String>,
+    pub markdown: MarkdownConfig,
+    pub timezone: String,
+    pub extra: serde_yaml::Value,
+}
+
+/// Taxonomies a site may list; each reads the front-matter key of the same name.
+pub const KNOWN_TAXONOMIES: [&str; 2] = ["topics", "regions"];
+
+impl Config {
+    /// Parse and validate the text of `site.yaml`.
+    pub fn parse(text: &str) -> Result<Config, Vec<SiteError>> {
+        let raw: RawConfig = yaml::from_str(text, CONFIG_FILE, 0, &RAW_KEYS).map_err(|e| vec![e])?;
+        let errors = validate(&raw, text);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(resolve(raw))
+    }
+
+    /// `base_url` without the trailing slash, for joining with URL paths.
+    pub fn permalink(&self, url_path: &str) -> String {
+        format!("{}{}", self.base_url.trim_end_matches('/'), url_path)
+    }
+
+    /// The path part of `base_url` without its trailing slash: `""` or `/sub`.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, rest)| rest);
+        after_scheme.find('/').map_or("", |i| after_scheme[i..].trim_end_matches('/'))
+    }
+}
+
+fn validate(raw: &RawConfig, text: &str) -> Vec<SiteError> {
+    let mut errors = Vec::new();
+    let at = |key: &str, message: String, hint: &str| {
+        let (line, column) = yaml::key_position(text, key).unwrap_or((1, 1));
+        SiteError::new(CONFIG_FILE, line, column, message).with_hint(hint).with_source(text)
+    };
+    if !(raw.base_url.starts_with("http://") || raw.base_url.starts_with("https://")) {
+        errors.push(at("base_url", format!("`base_url` must be an absolute http(s) URL, not `{}`", raw.base_url),
+            "write the address the site is published at, like https://example.org/"));
+    }
+    if raw.items_per_page == Some(0) {
+        errors.push(at("items_per_page", "`items_per_page` must be at least 1".into(), "use 20, or leave it out"));
+    }
+    for t in raw.taxonomies.iter().flatten() {
+        if !KNOWN_TAXONOMIES.contains(&t.as_str()) {
+            errors.push(at("taxonomies", format!("unknown taxonomy `{t}`"),
+                "seedbed knows `topics` and `regions`; authors always have their own pages"));
+        }
+    }
+    if let Some(tz) = &raw.timezone
+        && jiff::tz::TimeZone::get(tz).is_err()
+    {
+        errors.push(at("timezone", format!("unknown time zone `{tz}`"), "use an IANA name such as Asia/Shanghai"));
+    }
+    if let (Some(d), Some(langs)) = (raw.default_language, &raw.languages)
+        && !langs.contains(&d)
+    {
+        errors.push(at("languages", format!("`languages` does not include the default language `{}`", d.code()),
+            "add it to the list"));
+    }
+    errors
+}
+
+fn resolve(raw: RawConfig) -> Config {
+    let RawConfig {
+        title, description, base_url, default_language, languages, theme, items_per_page,
+        full_text_request, taxonomies, markdown, timezone, extra,
+    } = raw;
+    let default_language = default_language.unwrap_or(Lang::En);
+    let mut languages = languages.unwrap_or_else(|| vec![default_language]);
+    languages.sort();
+    languages.dedup();
+    languages.sort_by_key(|l| *l != default_language);
+    Config {
+        title,
+        description: description.unwrap_or(Localized::Same(String::new())),
+        base_url: if base_url.ends_with('/') { base_url } else { format!("{base_url}/") },
+        default_language,
+        languages,
+        theme: theme.unwrap_or_else(|| "default".into()),
+        items_per_page: items_per_page.unwrap_or(20),
+        full_text_request,
+        taxonomies: taxonomies.unwrap_or_else(|| KNOWN_TAXONOMIES.iter().map(|s| s.to_string()).collect()),
+        markdown: markdown.unwrap_or_default(),
+        timezone: timezone.unwrap_or_else(|| "Asia/Shanghai".into()),
+        extra: extra.unwrap_or(serde_yaml::Value::Null),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = Config::parse("title: T\nbase_url: https://example.org\n").unwrap();
+        assert_eq!(c.base_url, "https://example.org/");
+        assert_eq!(c.languages, vec![Lang::En]);
+        assert_eq!(c.items_per_page, 20);
+        assert_eq!(c.base_path(), "");
+    }
+
+    #[test]
+    fn base_path_is_the_url_path() {
+        let c = Config::parse("title: T\nbase_url: https://example.org/kb/\n").unwrap();
+        assert_eq!(c.base_path(), "/kb");
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_right_one() {
+        let e = Config::parse("title: T\nbase_ur: https://x.org\n").unwrap_err();
+        assert_eq!(e[0].line, 2);
+        assert_eq!(e[0].hint.as_deref(), Some("did you mean `base_url`?"));
+    }
+}

@@ -1,0 +1,165 @@
+//! The one user-facing error type for problems in a site's own files.
+//!
+//! Input: whatever a stage found wrong (a path, a position, a message, a hint).
+//! Output: `SiteError` values, collected into `SiteErrors`, sorted, printed as
+//! `path:line:col: message` so editors and CI logs can jump to them.
+//! Must not: format with `{:?}`, or stop at the first problem: stages collect.
+
+use std::fmt;
+
+/// How bad a finding is: errors stop the build, warnings are printed and the build goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in one of the site's files, with a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SiteError {
+    /// Path relative to the site root, with forward slashes (`content/reports/x.md`).
+    pub rel_path: String,
+    pub line: usize,
+    pub column: usize,
+    pub severity: Severity,
+    pub message: String,
+    /// How to fix it, in one sentence.
+    pub hint: Option<String>,
+    /// The offending source line, shown under the message with a caret.
+    pub source_line: Option<String>,
+}
+
+impl SiteError {
+    pub fn new(rel_path: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+        SiteError {
+            rel_path: rel_path.to_string(),
+            line: line.max(1),
+            column: column.max(1),
+            severity: Severity::Error,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    pub fn warning(rel_path: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+        SiteError { severity: Severity::Warning, ..SiteError::new(rel_path, line, column, message) }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Attach the source line the position points into, taken from the whole file text.
+    pub fn with_source(mut self, file_text: &str) -> Self {
+        self.source_line = file_text.lines().nth(self.line - 1).map(|l| l.trim_end_matches('\r').to_string());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for SiteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}:{}:{}: {label}: {}", self.rel_path, self.line, self.column, self.message)?;
+        if let Some(src) = &self.source_line {
+            let gutter = self.line.to_string().len();
+            let caret_pad: String = src
+                .chars()
+                .take(self.column - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            write!(f, "\n {:gutter$} |\n {} | {}\n {:gutter$} | {caret_pad}^", "", self.line, src, "")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in a run, sorted by path, line and column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteErrors(pub Vec<SiteError>);
+
+impl SiteErrors {
+    pub fn from_vec(mut errors: Vec<SiteError>) -> Self {
+        errors.sort();
+        errors.dedup();
+        SiteErrors(errors)
+    }
+
+    pub fn single(error: SiteError) -> Self {
+        SiteErrors(vec![error])
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(SiteError::is_error)
+    }
+}
+
+impl fmt::Display for SiteErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SiteErrors {}
+
+/// Line and column (both 1-based, column in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (line, column)
+}
+
+/// The closest candidate to `word`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one_and_in_characters() {
+        let text = "ab\n中文x\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 9), (2, 3));
+    }
+
+    #[test]
+    fn display_shows_position_source_caret_and_hint() {
+        let e = SiteError::new("content/a.md", 2, 3, "bad thing").with_hint("fix it").with_source("x\nab: c\n");
+        assert_eq!(e.to_string(), "content/a.md:2:3: error: bad thing\n   |\n 2 | ab: c\n   |   ^\n  = hint: fix it");
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        assert_eq!(did_you_mean("tilte", ["title", "date"]), Some("title"));
+        assert_eq!(did_you_mean("zzz", ["title", "date"]), None);
+    }
+}

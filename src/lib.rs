@@ -1,0 +1,86 @@
+//! seedbed: a static site generator for a research centre's bilingual knowledge base.
+//!
+//! The pipeline, one module per stage, plain data between them:
+//! `load` → `parse` → `assemble` → `render` → `write`.
+//! `build_site` runs every stage but `write` in memory, so tests and `serve` can reuse it.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod assemble;
+pub mod config;
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod scaffold;
+pub mod write;
+mod yaml;
+
+use error::{SiteError, SiteErrors};
+use model::{OutputFile, Site};
+use std::path::Path;
+
+/// Why a run failed: problems in the site's files (exit 1) or in the environment (exit 2).
+#[derive(Debug)]
+pub enum BuildError {
+    Site(SiteErrors),
+    Env(anyhow::Error),
+}
+
+impl From<anyhow::Error> for BuildError {
+    fn from(e: anyhow::Error) -> Self {
+        BuildError::Env(e)
+    }
+}
+
+/// Settings of one build that do not live in `site.yaml`.
+#[derive(Debug, Clone)]
+pub struct BuildSettings {
+    pub options: assemble::BuildOptions,
+    pub base_url: Option<String>,
+}
+
+/// A successful build, in memory.
+pub struct BuildOutput {
+    pub site: Site,
+    pub files: Vec<OutputFile>,
+    pub warnings: Vec<SiteError>,
+    pub counts: render::Counts,
+}
+
+/// Run the pipeline up to, not including, writing.
+pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, BuildError> {
+    let (mut config, loaded, mut problems) = load::site(root)?;
+    if let Some(url) = &settings.base_url {
+        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+    }
+    let templates = render::Templates::load(&loaded.theme, &config.languages);
+    let (pages, mut parse_problems) = parse::pages(&config, &loaded.content);
+    problems.append(&mut parse_problems);
+    let templates = match templates {
+        Ok(t) => t,
+        Err(mut e) => {
+            problems.append(&mut e);
+            return Err(BuildError::Site(SiteErrors::from_vec(problems)));
+        }
+    };
+    fail_on_errors(&problems)?;
+    let site = assemble::site(config, pages, &settings.options).map_err(|mut e| {
+        e.append(&mut problems.clone());
+        BuildError::Site(SiteErrors::from_vec(e))
+    })?;
+    let files = render::site(&site, &templates, &loaded.theme).map_err(|mut e| {
+        e.append(&mut problems.clone());
+        BuildError::Site(SiteErrors::from_vec(e))
+    })?;
+    let counts = render::counts(&site);
+    Ok(BuildOutput { site, files, warnings: SiteErrors::from_vec(problems).0, counts })
+}
+
+fn fail_on_errors(problems: &[SiteError]) -> Result<(), BuildError> {
+    if problems.iter().any(SiteError::is_error) {
+        return Err(BuildError::Site(SiteErrors::from_vec(problems.to_vec())));
+    }
+    Ok(())
+}
+

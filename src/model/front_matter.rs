@@ -1,0 +1,231 @@
+//! Front matter as an editor writes it: one struct for every collection, every field
+//! optional here; the parse stage checks which fields each collection requires or allows.
+//!
+//! Custom keys go under `extra:`; anything else unknown is rejected by serde.
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Every key a content file may use. Keep `KEYS` in step with the fields.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub date: Option<ContentDate>,
+    pub updated: Option<ContentDate>,
+    pub slug: Option<String>,
+    pub lang: Option<super::Lang>,
+    pub draft: Option<bool>,
+    pub aliases: Option<StringList>,
+    pub summary: Option<String>,
+    pub authors: Option<StringList>,
+    pub topics: Option<StringList>,
+    pub regions: Option<StringList>,
+    // reports
+    pub series: Option<String>,
+    pub volume: Option<u32>,
+    pub number: Option<u32>,
+    pub pdf: Option<String>,
+    pub access: Option<Access>,
+    pub related: Option<StringList>,
+    pub versions: Option<Vec<Revision>>,
+    pub corrections: Option<Vec<Revision>>,
+    // proceedings
+    pub event: Option<Event>,
+    pub organisers: Option<StringList>,
+    pub sessions: Option<Vec<Session>>,
+    pub outcomes: Option<StringList>,
+    // stories
+    pub subject: Option<String>,
+    pub region: Option<Region>,
+    pub industry: Option<String>,
+    pub year_started: Option<i32>,
+    pub figures: Option<Figures>,
+    // people
+    pub affiliation: Option<String>,
+    pub role: Option<String>,
+    pub extra: Option<serde_yaml::Value>,
+}
+
+impl FrontMatter {
+    /// Top-level keys, in declaration order; used for "did you mean" and schema checks.
+    pub const KEYS: [&'static str; 31] = [
+        "title", "date", "updated", "slug", "lang", "draft", "aliases", "summary", "authors", "topics",
+        "regions", "series", "volume", "number", "pdf", "access", "related", "versions", "corrections",
+        "event", "organisers", "sessions", "outcomes", "subject", "region", "industry", "year_started",
+        "figures", "affiliation", "role", "extra",
+    ];
+}
+
+/// Whether a report's full text is published.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Access {
+    #[default]
+    Open,
+    AbstractOnly,
+}
+
+/// A version or a correction of a report: when, and what changed.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Revision {
+    pub date: ContentDate,
+    pub note: String,
+}
+
+/// A forum or conference.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub name: String,
+    pub location: Option<String>,
+    pub start: ContentDate,
+    pub end: Option<ContentDate>,
+    /// IANA name such as `Asia/Shanghai`; the site's `timezone` when absent.
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    pub start: ContentDate,
+    pub end: Option<ContentDate>,
+    pub title: String,
+    #[serde(default)]
+    pub speakers: StringList,
+    pub summary: Option<String>,
+    pub slides: Option<String>,
+}
+
+/// A story's place: a plain name, or a province with an optional county.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Region {
+    pub province: String,
+    pub county: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figures {
+    pub jobs_created: Option<u64>,
+    pub loans: Option<String>,
+    pub revenue: Option<String>,
+    pub trainees: Option<u64>,
+}
+
+/// A list of names that may also be written as a single string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StringList(pub Vec<String>);
+
+/// A date (`2018-02-15`) or a local date and time (`2018-02-15T09:30`, `2018-02-15 09:30:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ContentDate(pub jiff::civil::DateTime);
+
+impl ContentDate {
+    pub fn parse(text: &str) -> Option<ContentDate> {
+        let text = text.trim();
+        if let Ok(d) = text.parse::<jiff::civil::Date>() {
+            return Some(ContentDate(d.to_datetime(jiff::civil::Time::midnight())));
+        }
+        text.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>().ok().map(ContentDate)
+    }
+
+    pub fn date(self) -> jiff::civil::Date {
+        self.0.date()
+    }
+
+    pub fn has_time(self) -> bool {
+        self.0.time() != jiff::civil::Time::midnight()
+    }
+
+    /// `2018-02-15`, or `2018-02-15T09:30:00` when a time was given.
+    pub fn iso(self) -> String {
+        if self.has_time() { self.0.strftime("%Y-%m-%dT%H:%M:%S").to_string() } else { self.date().to_string() }
+    }
+}
+
+impl Serialize for ContentDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
+impl<'de> Deserialize<'de> for ContentDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct DateVisitor;
+        impl Visitor<'_> for DateVisitor {
+            type Value = ContentDate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date like 2018-02-15 or a date and time like 2018-02-15T09:30")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ContentDate, E> {
+                ContentDate::parse(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+            }
+        }
+        d.deserialize_str(DateVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for StringList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ListVisitor;
+        impl<'de> Visitor<'de> for ListVisitor {
+            type Value = StringList;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of names like [Su Hongwen, Liu Zheng]")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<StringList, E> {
+                Ok(StringList(vec![v.to_string()]))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<StringList, A::Error> {
+                let mut out = Vec::new();
+                while let Some(item) = seq.next_element::<String>()? {
+                    out.push(item);
+                }
+                Ok(StringList(out))
+            }
+        }
+        d.deserialize_any(ListVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Region {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct RegionMap {
+            province: String,
+            county: Option<String>,
+        }
+        struct RegionVisitor;
+        impl<'de> Visitor<'de> for RegionVisitor {
+            type Value = Region;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a place name, or `province:` with an optional `county:`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Region, E> {
+                Ok(Region { province: v.to_string(), county: None })
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Region, A::Error> {
+                let m = RegionMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Region { province: m.province, county: m.county })
+            }
+        }
+        d.deserialize_any(RegionVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_date_accepts_dates_and_local_times() {
+        assert_eq!(ContentDate::parse("2018-02-15").map(|d| d.iso()), Some("2018-02-15".into()));
+        assert_eq!(ContentDate::parse("2016-10-20 09:30").map(|d| d.iso()), Some("2016-10-20T09:30:00".into()));
+        assert_eq!(ContentDate::parse("yesterday"), None);
+        assert_eq!(ContentDate::parse("2018-02-30"), None);
+    }
+}

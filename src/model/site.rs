@@ -1,0 +1,147 @@
+//! The parsed page and the assembled site.
+
+use super::{Collection, ContentDate, FrontMatter, Lang};
+use crate::config::Config;
+
+/// Index of a page in `Site::pages`; pages refer to each other by id, never by path.
+pub type PageId = usize;
+
+/// A heading inside a page body, with the anchor id it was given.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link in a body to another Markdown file, to be resolved once every page is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// The target, relative to the site root (`content/reports/x.md`), already normalised.
+    pub target: String,
+    pub anchor: Option<String>,
+    /// Where the link is written, for error messages.
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One content file after parsing: validated front matter and rendered body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub rel_path: String,
+    pub collection: Collection,
+    pub lang: Lang,
+    pub slug: String,
+    /// Shared by an item's translations: `reports/returning-migrants`.
+    pub translation_key: String,
+    /// Path below the site root, starting and ending with `/`: `/zh/reports/x/`.
+    pub url_path: String,
+    pub title: String,
+    pub date: Option<ContentDate>,
+    pub draft: bool,
+    pub front: FrontMatter,
+    /// Body HTML; internal links are placeholders (`\0N\0`, N indexing `links`) until assembled.
+    pub body_html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<InternalLink>,
+    pub word_count: usize,
+}
+
+impl Page {
+    pub fn has_anchor(&self, id: &str) -> bool {
+        self.headings.iter().any(|h| h.id == id) || self.body_html.contains(&format!("id=\"{id}\""))
+    }
+}
+
+/// A person known to the site: a page under `content/people/`, or an author named in front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub name: String,
+    pub slug: String,
+    pub lang: Lang,
+    /// The person's own page, if `content/people/<slug>.md` exists.
+    pub page: Option<PageId>,
+    /// Items that list this person as an author, newest first.
+    pub works: Vec<PageId>,
+}
+
+impl Author {
+    pub fn url_path(&self) -> String {
+        format!("{}people/{}/", lang_prefix(self.lang), self.slug)
+    }
+}
+
+/// One value of a taxonomy (a topic, a region) and the items that carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub pages: Vec<PageId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taxonomy {
+    /// `topics`, `regions`, as configured.
+    pub name: String,
+    pub lang: Lang,
+    /// Sorted by slug.
+    pub terms: Vec<Term>,
+}
+
+/// One issue of a series: "Research Report, Vol. 20, No. 1, 2018".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub volume: u32,
+    pub number: u32,
+    pub year: i16,
+    pub pages: Vec<PageId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    pub name: String,
+    pub slug: String,
+    pub lang: Lang,
+    /// Newest first: volume then number descending.
+    pub issues: Vec<Issue>,
+}
+
+/// An old URL that now redirects to a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    pub url_path: String,
+    pub target: PageId,
+}
+
+/// The whole published site: everything the renderers need, nothing they must compute.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    /// Published pages, newest first, source path as tie-breaker; internal links resolved.
+    pub pages: Vec<Page>,
+    /// For each page, its translations (other languages), sorted by language.
+    pub translations: Vec<Vec<PageId>>,
+    pub authors: Vec<Author>,
+    /// For each page, indexes into `authors` in the order the front matter lists them.
+    pub page_authors: Vec<Vec<usize>>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub catalogue: Vec<Series>,
+    pub aliases: Vec<Alias>,
+}
+
+impl Site {
+    /// Pages of one collection in one language, newest first.
+    pub fn collection(&self, collection: Collection, lang: Lang) -> Vec<PageId> {
+        (0..self.pages.len())
+            .filter(|&i| self.pages[i].collection == collection && self.pages[i].lang == lang)
+            .collect()
+    }
+}
+
+/// `/` for English, `/zh/` for Chinese: every URL path of a language starts with it.
+pub fn lang_prefix(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "/",
+        Lang::Zh => "/zh/",
+    }
+}

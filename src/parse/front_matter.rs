@@ -1,0 +1,163 @@
+//! Split a content file into front matter and body, and check the front matter
+//! against its collection's schema.
+//!
+//! Input: the file's text (BOM stripped, LF line endings). Output: `FrontMatter` and the
+//! body with the line it starts on, or located `SiteError`s.
+//! Must not: hand oversized YAML to the parser.
+
+use crate::error::SiteError;
+use crate::model::{Collection, FrontMatter};
+use crate::yaml;
+
+/// Front matter larger than this is rejected before parsing.
+pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
+
+/// The parts of a content file, with the 0-based line each part starts on.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SplitFile<'a> {
+    pub yaml: &'a str,
+    pub yaml_first_line: usize,
+    pub body: &'a str,
+    pub body_first_line: usize,
+}
+
+/// Find the `---` fences. The YAML starts on line 1 (0-based), after the opening fence.
+pub fn split<'a>(rel_path: &str, text: &'a str) -> Result<SplitFile<'a>, SiteError> {
+    let Some(after_open) = text.strip_prefix("---\n").or_else(|| (text == "---").then_some("")) else {
+        return Err(SiteError::new(rel_path, 1, 1, "the file does not start with front matter")
+            .with_hint("begin the file with a `---` line, then `title: …`, then another `---` line")
+            .with_source(text));
+    };
+    let mut offset = 0;
+    for (i, line) in after_open.split_inclusive('\n').enumerate() {
+        if offset > MAX_FRONT_MATTER_BYTES {
+            break;
+        }
+        let bare = line.trim_end_matches('\n').trim_end();
+        if bare == "---" || bare == "..." {
+            return Ok(SplitFile {
+                yaml: &after_open[..offset],
+                yaml_first_line: 1,
+                body: &after_open[offset + line.len()..],
+                body_first_line: i + 2,
+            });
+        }
+        offset += line.len();
+    }
+    if offset > MAX_FRONT_MATTER_BYTES {
+        return Err(SiteError::new(rel_path, 1, 1, format!(
+            "front matter is larger than {} KiB", MAX_FRONT_MATTER_BYTES / 1024))
+            .with_hint("move long text into the body of the file"));
+    }
+    Err(SiteError::new(rel_path, 1, 1, "front matter is not closed")
+        .with_hint("add a line with `---` after the last front-matter key")
+        .with_source(text))
+}
+
+/// Parse the YAML part into `FrontMatter`.
+pub fn parse(rel_path: &str, split: &SplitFile) -> Result<FrontMatter, SiteError> {
+    yaml::from_str(split.yaml, rel_path, split.yaml_first_line, &FrontMatter::KEYS)
+}
+
+/// Keys each collection accepts besides the ones every item has.
+fn collection_keys(collection: Collection) -> &'static [&'static str] {
+    match collection {
+        Collection::Report => &["authors", "topics", "regions", "series", "volume", "number", "pdf", "access",
+            "related", "versions", "corrections"],
+        Collection::Proceedings => &["authors", "topics", "regions", "event", "organisers", "sessions",
+            "outcomes", "related"],
+        Collection::Story => &["authors", "topics", "regions", "subject", "region", "industry", "year_started",
+            "figures", "related"],
+        Collection::Person => &["affiliation", "role", "topics", "regions"],
+        Collection::Page => &[],
+    }
+}
+
+const COMMON_KEYS: [&str; 9] = ["title", "date", "updated", "slug", "lang", "draft", "aliases", "summary", "extra"];
+
+/// Fields present in `fm`, by key; kept beside `FrontMatter::KEYS` so a new field is checked too.
+fn present_keys(fm: &FrontMatter) -> Vec<&'static str> {
+    let flags = [
+        fm.title.is_some(), fm.date.is_some(), fm.updated.is_some(), fm.slug.is_some(), fm.lang.is_some(),
+        fm.draft.is_some(), fm.aliases.is_some(), fm.summary.is_some(), fm.authors.is_some(), fm.topics.is_some(),
+        fm.regions.is_some(), fm.series.is_some(), fm.volume.is_some(), fm.number.is_some(), fm.pdf.is_some(),
+        fm.access.is_some(), fm.related.is_some(), fm.versions.is_some(), fm.corrections.is_some(),
+        fm.event.is_some(), fm.organisers.is_some(), fm.sessions.is_some(), fm.outcomes.is_some(),
+        fm.subject.is_some(), fm.region.is_some(), fm.industry.is_some(), fm.year_started.is_some(),
+        fm.figures.is_some(), fm.affiliation.is_some(), fm.role.is_some(), fm.extra.is_some(),
+    ];
+    FrontMatter::KEYS.iter().zip(flags).filter(|(_, on)| *on).map(|(k, _)| *k).collect()
+}
+
+/// Required fields present, and no field that belongs to another collection.
+pub fn check_schema(rel_path: &str, collection: Collection, fm: &FrontMatter, split: &SplitFile) -> Vec<SiteError> {
+    let at_key = |key: &str| {
+        yaml::key_position(split.yaml, key).map_or((1, 1), |(l, c)| (l + split.yaml_first_line, c))
+    };
+    let mut errors = Vec::new();
+    let allowed = collection_keys(collection);
+    for key in present_keys(fm) {
+        if !COMMON_KEYS.contains(&key) && !allowed.contains(&key) {
+            let (line, col) = at_key(key);
+            let owners: Vec<&str> = Collection::ALL.iter().filter(|c| collection_keys(**c).contains(&key))
+                .map(|c| c.dir()).collect();
+            errors.push(SiteError::new(rel_path, line, col, format!(
+                "`{key}` is not a field of {}", collection.dir()))
+                .with_hint(format!("it belongs to {}; put custom values under `extra:`", owners.join(", "))));
+        }
+    }
+    let mut required = vec!["title"];
+    if collection.is_dated() {
+        required.push("date");
+    }
+    if collection == Collection::Proceedings {
+        required.push("event");
+    }
+    if fm.series.is_some() {
+        required.extend(["volume", "number"]);
+    }
+    let present = present_keys(fm);
+    for key in required {
+        if !present.contains(&key) {
+            errors.push(SiteError::new(rel_path, 1, 1, format!("missing required field `{key}`"))
+                .with_hint(format!("{} need `{key}:` in their front matter", collection.dir())));
+        }
+    }
+    if fm.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        let (line, col) = at_key("title");
+        errors.push(SiteError::new(rel_path, line, col, "`title` is empty").with_hint("write the item's title"));
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_finds_yaml_and_body_lines() {
+        let s = split("a.md", "---\ntitle: x\n---\nbody\n").unwrap();
+        assert_eq!(s.yaml, "title: x\n");
+        assert_eq!(s.body, "body\n");
+        assert_eq!(s.body_first_line, 3);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let e = split("a.md", "---\ntitle: x\nbody\n").unwrap_err();
+        assert_eq!(e.message, "front matter is not closed");
+    }
+
+    #[test]
+    fn oversized_front_matter_is_refused_before_parsing() {
+        let text = format!("---\n{}", "a: [{{[{{\n".repeat(20_000));
+        let e = split("a.md", &text).unwrap_err();
+        assert!(e.message.starts_with("front matter is larger than"));
+    }
+
+    #[test]
+    fn present_keys_covers_every_key() {
+        let fm: FrontMatter = serde_yaml::from_str("title: x\nextra: {a: 1}\nrole: r\n").unwrap();
+        assert_eq!(present_keys(&fm), vec!["title", "role", "extra"]);
+    }
+}

@@ -1,0 +1,291 @@
+//! Markdown body → HTML, with heading anchors, safe links and highlighted code.
+//!
+//! Input: the body text and where it starts in its file. Output: `RenderedBody` (HTML with
+//! placeholders for links to other Markdown files, headings, those links, warnings).
+//! Must not: let raw HTML or `javascript:`-style links through unless the site trusts its HTML,
+//! or resolve links to other pages (assemble does, once every page is known).
+
+use crate::error::{SiteError, line_col};
+use crate::model::{Heading, InternalLink};
+use crate::parse::highlight;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+
+/// Where the body sits and how to treat it.
+pub struct BodyContext<'a> {
+    pub rel_path: &'a str,
+    /// 0-based file line of the line before the body's first line: body line N is file line N + this.
+    pub line_offset: usize,
+    pub trusted_html: bool,
+    pub smart_punctuation: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct RenderedBody {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<InternalLink>,
+    pub warnings: Vec<SiteError>,
+    pub word_count: usize,
+}
+
+/// The `href` written for the N-th internal link until assemble puts the real URL in.
+pub fn link_placeholder(index: usize) -> String {
+    format!("seedbed-link:{index}")
+}
+
+pub fn render(ctx: &BodyContext, body: &str) -> RenderedBody {
+    let mut opts = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS | Options::ENABLE_HEADING_ATTRIBUTES;
+    if ctx.smart_punctuation {
+        opts |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    let mut state = BodyState::default_for(ctx, body);
+    for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
+        state.event(event, range.start);
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
+    state.rendered.html = html;
+    state.rendered
+}
+
+struct BodyState<'a, 'b> {
+    ctx: &'b BodyContext<'b>,
+    body: &'a str,
+    out: Vec<Event<'a>>,
+    rendered: RenderedBody,
+    /// Events of the heading being read, so its id can be derived from its text.
+    heading: Option<(HeadingLevel, Option<CowStr<'a>>, Vec<CowStr<'a>>, Vec<Event<'a>>)>,
+    code: Option<(String, String, usize)>,
+    /// For each open link or image: whether its start tag was kept.
+    kept: Vec<bool>,
+    used_ids: HashSet<String>,
+    warned_html: bool,
+}
+
+impl<'a, 'b> BodyState<'a, 'b> {
+    fn default_for(ctx: &'b BodyContext<'b>, body: &'a str) -> Self {
+        BodyState { ctx, body, out: Vec::new(), rendered: RenderedBody::default(), heading: None, code: None,
+            kept: Vec::new(), used_ids: HashSet::new(), warned_html: false }
+    }
+
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let (line, column) = line_col(self.body, offset);
+        (line + self.ctx.line_offset, column)
+    }
+
+    fn emit(&mut self, event: Event<'a>) {
+        match &mut self.heading {
+            Some((.., buffered)) => buffered.push(event),
+            None => self.out.push(event),
+        }
+    }
+
+    fn event(&mut self, event: Event<'a>, offset: usize) {
+        if let Some((_, code, _)) = &mut self.code {
+            match event {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => self.finish_code(),
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new(), self.position(offset).0));
+            }
+            Event::Start(Tag::Heading { level, id, classes, .. }) => self.heading = Some((level, id, classes, Vec::new())),
+            Event::End(TagEnd::Heading(_)) => self.finish_heading(),
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = self.link_target(dest_url, offset, false);
+                self.kept.push(dest.is_some());
+                if let Some(dest_url) = dest {
+                    self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                }
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest = self.link_target(dest_url, offset, true);
+                self.kept.push(dest.is_some());
+                if let Some(dest_url) = dest {
+                    self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                }
+            }
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                if self.kept.pop().unwrap_or(false) {
+                    self.emit(Event::End(end));
+                }
+            }
+            Event::Html(_) | Event::InlineHtml(_) if !self.ctx.trusted_html => self.omit_html(offset),
+            Event::Start(Tag::Table(_)) => {
+                self.emit(Event::Html("<div class=\"table-scroll\">".into()));
+                self.emit(event);
+            }
+            Event::End(TagEnd::Table) => {
+                self.emit(event);
+                self.emit(Event::Html("</div>\n".into()));
+            }
+            Event::Text(ref t) => {
+                self.rendered.word_count += count_words(t);
+                self.emit(event);
+            }
+            other => self.emit(other),
+        }
+    }
+
+    fn omit_html(&mut self, offset: usize) {
+        if !self.warned_html {
+            self.warned_html = true;
+            let (line, col) = self.position(offset);
+            self.rendered.warnings.push(SiteError::warning(self.ctx.rel_path, line, col, "raw HTML is left out of the page")
+                .with_hint("write it in Markdown, or set `markdown: {trusted_html: true}` in site.yaml if every editor is trusted"));
+        }
+    }
+
+    fn finish_code(&mut self) {
+        let Some((lang, code, line)) = self.code.take() else { return };
+        let html = if lang.is_empty() {
+            highlight::plain(&code, "")
+        } else {
+            highlight::highlight(&code, &lang).unwrap_or_else(|| {
+                self.rendered.warnings.push(SiteError::warning(self.ctx.rel_path, line, 1,
+                    format!("unknown code language `{lang}`; the block is shown as plain text"))
+                    .with_hint("use a common name such as rust, python, yaml, bash, json"));
+                highlight::plain(&code, &lang)
+            })
+        };
+        self.emit(Event::Html(html.into()));
+    }
+
+    fn finish_heading(&mut self) {
+        let Some((level, id, classes, inner)) = self.heading.take() else { return };
+        let text: String = inner.iter().filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        }).collect();
+        let base = id.as_deref().map_or_else(|| anchor_id(&text), str::to_string);
+        let mut unique = base.clone();
+        let mut n = 1;
+        while !self.used_ids.insert(unique.clone()) {
+            unique = format!("{base}-{n}");
+            n += 1;
+        }
+        self.rendered.headings.push(Heading { level: level as u8, id: unique.clone(), text });
+        self.out.push(Event::Start(Tag::Heading { level, id: Some(unique.into()), classes, attrs: Vec::new() }));
+        self.out.extend(inner);
+        self.out.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    /// The href to write for a link, or `None` to drop an unsafe one (its text stays).
+    fn link_target(&mut self, dest: CowStr<'a>, offset: usize, image: bool) -> Option<CowStr<'a>> {
+        let (line, column) = self.position(offset);
+        match classify(&dest, image) {
+            LinkKind::Keep => Some(dest),
+            LinkKind::Anchor(anchor) => {
+                self.push_link(self.ctx.rel_path.to_string(), Some(anchor), line, column);
+                Some(link_placeholder(self.rendered.links.len() - 1).into())
+            }
+            LinkKind::Markdown { path, anchor } => {
+                let target = resolve_path(self.ctx.rel_path, &path).unwrap_or_else(|| format!("(outside the site) {path}"));
+                self.push_link(target, anchor, line, column);
+                Some(link_placeholder(self.rendered.links.len() - 1).into())
+            }
+            LinkKind::Unsafe(scheme) => {
+                self.rendered.warnings.push(SiteError::warning(self.ctx.rel_path, line, column,
+                    format!("link with scheme `{scheme}:` is left out"))
+                    .with_hint("links may use http, https, mailto or a relative path"));
+                None
+            }
+        }
+    }
+
+    fn push_link(&mut self, target: String, anchor: Option<String>, line: usize, column: usize) {
+        self.rendered.links.push(InternalLink { target, anchor, line, column });
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum LinkKind {
+    Keep,
+    Anchor(String),
+    Markdown { path: String, anchor: Option<String> },
+    Unsafe(String),
+}
+
+fn classify(dest: &str, image: bool) -> LinkKind {
+    // Browsers drop tabs and newlines inside URLs and leading control characters and spaces.
+    let cleaned: String = dest.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let cleaned = cleaned.trim_start_matches(|c: char| c <= ' ');
+    if let Some(anchor) = cleaned.strip_prefix('#') {
+        return if anchor.is_empty() { LinkKind::Keep } else { LinkKind::Anchor(anchor.to_string()) };
+    }
+    if let Some(colon) = cleaned.find(':')
+        && !cleaned[..colon].contains(['/', '?', '#'])
+    {
+        let scheme = cleaned[..colon].to_ascii_lowercase();
+        let allowed: &[&str] = if image { &["http", "https"] } else { &["http", "https", "mailto"] };
+        return if allowed.contains(&scheme.as_str()) { LinkKind::Keep } else { LinkKind::Unsafe(scheme) };
+    }
+    let (path, anchor) = match cleaned.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string()).filter(|a| !a.is_empty())),
+        None => (cleaned, None),
+    };
+    if !image && !path.starts_with("//") && path.to_ascii_lowercase().ends_with(".md") {
+        return LinkKind::Markdown { path: path.to_string(), anchor };
+    }
+    LinkKind::Keep
+}
+
+/// `content/reports/a.md` + `../stories/b.md` → `content/stories/b.md`; `/x/y.md` is from `content/`.
+pub fn resolve_path(from_rel_path: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if link.starts_with('/') {
+        vec!["content"]
+    } else {
+        from_rel_path.split('/').collect::<Vec<_>>().split_last().map(|(_, dir)| dir.to_vec()).unwrap_or_default()
+    };
+    for seg in link.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+                if parts.is_empty() {
+                    return None;
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A heading's anchor: lower-case letters and digits (any script), words joined by `-`.
+pub fn anchor_id(text: &str) -> String {
+    let mut id = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            id.push(c);
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !id.ends_with('-') && !id.is_empty() {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-');
+    if id.is_empty() { "section".to_string() } else { id.to_string() }
+}
+
+/// Words for reading time: whitespace-separated words, with each Han character counted as one.
+fn count_words(text: &str) -> usize {
+    let han = text.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+    text.split_whitespace().filter(|w| !w.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))).count() + han
+}
+
+/// Escape text for a double-quoted HTML attribute.
+pub fn escape_attr(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests;

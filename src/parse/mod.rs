@@ -1,0 +1,183 @@
+//! Stage 2: content files → `Page`s, in parallel.
+//!
+//! Input: `SourceFile`s from `content/` and the validated `Config`. Output: one `Page` per
+//! file that parsed, plus every problem found (errors and warnings), located in its file.
+//! Must not: read files, or look at other pages (links are resolved in assemble).
+
+pub mod front_matter;
+pub mod highlight;
+pub mod markdown;
+
+use crate::config::Config;
+use crate::error::{SiteError, line_col};
+use crate::model::{Collection, Lang, Page, SourceFile, lang_prefix};
+use rayon::prelude::*;
+
+/// Parse every content file; problems from all files are returned together.
+pub fn pages(config: &Config, sources: &[SourceFile]) -> (Vec<Page>, Vec<SiteError>) {
+    let results: Vec<(Option<Page>, Vec<SiteError>)> = sources.par_iter().map(|s| page(config, s)).collect();
+    let mut pages = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for (page, mut found) in results {
+        pages.extend(page);
+        problems.append(&mut found);
+    }
+    (pages, problems)
+}
+
+/// Parse one content file. A `Page` comes back whenever there is no error.
+pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteError>) {
+    let rel_path = source.rel_path.as_str();
+    let text = match decode(source) {
+        Ok(t) => t,
+        Err(e) => return (None, vec![e]),
+    };
+    let split = match front_matter::split(rel_path, &text) {
+        Ok(s) => s,
+        Err(e) => return (None, vec![e]),
+    };
+    let front = match front_matter::parse(rel_path, &split) {
+        Ok(f) => f,
+        Err(e) => return (None, vec![e.with_source(&text)]),
+    };
+    let location = match file_location(rel_path, config) {
+        Ok(l) => l,
+        Err(e) => return (None, vec![e]),
+    };
+    let mut problems = front_matter::check_schema(rel_path, location.collection, &front, &split);
+    let slug = front.slug.clone().unwrap_or_else(|| location.stem.clone());
+    if let Err(e) = check_slug(rel_path, &slug, front.slug.is_some(), split.yaml) {
+        problems.push(e);
+    }
+    if let Some(lang) = front.lang
+        && lang != location.lang
+    {
+        let (line, column) = crate::yaml::key_position(split.yaml, "lang").map_or((2, 1), |(l, c)| (l + 1, c));
+        problems.push(SiteError::new(rel_path, line, column, format!(
+            "`lang: {}` disagrees with the file name, which makes it `{}`", lang.code(), location.lang.code()))
+            .with_hint("name Chinese files `x.zh.md`, other files `x.md`, or remove `lang:`"));
+    }
+    let body = markdown::render(&markdown::BodyContext {
+        rel_path,
+        line_offset: split.body_first_line,
+        trusted_html: config.markdown.trusted_html,
+        smart_punctuation: config.markdown.smart_punctuation.unwrap_or(true),
+    }, split.body);
+    problems.extend(body.warnings);
+    let problems: Vec<SiteError> = problems.into_iter().map(|e| e.with_source(&text)).collect();
+    if problems.iter().any(SiteError::is_error) {
+        return (None, problems);
+    }
+    let page = Page {
+        rel_path: rel_path.to_string(),
+        collection: location.collection,
+        lang: location.lang,
+        url_path: item_url(location.collection, location.lang, &slug),
+        translation_key: format!("{}/{}", location.collection.dir(), location.stem),
+        slug,
+        title: front.title.clone().unwrap_or_default(),
+        date: front.date,
+        draft: front.draft.unwrap_or(false),
+        front,
+        body_html: body.html,
+        headings: body.headings,
+        links: body.links,
+        word_count: body.word_count,
+    };
+    (Some(page), problems)
+}
+
+/// The URL path of an item: `/reports/x/`, `/zh/reports/x/`; pages sit at the root: `/about/`.
+pub fn item_url(collection: Collection, lang: Lang, slug: &str) -> String {
+    match collection {
+        Collection::Page => format!("{}{slug}/", lang_prefix(lang)),
+        c => format!("{}{}/{slug}/", lang_prefix(lang), c.dir()),
+    }
+}
+
+/// UTF-8 text with any BOM removed and CRLF turned into LF, so both give the same HTML.
+fn decode(source: &SourceFile) -> Result<String, SiteError> {
+    let text = std::str::from_utf8(&source.bytes).map_err(|e| {
+        let valid = e.valid_up_to();
+        let prefix = String::from_utf8_lossy(&source.bytes[..valid]);
+        let (line, column) = line_col(&prefix, valid);
+        SiteError::new(&source.rel_path, line, column, format!("invalid UTF-8 at byte offset {valid}"))
+            .with_hint("save the file as UTF-8 (most editors: \"Save with encoding\")")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_string() })
+}
+
+struct FileLocation {
+    collection: Collection,
+    lang: Lang,
+    stem: String,
+}
+
+/// Collection from the first folder under `content/`, language from `x.zh.md`.
+fn file_location(rel_path: &str, config: &Config) -> Result<FileLocation, SiteError> {
+    let inner = rel_path.strip_prefix("content/").unwrap_or(rel_path);
+    let (dir, file) = (inner.split('/').next().unwrap_or(""), inner.rsplit('/').next().unwrap_or(inner));
+    let collection = Collection::from_dir(dir).filter(|_| inner.contains('/')).ok_or_else(|| {
+        let dirs: Vec<&str> = Collection::ALL.iter().map(|c| c.dir()).collect();
+        SiteError::new(rel_path, 1, 1, "content files must be inside a collection folder")
+            .with_hint(format!("move it into content/<folder>/, where folder is one of: {}", dirs.join(", ")))
+    })?;
+    let name = file.strip_suffix(".md").unwrap_or(file);
+    let (stem, lang) = match name.rsplit_once('.') {
+        Some((stem, code)) => {
+            let lang = Lang::from_code(code).filter(|l| config.languages.contains(l)).ok_or_else(|| {
+                SiteError::new(rel_path, 1, 1, format!("`{code}` in the file name is not one of the site's languages"))
+                    .with_hint("add it to `languages:` in site.yaml, or rename the file")
+            })?;
+            (stem, lang)
+        }
+        None => (name, config.default_language),
+    };
+    Ok(FileLocation { collection, lang, stem: stem.to_string() })
+}
+
+/// Slugs are lower-case ASCII letters, digits and single hyphens.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--")
+}
+
+fn check_slug(rel_path: &str, slug: &str, from_front: bool, yaml: &str) -> Result<(), SiteError> {
+    if is_valid_slug(slug) {
+        return Ok(());
+    }
+    let suggestion = slug::slugify(slug);
+    let (line, column, what) = match (from_front, crate::yaml::key_position(yaml, "slug")) {
+        (true, Some((l, c))) => (l + 1, c, "`slug`"),
+        _ => (1, 1, "the file name"),
+    };
+    let hint = if suggestion.is_empty() { "use lower-case letters, digits and hyphens".to_string() } else {
+        format!("use lower-case letters, digits and hyphens, like `{suggestion}`")
+    };
+    Err(SiteError::new(rel_path, line, column, format!("{what} gives the slug `{slug}`, which is not valid")).with_hint(hint))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_checked() {
+        for good in ["a", "returning-migrants-2018", "x1"] {
+            assert!(is_valid_slug(good), "{good}");
+        }
+        for bad in ["", "../x", "has space", "Upper", "a--b", "-a", "中文"] {
+            assert!(!is_valid_slug(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls_put_chinese_under_zh_and_pages_at_the_root() {
+        assert_eq!(item_url(Collection::Report, Lang::Zh, "x"), "/zh/reports/x/");
+        assert_eq!(item_url(Collection::Page, Lang::En, "about"), "/about/");
+    }
+}

@@ -1,0 +1,242 @@
+//! Views of single items, people and catalogue entries.
+
+use super::format_date;
+use super::views::{EntryView, Link, Urls, issue_label};
+use crate::model::{Access, Author, ContentDate, Heading, Issue, Lang, PageId, Revision, Series, lang_prefix};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct ItemView<'a> {
+    pub title: &'a str,
+    pub kind: &'static str,
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub updated_display: Option<String>,
+    pub summary: Option<&'a str>,
+    /// `None` for abstract-only reports: their body is not published.
+    pub body_html: Option<&'a str>,
+    pub toc: Vec<&'a Heading>,
+    pub reading_minutes: usize,
+    pub authors: Vec<Link>,
+    pub topics: Vec<Link>,
+    pub regions: Vec<Link>,
+    pub issue_label: Option<String>,
+    pub issue_url: Option<String>,
+    pub abstract_only: bool,
+    pub full_text_request_url: Option<String>,
+    pub pdf_url: Option<String>,
+    pub versions: Vec<RevisionView>,
+    pub corrections: Vec<RevisionView>,
+    pub event: Option<EventView<'a>>,
+    /// Sessions grouped by day, in order.
+    pub programme: Vec<DayView<'a>>,
+    pub organisers: Vec<&'a str>,
+    pub outcomes: Vec<&'a str>,
+    pub facts: Vec<(&'static str, String)>,
+    pub extra: &'a serde_yaml::Value,
+}
+
+#[derive(Serialize)]
+pub struct RevisionView {
+    pub date_display: String,
+    pub note: String,
+}
+
+#[derive(Serialize)]
+pub struct EventView<'a> {
+    pub name: &'a str,
+    pub location: Option<&'a str>,
+    pub start_display: String,
+    pub end_display: Option<String>,
+    pub timezone: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct DayView<'a> {
+    pub day: String,
+    pub sessions: Vec<SessionView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct SessionView<'a> {
+    pub time: String,
+    pub end_time: Option<String>,
+    pub title: &'a str,
+    pub speakers: &'a [String],
+    pub summary: Option<&'a str>,
+    pub slides: Option<&'a str>,
+}
+
+static NULL: serde_yaml::Value = serde_yaml::Value::Null;
+
+pub fn view<'s>(urls: &Urls<'s>, id: PageId) -> ItemView<'s> {
+    let site = urls.site;
+    let p = &site.pages[id];
+    let f = &p.front;
+    let abstract_only = f.access == Some(Access::AbstractOnly);
+    let terms = |taxonomy: &str, names: Option<&crate::model::StringList>| -> Vec<Link> {
+        names.map(|l| l.0.iter().map(|n| Link {
+            name: n.clone(),
+            url: urls.path(&format!("{}{taxonomy}/{}/", lang_prefix(p.lang), crate::assemble::name_slug(n))),
+        }).collect()).unwrap_or_default()
+    };
+    let has_taxonomy = |t: &str| site.config.taxonomies.iter().any(|x| x == t);
+    let issue_url = match (&f.series, f.volume, f.number) {
+        (Some(series), Some(v), Some(n)) => Some(urls.path(&format!(
+            "{}catalogue/{}/vol-{v}/no-{n}/", lang_prefix(p.lang), crate::assemble::name_slug(series)))),
+        _ => None,
+    };
+    ItemView {
+        title: &p.title,
+        kind: p.collection.kind(),
+        date: p.date.map(ContentDate::iso),
+        date_display: p.date.map(|d| format_date(d, p.lang)),
+        updated_display: f.updated.map(|d| format_date(d, p.lang)),
+        summary: f.summary.as_deref(),
+        body_html: (!abstract_only).then_some(p.body_html.as_str()),
+        toc: p.headings.iter().filter(|h| h.level == 2).collect(),
+        reading_minutes: p.word_count.div_ceil(220).max(1),
+        authors: urls.authors_of(id),
+        topics: if has_taxonomy("topics") { terms("topics", f.topics.as_ref()) } else { Vec::new() },
+        regions: if has_taxonomy("regions") { terms("regions", f.regions.as_ref()) } else { Vec::new() },
+        issue_label: issue_label(p),
+        issue_url,
+        abstract_only,
+        full_text_request_url: abstract_only.then(|| request_url(site, &p.title)).flatten(),
+        pdf_url: f.pdf.as_ref().map(|pdf| if pdf.starts_with("http") { pdf.clone() } else { urls.path(&format!("/{}", pdf.trim_start_matches('/'))) }),
+        versions: revisions(f.versions.as_deref(), p.lang),
+        corrections: revisions(f.corrections.as_deref(), p.lang),
+        event: f.event.as_ref().map(|e| EventView {
+            name: &e.name,
+            location: e.location.as_deref(),
+            start_display: format_date(e.start, p.lang),
+            end_display: e.end.filter(|end| end.date() != e.start.date()).map(|d| format_date(d, p.lang)),
+            timezone: e.timezone.as_deref().unwrap_or(&site.config.timezone),
+        }),
+        programme: programme(f.sessions.as_deref().unwrap_or_default(), p.lang),
+        organisers: f.organisers.iter().flat_map(|l| l.0.iter().map(String::as_str)).collect(),
+        outcomes: f.outcomes.iter().flat_map(|l| l.0.iter().map(String::as_str)).collect(),
+        facts: story_facts(p),
+        extra: f.extra.as_ref().unwrap_or(&NULL),
+    }
+}
+
+fn programme(sessions: &[crate::model::Session], lang: Lang) -> Vec<DayView<'_>> {
+    let mut sorted: Vec<&crate::model::Session> = sessions.iter().collect();
+    sorted.sort_by_key(|s| s.start);
+    let mut days: Vec<DayView> = Vec::new();
+    for s in sorted {
+        let day = format_date(s.start, lang);
+        let view = SessionView {
+            time: s.start.0.strftime("%H:%M").to_string(),
+            end_time: s.end.map(|e| e.0.strftime("%H:%M").to_string()),
+            title: &s.title,
+            speakers: &s.speakers.0,
+            summary: s.summary.as_deref(),
+            slides: s.slides.as_deref(),
+        };
+        match days.last_mut() {
+            Some(d) if d.day == day => d.sessions.push(view),
+            _ => days.push(DayView { day, sessions: vec![view] }),
+        }
+    }
+    days
+}
+
+/// A story's structured facts as (UI string key, value) pairs, in a fixed order.
+fn story_facts(p: &crate::model::Page) -> Vec<(&'static str, String)> {
+    let f = &p.front;
+    let mut facts = Vec::new();
+    if let Some(s) = &f.subject { facts.push(("fact_subject", s.clone())); }
+    if let Some(r) = &f.region {
+        facts.push(("fact_place", r.county.as_ref().map_or_else(|| r.province.clone(), |c| format!("{c}, {}", r.province))));
+    }
+    if let Some(i) = &f.industry { facts.push(("fact_industry", i.clone())); }
+    if let Some(y) = f.year_started { facts.push(("fact_year_started", y.to_string())); }
+    if let Some(fig) = &f.figures {
+        if let Some(j) = fig.jobs_created { facts.push(("fact_jobs_created", j.to_string())); }
+        if let Some(l) = &fig.loans { facts.push(("fact_loans", l.clone())); }
+        if let Some(r) = &fig.revenue { facts.push(("fact_revenue", r.clone())); }
+        if let Some(t) = fig.trainees { facts.push(("fact_trainees", t.to_string())); }
+    }
+    facts
+}
+
+fn revisions(list: Option<&[Revision]>, lang: Lang) -> Vec<RevisionView> {
+    list.unwrap_or_default().iter().map(|r| RevisionView { date_display: format_date(r.date, lang), note: r.note.clone() }).collect()
+}
+
+/// Where to ask for the full text: a form URL, or a mailto with the title in the subject.
+fn request_url(site: &crate::model::Site, title: &str) -> Option<String> {
+    let req = site.config.full_text_request.as_ref()?;
+    req.url.clone().or_else(|| req.email.as_ref().map(|e| format!("mailto:{e}?subject={}", percent_encode(&format!("Full text request: {title}")))))
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+#[derive(Serialize)]
+pub struct PersonView<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub affiliation: Option<&'a str>,
+    pub role: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    pub body_html: Option<&'a str>,
+}
+
+pub fn person_view<'s>(urls: &Urls<'s>, a: &'s Author) -> PersonView<'s> {
+    let page = a.page.map(|id| &urls.site.pages[id]);
+    PersonView {
+        name: &a.name,
+        url: urls.author(a),
+        affiliation: page.and_then(|p| p.front.affiliation.as_deref()),
+        role: page.and_then(|p| p.front.role.as_deref()),
+        summary: page.and_then(|p| p.front.summary.as_deref()),
+        body_html: page.map(|p| p.body_html.as_str()),
+    }
+}
+
+#[derive(Serialize)]
+pub struct IssueView<'a> {
+    pub label: String,
+    pub url: String,
+    pub volume: u32,
+    pub number: u32,
+    pub year: i16,
+    pub count: usize,
+    pub entries: Vec<EntryView<'a>>,
+}
+
+pub fn issue_view<'s>(urls: &Urls<'s>, s: &Series, i: &Issue, limit: usize) -> IssueView<'s> {
+    let label = match s.lang {
+        Lang::Zh => format!("{} {}年 第{}卷 第{}期", s.name, i.year, i.volume, i.number),
+        Lang::En => format!("{}, Vol. {}, No. {}, {}", s.name, i.volume, i.number, i.year),
+    };
+    IssueView {
+        label,
+        url: urls.issue(s, i),
+        volume: i.volume,
+        number: i.number,
+        year: i.year,
+        count: i.pages.len(),
+        entries: i.pages.iter().take(limit).map(|&id| urls.entry(id)).collect(),
+    }
+}
+
+pub fn issue_link(urls: &Urls, s: &Series, i: &Issue) -> Link {
+    let v = issue_view(urls, s, i, 0);
+    Link { name: v.label, url: v.url }
+}
+
+#[derive(Serialize)]
+pub struct SeriesView<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub issues: Vec<IssueView<'a>>,
+}
+
+pub fn series_view<'s>(urls: &Urls<'s>, s: &'s Series) -> SeriesView<'s> {
+    SeriesView { name: &s.name, url: urls.series(s), issues: s.issues.iter().map(|i| issue_view(urls, s, i, 0)).collect() }
+}

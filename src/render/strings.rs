@@ -1,0 +1,51 @@
+//! UI strings per language (`i18n/<lang>.yaml` in the theme) and date formats.
+
+use crate::error::SiteError;
+use crate::model::{ContentDate, Lang, SourceFile};
+use std::collections::BTreeMap;
+
+/// Interface text for one language: key → text.
+pub type Strings = BTreeMap<String, String>;
+
+/// Parse every language's strings; a language the site uses must have a file.
+pub fn load(files: &[(Lang, SourceFile)], languages: &[Lang]) -> Result<BTreeMap<Lang, Strings>, Vec<SiteError>> {
+    let mut out = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (lang, file) in files {
+        let text = String::from_utf8_lossy(&file.bytes);
+        match crate::yaml::from_str::<Strings>(&text, &file.rel_path, 0, &[]) {
+            Ok(strings) => {
+                out.insert(*lang, strings);
+            }
+            Err(e) => errors.push(e.with_source(&text)),
+        }
+    }
+    for lang in languages {
+        if !out.contains_key(lang) && errors.is_empty() {
+            errors.push(SiteError::new("site.yaml", 1, 1, format!("the theme has no UI strings for `{}`", lang.code()))
+                .with_hint(format!("add i18n/{}.yaml to the theme", lang.code())));
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// "15 February 2018" or "2018年2月15日".
+pub fn format_date(date: ContentDate, lang: Lang) -> String {
+    let d = date.date();
+    match lang {
+        Lang::En => d.strftime("%-d %B %Y").to_string(),
+        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_naturally_in_each_language() {
+        let d = ContentDate::parse("2018-02-05").unwrap();
+        assert_eq!(format_date(d, Lang::En), "5 February 2018");
+        assert_eq!(format_date(d, Lang::Zh), "2018年2月5日");
+    }
+}

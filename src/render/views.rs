@@ -1,0 +1,119 @@
+//! Template views: serialize-only structs built from the `Site` for one output page.
+//! Lists carry summaries only (never bodies), so a listing's cost grows with its own size.
+
+use crate::model::{Author, Collection, ContentDate, Lang, Page, PageId, Site, Series, Issue, lang_prefix};
+use crate::render::strings::format_date;
+use serde::Serialize;
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+/// One item in a list: enough for a title, date, byline and summary.
+#[derive(Serialize)]
+pub struct EntryView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub collection: &'static str,
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub summary: Option<&'a str>,
+    pub authors: Vec<Link>,
+    pub issue_label: Option<String>,
+}
+
+#[derive(Serialize, Default)]
+pub struct PaginationView {
+    pub current: usize,
+    pub total: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PageNumberView>,
+}
+
+#[derive(Serialize)]
+pub struct PageNumberView {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// URL helpers bound to one site: every URL a template sees includes the base path.
+pub struct Urls<'s> {
+    pub site: &'s Site,
+}
+
+impl<'s> Urls<'s> {
+    pub fn path(&self, url_path: &str) -> String {
+        format!("{}{url_path}", self.site.config.base_path())
+    }
+
+    pub fn page(&self, id: PageId) -> String {
+        self.path(&self.site.pages[id].url_path)
+    }
+
+    pub fn author(&self, author: &Author) -> String {
+        self.path(&author.url_path())
+    }
+
+    pub fn authors_of(&self, id: PageId) -> Vec<Link> {
+        self.site.page_authors[id].iter().map(|&a| {
+            let author = &self.site.authors[a];
+            Link { name: author.name.clone(), url: self.author(author) }
+        }).collect()
+    }
+
+    pub fn series(&self, series: &Series) -> String {
+        self.path(&format!("{}catalogue/{}/", lang_prefix(series.lang), series.slug))
+    }
+
+    pub fn issue(&self, series: &Series, issue: &Issue) -> String {
+        format!("{}vol-{}/no-{}/", self.series(series), issue.volume, issue.number)
+    }
+
+    pub fn entry(&self, id: PageId) -> EntryView<'s> {
+        let p: &'s Page = &self.site.pages[id];
+        EntryView {
+            title: &p.title,
+            url: self.page(id),
+            collection: p.collection.kind(),
+            date: p.date.map(ContentDate::iso),
+            date_display: p.date.map(|d| format_date(d, p.lang)),
+            summary: p.front.summary.as_deref(),
+            authors: self.authors_of(id),
+            issue_label: issue_label(p),
+        }
+    }
+
+    /// Page `n` (1-based) of a paginated list rooted at `first_url`.
+    pub fn pager_url(&self, first_url: &str, n: usize) -> String {
+        if n <= 1 { first_url.to_string() } else { format!("{first_url}page/{n}/") }
+    }
+
+    pub fn pagination(&self, first_url: &str, current: usize, total: usize) -> PaginationView {
+        PaginationView {
+            current,
+            total,
+            prev_url: (current > 1).then(|| self.pager_url(first_url, current - 1)),
+            next_url: (current < total).then(|| self.pager_url(first_url, current + 1)),
+            pages: (1..=total).filter(|&n| n == 1 || n == total || n.abs_diff(current) <= 2)
+                .map(|n| PageNumberView { number: n, url: self.pager_url(first_url, n), current: n == current })
+                .collect(),
+        }
+    }
+}
+
+/// "Research Report, Vol. 20, No. 1" for a report in a series.
+pub fn issue_label(p: &Page) -> Option<String> {
+    let (series, volume, number) = (p.front.series.as_ref()?, p.front.volume?, p.front.number?);
+    Some(match p.lang {
+        Lang::Zh => format!("{series} 第{volume}卷 第{number}期"),
+        Lang::En => format!("{series}, Vol. {volume}, No. {number}"),
+    })
+}
+
+/// The collections a language's navigation lists, in menu order.
+pub const NAV_COLLECTIONS: [Collection; 4] =
+    [Collection::Report, Collection::Proceedings, Collection::Story, Collection::Person];

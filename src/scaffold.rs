@@ -1,0 +1,78 @@
+//! `seedbed init` and `seedbed new`: start a site, start a content file.
+//!
+//! Input: a folder or a kind and title. Output: new files with valid front matter.
+//! Must not: overwrite an existing file.
+
+use crate::model::{Collection, Lang};
+use anyhow::{Context as _, Result, bail};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const SITE_YAML: &str = r#"# Site settings. Every key is listed in the README.
+title:
+  en: "Research Centre"
+  zh: "研究中心"
+description:
+  en: "Research reports, forum proceedings and success stories."
+  zh: "研究报告、论坛纪要与创业案例。"
+base_url: "https://example.org/"
+default_language: en
+languages: [en, zh]
+items_per_page: 20
+full_text_request:
+  email: "publications@example.org"
+taxonomies: [topics, regions]
+"#;
+
+/// Create a new site in `dir`, which must be empty or not exist yet.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
+    if dir.exists() && fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?.next().is_some() {
+        bail!("{} is not empty: choose a new folder for the site", dir.display());
+    }
+    let mut created = vec![write_new(&dir.join("site.yaml"), SITE_YAML)?];
+    for c in Collection::ALL {
+        fs::create_dir_all(dir.join("content").join(c.dir())).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    created.push(write_new(&dir.join("content/pages/about.md"), &front_matter(Collection::Page, "About us", Lang::En, &today()))?);
+    Ok(created)
+}
+
+/// Create `content/<collection>/<slug>[.zh].md` in the site at `root`.
+pub fn new_item(root: &Path, collection: Collection, title: &str, lang: Lang) -> Result<PathBuf> {
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        bail!("no site.yaml in {}: run this inside a site, or pass --root DIR", root.display());
+    }
+    let slug = crate::assemble::name_slug(title);
+    let suffix = if lang == Lang::En { String::new() } else { format!(".{}", lang.code()) };
+    let path = root.join("content").join(collection.dir()).join(format!("{slug}{suffix}.md"));
+    write_new(&path, &front_matter(collection, title, lang, &today()))
+}
+
+fn today() -> String {
+    jiff::ZonedDateTime::now().date().to_string()
+}
+
+/// Front matter with every field the collection requires and the common optional ones.
+pub fn front_matter(collection: Collection, title: &str, lang: Lang, date: &str) -> String {
+    let title = serde_json::to_string(title).unwrap_or_else(|_| "\"Untitled\"".into());
+    let body = if lang == Lang::Zh { "在这里写正文。" } else { "Write the text here." };
+    let fields = match collection {
+        Collection::Report => format!("date: {date}\nauthors: []\nsummary: \"\"\ntopics: []\nregions: []\nseries: \"Research Report\"\nvolume: 1\nnumber: 1\naccess: open\ndraft: true\n"),
+        Collection::Proceedings => format!("date: {date}\nsummary: \"\"\ntopics: []\nevent:\n  name: {title}\n  location: \"\"\n  start: {date}\n  end: {date}\n  timezone: Asia/Shanghai\norganisers: []\nsessions: []\ndraft: true\n"),
+        Collection::Story => format!("date: {date}\nsummary: \"\"\nsubject: \"\"\nregion:\n  province: \"\"\n  county: \"\"\nindustry: \"\"\ntopics: []\ndraft: true\n"),
+        Collection::Person => "affiliation: \"\"\nrole: \"\"\nsummary: \"\"\n".to_string(),
+        Collection::Page => "summary: \"\"\n".to_string(),
+    };
+    format!("---\ntitle: {title}\n{fields}---\n\n{body}\n")
+}
+
+fn write_new(path: &Path, text: &str) -> Result<PathBuf> {
+    if path.exists() {
+        bail!("{} already exists: choose another title or edit that file", path.display());
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path.to_path_buf())
+}

@@ -1,0 +1,118 @@
+//! The only module that names serde_yaml (deprecated upstream, so kept swappable).
+//!
+//! Input: YAML text and where it sits in its file. Output: typed values, or one
+//! `SiteError` with a position counted from the top of the file, a plain message and a hint.
+//! Must not: parse oversized input (the caller caps it: serde_yaml is quadratic on
+//! nested flow mappings) or leak serde_yaml's message format into user-facing text unexplained.
+
+use crate::error::{SiteError, did_you_mean};
+use serde::de::DeserializeOwned;
+
+/// Deserialize `text`, which starts on line `first_line + 1` of `rel_path`.
+/// `keys` are the accepted top-level keys, for "did you mean" hints.
+pub fn from_str<T: DeserializeOwned>(text: &str, rel_path: &str, first_line: usize, keys: &[&str]) -> Result<T, SiteError> {
+    if let Some((line, column)) = tab_indentation(text) {
+        return Err(SiteError::new(rel_path, line + first_line, column, "tab character used for indentation")
+            .with_hint("YAML indents with spaces only: replace the tab with spaces"));
+    }
+    let text_for_serde = if text.trim().is_empty() { "{}" } else { text };
+    serde_yaml::from_str(text_for_serde).map_err(|e| {
+        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let (message, hint) = explain(&e.to_string(), keys);
+        let mut err = SiteError::new(rel_path, line + first_line, column, message);
+        err.hint = hint;
+        err
+    })
+}
+
+/// Position (line, column; 1-based) of a top-level `key:` in `text`.
+pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))).map(|i| (i + 1, 1))
+}
+
+fn tab_indentation(text: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, l)| {
+        let indent_len = l.len() - l.trim_start_matches([' ', '\t']).len();
+        l[..indent_len].find('\t').map(|col| (i + 1, col + 1))
+    })
+}
+
+/// Turn serde_yaml's message into our wording: `field: what is wrong`, plus a hint.
+fn explain(raw: &str, keys: &[&str]) -> (String, Option<String>) {
+    let without_pos = raw.rfind(" at line ").map_or(raw, |i| &raw[..i]);
+    let (path, msg) = split_path(without_pos);
+    let field = |p: &str| if p.is_empty() { String::new() } else { format!("`{p}`: ") };
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        let hint = match did_you_mean(name, keys.iter().copied()).filter(|_| path.is_empty()) {
+            Some(good) => format!("did you mean `{good}`?"),
+            None if path.is_empty() => "custom keys go under `extra:`".to_string(),
+            None => format!("check the spelling; {}", expected_list(rest)),
+        };
+        let place = if path.is_empty() { String::new() } else { format!(" in `{path}`") };
+        return (format!("unknown field `{name}`{place}"), Some(hint));
+    }
+    if let Some(rest) = msg.strip_prefix("duplicate field `").or_else(|| msg.strip_prefix("duplicate entry with key ")) {
+        let name = rest.trim_matches(|c| c == '`' || c == '"');
+        return (format!("{}`{name}` is given twice", field(&path)), Some("keep one of the two lines".into()));
+    }
+    if msg.starts_with("invalid type: unit value") {
+        return (format!("{}has no value (`~` or nothing after the colon)", field(&path)),
+            Some("give it a value, or remove the line".into()));
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let name = rest.trim_end_matches('`');
+        return (format!("{}missing required field `{name}`", field(&path)), Some(format!("add `{name}:` to it")));
+    }
+    (format!("{}{msg}", field(&path)), syntax_hint(msg))
+}
+
+/// serde_yaml prefixes errors inside a value with its path: `event.start: invalid value …`.
+fn split_path(msg: &str) -> (String, &str) {
+    match msg.split_once(": ") {
+        Some((p, rest)) if !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || "_.[]-".contains(c)) => {
+            (p.to_string(), rest)
+        }
+        _ => (String::new(), msg),
+    }
+}
+
+fn expected_list(rest: &str) -> String {
+    rest.split_once(", ").map_or_else(|| "this block takes no keys".into(), |(_, e)| e.to_string())
+}
+
+fn syntax_hint(msg: &str) -> Option<String> {
+    let hint = if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+        "fix the value's type; quote text that YAML would read as a number or date"
+    } else if msg.contains("mapping values are not allowed") {
+        "a value containing `: ` must be quoted"
+    } else if msg.contains("did not find expected") || msg.contains("could not find expected") {
+        "check the indentation and that quotes and brackets are closed"
+    } else {
+        return None;
+    };
+    Some(hint.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn tabs_in_indentation_are_found() {
+        assert_eq!(tab_indentation("a: 1\nb:\n\t- x\n"), Some((3, 1)));
+        assert_eq!(tab_indentation("a: x\ty\n"), None);
+    }
+
+    #[test]
+    fn positions_are_offset_to_the_file() {
+        let e = from_str::<BTreeMap<String, u32>>("a: 1\nb: x\n", "f.md", 1, &[]).unwrap_err();
+        assert_eq!((e.line, e.column), (3, 4));
+    }
+
+    #[test]
+    fn key_position_matches_top_level_keys_only() {
+        assert_eq!(key_position("title: x\n  base_url: y\nbase_url : z\n", "base_url"), Some((3, 1)));
+    }
+}
