@@ -50,12 +50,15 @@ pub struct BuildOutput {
 
 /// Run the pipeline up to, not including, writing.
 pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, BuildError> {
+    let started = std::time::Instant::now();
     let (mut config, loaded, mut problems) = load::site(root)?;
+    log::debug!("loaded {} content files in {:?}", loaded.content.len(), started.elapsed());
     if let Some(url) = &settings.base_url {
         config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
     }
     let templates = render::Templates::load(&loaded.theme, &config.languages);
     let (pages, mut parse_problems) = parse::pages(&config, &loaded.content);
+    log::debug!("parsed {} pages at {:?}", pages.len(), started.elapsed());
     problems.append(&mut parse_problems);
     let templates = match templates {
         Ok(t) => t,
@@ -69,10 +72,12 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
         e.append(&mut problems.clone());
         BuildError::Site(SiteErrors::from_vec(e))
     })?;
+    log::debug!("assembled the site at {:?}", started.elapsed());
     let files = render::site(&site, &templates, &loaded.theme).map_err(|mut e| {
         e.append(&mut problems.clone());
         BuildError::Site(SiteErrors::from_vec(e))
     })?;
+    log::debug!("rendered {} files at {:?}", files.len(), started.elapsed());
     let counts = render::counts(&site);
     Ok(BuildOutput { site, files, warnings: SiteErrors::from_vec(problems).0, counts })
 }

@@ -4,6 +4,10 @@ mod cli;
 
 use clap::Parser;
 
+// The pipeline allocates many small strings on every core; mimalloc keeps that from serialising.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     let level = if cli.verbose { "debug" } else { "warn" };

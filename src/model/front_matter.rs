@@ -126,7 +126,8 @@ pub struct ContentDate(pub jiff::civil::DateTime);
 impl ContentDate {
     pub fn parse(text: &str) -> Option<ContentDate> {
         let text = text.trim();
-        if let Ok(d) = text.parse::<jiff::civil::Date>() {
+        if text.len() == 10 {
+            let d = text.parse::<jiff::civil::Date>().ok()?;
             return Some(ContentDate(d.to_datetime(jiff::civil::Time::midnight())));
         }
         text.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>().ok().map(ContentDate)
