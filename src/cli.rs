@@ -98,7 +98,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
         Command::Init { dir } => report_env(seedbed::scaffold::init(&dir).map(|files| {
-            eprintln!("Created a new site in {} ({} files). Next: cd into it and run `seedbed build`.", dir.display(), files.len());
+            eprintln!(
+                "Created a new site in {} ({} files). Next: cd into it and run `seedbed build`.",
+                dir.display(),
+                files.len()
+            );
         })),
         Command::New(args) => new(args),
     }
@@ -106,12 +110,23 @@ pub fn run(cli: Cli) -> ExitCode {
 
 fn settings(site: &SiteArgs, base_url: Option<String>) -> BuildSettings {
     let today = jiff::ZonedDateTime::now().date();
-    BuildSettings { options: BuildOptions { drafts: site.drafts, future: site.future, today }, base_url }
+    BuildSettings {
+        options: BuildOptions {
+            drafts: site.drafts,
+            future: site.future,
+            today,
+        },
+        base_url,
+    }
 }
 
 fn build(args: BuildArgs) -> ExitCode {
     let started = Instant::now();
-    let out_dir = if args.output.is_absolute() { args.output.clone() } else { args.site.root.join(&args.output) };
+    let out_dir = if args.output.is_absolute() {
+        args.output.clone()
+    } else {
+        args.site.root.join(&args.output)
+    };
     let output = match seedbed::build_site(&args.site.root, &settings(&args.site, args.base_url)) {
         Ok(o) => o,
         Err(e) => return report_build_error(e),
@@ -122,10 +137,20 @@ fn build(args: BuildArgs) -> ExitCode {
     }
     let c = output.counts;
     eprintln!(
-        "Built {} pages, {} listings, {} catalogue pages, {} redirects ({} files) into {} in {} ms",
-        c.items, c.listings, c.catalogue, c.aliases, output.files.len(), out_dir.display(), started.elapsed().as_millis()
+        "Built {}, {}, {}, {} ({}) into {} in {} ms",
+        count(c.items, "page"),
+        count(c.listings, "listing"),
+        count(c.catalogue, "catalogue page"),
+        count(c.aliases, "redirect"),
+        count(output.files.len(), "file"),
+        out_dir.display(),
+        started.elapsed().as_millis()
     );
     ExitCode::SUCCESS
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 fn check(args: CheckArgs) -> ExitCode {
@@ -136,7 +161,11 @@ fn check(args: CheckArgs) -> ExitCode {
             for line in seedbed::assemble::missing_translations(&output.site) {
                 eprintln!("note: {line}");
             }
-            eprintln!("Checked {} items: no errors ({} ms)", output.site.pages.len(), started.elapsed().as_millis());
+            eprintln!(
+                "Checked {} items: no errors ({} ms)",
+                output.site.pages.len(),
+                started.elapsed().as_millis()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => report_build_error(e),
@@ -155,9 +184,11 @@ fn new(args: NewArgs) -> ExitCode {
         Kind::Person => Collection::Person,
         Kind::Page => Collection::Page,
     };
-    report_env(seedbed::scaffold::new_item(&args.root, collection, &args.title, lang).map(|path| {
-        eprintln!("Created {}", path.display());
-    }))
+    report_env(
+        seedbed::scaffold::new_item(&args.root, collection, &args.title, lang).map(|path| {
+            eprintln!("Created {}", path.display());
+        }),
+    )
 }
 
 fn print_problems(problems: &[seedbed::error::SiteError]) {
@@ -171,7 +202,10 @@ fn report_build_error(e: BuildError) -> ExitCode {
         BuildError::Site(errors) => {
             eprintln!("{errors}");
             let n = errors.0.iter().filter(|e| e.is_error()).count();
-            eprintln!("Build failed: {n} error{} (nothing was written)", if n == 1 { "" } else { "s" });
+            eprintln!(
+                "Build failed: {n} error{} (nothing was written)",
+                if n == 1 { "" } else { "s" }
+            );
             ExitCode::from(1)
         }
         BuildError::Env(e) => report_env(Err(e)),

@@ -10,24 +10,65 @@ use serde::de::DeserializeOwned;
 
 /// Deserialize `text`, which starts on line `first_line + 1` of `rel_path`.
 /// `keys` are the accepted top-level keys, for "did you mean" hints.
-pub fn from_str<T: DeserializeOwned>(text: &str, rel_path: &str, first_line: usize, keys: &[&str]) -> Result<T, SiteError> {
+pub fn from_str<T: DeserializeOwned>(
+    text: &str,
+    rel_path: &str,
+    first_line: usize,
+    keys: &[&str],
+) -> Result<T, SiteError> {
     if let Some((line, column)) = tab_indentation(text) {
-        return Err(SiteError::new(rel_path, line + first_line, column, "tab character used for indentation")
-            .with_hint("YAML indents with spaces only: replace the tab with spaces"));
+        return Err(SiteError::new(
+            rel_path,
+            line + first_line,
+            column,
+            "tab character used for indentation",
+        )
+        .with_hint("YAML indents with spaces only: replace the tab with spaces"));
     }
     let text_for_serde = if text.trim().is_empty() { "{}" } else { text };
     serde_yaml::from_str(text_for_serde).map_err(|e| {
-        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        let (message, hint) = explain(&e.to_string(), keys);
+        let raw = e.to_string();
+        let (mut line, mut column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+        if let Some((l, c)) = context_mark(&raw) {
+            (line, column) = (l, c);
+        }
+        let (message, hint) = explain(&raw, keys);
+        if message.contains("is given twice")
+            && let Some(second) = message
+                .split('`')
+                .nth(1)
+                .and_then(|k| key_positions(text, k).nth(1))
+        {
+            (line, column) = second;
+        }
         let mut err = SiteError::new(rel_path, line + first_line, column, message);
         err.hint = hint;
         err
     })
 }
 
+/// Scanner errors name where the unfinished construct started: `…, while scanning X at line L column C`.
+/// That is where the mistake is (an opening quote, say), not the end of input.
+fn context_mark(raw: &str) -> Option<(usize, usize)> {
+    let (_, context) = raw.split_once(", while ")?;
+    let (_, pos) = context.rsplit_once(" at line ")?;
+    let (l, c) = pos.split_once(" column ")?;
+    Some((l.trim().parse().ok()?, c.trim().parse().ok()?))
+}
+
 /// Position (line, column; 1-based) of a top-level `key:` in `text`.
 pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
-    text.lines().position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))).map(|i| (i + 1, 1))
+    key_positions(text, key).next()
+}
+
+fn key_positions<'a>(text: &'a str, key: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
+    text.lines()
+        .enumerate()
+        .filter(move |(_, l)| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|(i, _)| (i + 1, 1))
 }
 
 fn tab_indentation(text: &str) -> Option<(usize, usize)> {
@@ -39,9 +80,16 @@ fn tab_indentation(text: &str) -> Option<(usize, usize)> {
 
 /// Turn serde_yaml's message into our wording: `field: what is wrong`, plus a hint.
 fn explain(raw: &str, keys: &[&str]) -> (String, Option<String>) {
-    let without_pos = raw.rfind(" at line ").map_or(raw, |i| &raw[..i]);
+    let without_pos = strip_positions(raw);
+    let without_pos = without_pos.as_str();
     let (path, msg) = split_path(without_pos);
-    let field = |p: &str| if p.is_empty() { String::new() } else { format!("`{p}`: ") };
+    let field = |p: &str| {
+        if p.is_empty() {
+            String::new()
+        } else {
+            format!("`{p}`: ")
+        }
+    };
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
         let hint = match did_you_mean(name, keys.iter().copied()).filter(|_| path.is_empty()) {
@@ -49,28 +97,76 @@ fn explain(raw: &str, keys: &[&str]) -> (String, Option<String>) {
             None if path.is_empty() => "custom keys go under `extra:`".to_string(),
             None => format!("check the spelling; {}", expected_list(rest)),
         };
-        let place = if path.is_empty() { String::new() } else { format!(" in `{path}`") };
+        let place = if path.is_empty() {
+            String::new()
+        } else {
+            format!(" in `{path}`")
+        };
         return (format!("unknown field `{name}`{place}"), Some(hint));
     }
-    if let Some(rest) = msg.strip_prefix("duplicate field `").or_else(|| msg.strip_prefix("duplicate entry with key ")) {
+    if let Some(rest) = msg
+        .strip_prefix("duplicate field `")
+        .or_else(|| msg.strip_prefix("duplicate entry with key "))
+    {
         let name = rest.trim_matches(|c| c == '`' || c == '"');
-        return (format!("{}`{name}` is given twice", field(&path)), Some("keep one of the two lines".into()));
+        return (
+            format!("{}`{name}` is given twice", field(&path)),
+            Some("keep one of the two lines".into()),
+        );
     }
     if msg.starts_with("invalid type: unit value") {
-        return (format!("{}has no value (`~` or nothing after the colon)", field(&path)),
-            Some("give it a value, or remove the line".into()));
+        return (
+            format!(
+                "{}has no value (`~` or nothing after the colon)",
+                field(&path)
+            ),
+            Some("give it a value, or remove the line".into()),
+        );
     }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.trim_end_matches('`');
-        return (format!("{}missing required field `{name}`", field(&path)), Some(format!("add `{name}:` to it")));
+        return (
+            format!("{}missing required field `{name}`", field(&path)),
+            Some(format!("add `{name}:` to it")),
+        );
     }
     (format!("{}{msg}", field(&path)), syntax_hint(msg))
+}
+
+/// Remove every ` at line L column C` from a message: the position is reported separately.
+fn strip_positions(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let skip = after.find(" column ").map(|c| {
+            let digits = after[c + 8..]
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+            c + 8 + digits
+        });
+        match skip {
+            Some(n) => rest = &after[n..],
+            None => {
+                out.push_str(" at line ");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace(", while", " while")
 }
 
 /// serde_yaml prefixes errors inside a value with its path: `event.start: invalid value …`.
 fn split_path(msg: &str) -> (String, &str) {
     match msg.split_once(": ") {
-        Some((p, rest)) if !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || "_.[]-".contains(c)) => {
+        Some((p, rest))
+            if !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_alphanumeric() || "_.[]-".contains(c)) =>
+        {
             (p.to_string(), rest)
         }
         _ => (String::new(), msg),
@@ -78,12 +174,21 @@ fn split_path(msg: &str) -> (String, &str) {
 }
 
 fn expected_list(rest: &str) -> String {
-    rest.split_once(", ").map_or_else(|| "this block takes no keys".into(), |(_, e)| e.to_string())
+    rest.split_once(", ")
+        .map_or_else(|| "this block takes no keys".into(), |(_, e)| e.to_string())
 }
 
 fn syntax_hint(msg: &str) -> Option<String> {
-    let hint = if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+    let hint = if msg.contains("expected a list") {
+        "write a list, like `[Su Hongwen, Liu Zheng]`, or one name in quotes"
+    } else if msg.contains("expected a date") {
+        "write the date as YYYY-MM-DD, or YYYY-MM-DD HH:MM for a time of day"
+    } else if msg.contains("expected a string") {
+        "put the text in quotes"
+    } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
         "fix the value's type; quote text that YAML would read as a number or date"
+    } else if msg.contains("quoted scalar") {
+        "a quoted value is not closed: add the closing quote on the same line"
     } else if msg.contains("mapping values are not allowed") {
         "a value containing `: ` must be quoted"
     } else if msg.contains("did not find expected") || msg.contains("could not find expected") {
@@ -113,6 +218,9 @@ mod tests {
 
     #[test]
     fn key_position_matches_top_level_keys_only() {
-        assert_eq!(key_position("title: x\n  base_url: y\nbase_url : z\n", "base_url"), Some((3, 1)));
+        assert_eq!(
+            key_position("title: x\n  base_url: y\nbase_url : z\n", "base_url"),
+            Some((3, 1))
+        );
     }
 }

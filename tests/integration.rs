@@ -1,1 +1,9 @@
+//! One test binary for every integration test (links once on a 2-core machine).
 
+mod common;
+
+mod build;
+mod cli;
+mod corpora;
+mod errors;
+mod snapshots;

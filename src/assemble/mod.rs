@@ -24,14 +24,41 @@ pub struct BuildOptions {
 }
 
 /// URL segments the generator itself uses; a page slug may not take them.
-pub const RESERVED_SLUGS: [&str; 12] =
-    ["reports", "proceedings", "stories", "people", "topics", "regions", "catalogue", "search", "page", "zh", "static", "feeds"];
+pub const RESERVED_SLUGS: [&str; 12] = [
+    "reports",
+    "proceedings",
+    "stories",
+    "people",
+    "topics",
+    "regions",
+    "catalogue",
+    "search",
+    "page",
+    "zh",
+    "static",
+    "feeds",
+];
 
 pub fn site(config: Config, pages: Vec<Page>, opts: &BuildOptions) -> Result<Site, Vec<SiteError>> {
-    let (mut pages, held_back): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|p| is_published(p, opts));
-    pages.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.rel_path.cmp(&b.rel_path)));
-    let unpublished: links::Unpublished = held_back.iter()
-        .map(|p| (p.rel_path.as_str(), if p.draft && !opts.drafts { "a draft" } else { "dated in the future" }))
+    let (mut pages, held_back): (Vec<Page>, Vec<Page>) =
+        pages.into_iter().partition(|p| is_published(p, opts));
+    pages.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.rel_path.cmp(&b.rel_path))
+    });
+    let unpublished: links::Unpublished = held_back
+        .iter()
+        .map(|p| {
+            (
+                p.rel_path.as_str(),
+                if p.draft && !opts.drafts {
+                    "a draft"
+                } else {
+                    "dated in the future"
+                },
+            )
+        })
         .collect();
     let mut errors = reserved_slugs(&pages);
     errors.extend(links::resolve(&mut pages, config.base_path(), &unpublished));
@@ -44,17 +71,36 @@ pub fn site(config: Config, pages: Vec<Page>, opts: &BuildOptions) -> Result<Sit
     let taxonomies = groups::taxonomies(&pages, &config.taxonomies, &config.languages);
     let catalogue = groups::catalogue(&pages);
     let translations = translations(&pages);
-    Ok(Site { config, pages, translations, authors, page_authors, taxonomies, catalogue, aliases })
+    Ok(Site {
+        config,
+        pages,
+        translations,
+        authors,
+        page_authors,
+        taxonomies,
+        catalogue,
+        aliases,
+    })
 }
 
 fn is_published(page: &Page, opts: &BuildOptions) -> bool {
-    (opts.drafts || !page.draft) && (opts.future || page.date.is_none_or(|d| d.date() <= opts.today))
+    (opts.drafts || !page.draft)
+        && (opts.future || page.date.is_none_or(|d| d.date() <= opts.today))
 }
 
 fn reserved_slugs(pages: &[Page]) -> Vec<SiteError> {
-    pages.iter().filter(|p| p.collection == Collection::Page && RESERVED_SLUGS.contains(&p.slug.as_str()))
-        .map(|p| SiteError::new(&p.rel_path, 1, 1, format!("the slug `{}` is used by seedbed itself", p.slug))
-            .with_hint("choose another file name or set `slug:`"))
+    pages
+        .iter()
+        .filter(|p| p.collection == Collection::Page && RESERVED_SLUGS.contains(&p.slug.as_str()))
+        .map(|p| {
+            SiteError::new(
+                &p.rel_path,
+                1,
+                1,
+                format!("the slug `{}` is used by seedbed itself", p.slug),
+            )
+            .with_hint("choose another file name or set `slug:`")
+        })
         .collect()
 }
 
@@ -62,14 +108,24 @@ fn reserved_slugs(pages: &[Page]) -> Vec<SiteError> {
 fn translations(pages: &[Page]) -> Vec<Vec<PageId>> {
     let mut groups: HashMap<(&str, Collection), Vec<PageId>> = HashMap::new();
     for (id, p) in pages.iter().enumerate() {
-        groups.entry((p.translation_key.as_str(), p.collection)).or_default().push(id);
+        groups
+            .entry((p.translation_key.as_str(), p.collection))
+            .or_default()
+            .push(id);
     }
-    pages.iter().enumerate().map(|(id, p)| {
-        let mut others: Vec<PageId> = groups[&(p.translation_key.as_str(), p.collection)].iter().copied()
-            .filter(|&o| o != id && pages[o].lang != p.lang).collect();
-        others.sort_by_key(|&o| pages[o].lang);
-        others
-    }).collect()
+    pages
+        .iter()
+        .enumerate()
+        .map(|(id, p)| {
+            let mut others: Vec<PageId> = groups[&(p.translation_key.as_str(), p.collection)]
+                .iter()
+                .copied()
+                .filter(|&o| o != id && pages[o].lang != p.lang)
+                .collect();
+            others.sort_by_key(|&o| pages[o].lang);
+            others
+        })
+        .collect()
 }
 
 /// Old URLs as absolute paths ending in `/` (or in `.html`), with bad ones reported.
@@ -78,13 +134,29 @@ fn aliases(pages: &[Page], errors: &mut Vec<SiteError>) -> Vec<Alias> {
     for (id, p) in pages.iter().enumerate() {
         for raw in p.front.aliases.iter().flat_map(|a| a.0.iter()) {
             let path = format!("/{}", raw.trim().trim_matches('/'));
-            let path = if path.ends_with(".html") || path == "/" { path } else { format!("{path}/") };
-            let bad = path == "/" || path.split('/').any(|s| s == ".." || s == ".") || path.contains(['\\', '?', '#', '"', '<']);
-            if bad {
-                errors.push(SiteError::new(&p.rel_path, 1, 1, format!("alias `{raw}` is not a usable path"))
-                    .with_hint("write the old address as a path, like /reports/old-name/"));
+            let path = if path.ends_with(".html") || path == "/" {
+                path
             } else {
-                out.push(Alias { url_path: path, target: id });
+                format!("{path}/")
+            };
+            let bad = path == "/"
+                || path.split('/').any(|s| s == ".." || s == ".")
+                || path.contains(['\\', '?', '#', '"', '<']);
+            if bad {
+                errors.push(
+                    SiteError::new(
+                        &p.rel_path,
+                        1,
+                        1,
+                        format!("alias `{raw}` is not a usable path"),
+                    )
+                    .with_hint("write the old address as a path, like /reports/old-name/"),
+                );
+            } else {
+                out.push(Alias {
+                    url_path: path,
+                    target: id,
+                });
             }
         }
     }
@@ -98,12 +170,28 @@ fn duplicate_urls(pages: &[Page], aliases: &[Alias]) -> Vec<SiteError> {
         claimed.entry(&p.url_path).or_default().push(&p.rel_path);
     }
     for a in aliases {
-        claimed.entry(&a.url_path).or_default().push(&pages[a.target].rel_path);
+        claimed
+            .entry(&a.url_path)
+            .or_default()
+            .push(&pages[a.target].rel_path);
     }
-    claimed.into_iter().filter(|(_, files)| files.len() > 1).map(|(url, files)| {
-        SiteError::new(files[0], 1, 1, format!("{} items claim the URL {url}: {}", files.len(), files.join(", ")))
+    claimed
+        .into_iter()
+        .filter(|(_, files)| files.len() > 1)
+        .map(|(url, files)| {
+            SiteError::new(
+                files[0],
+                1,
+                1,
+                format!(
+                    "{} items claim the URL {url}: {}",
+                    files.len(),
+                    files.join(", ")
+                ),
+            )
             .with_hint("give one of them a different `slug:` or remove the clashing alias")
-    }).collect()
+        })
+        .collect()
 }
 
 /// One line per item that lacks a version in some site language; `check` prints these as notes.
@@ -111,12 +199,32 @@ pub fn missing_translations(site: &Site) -> Vec<String> {
     if site.config.languages.len() < 2 {
         return Vec::new();
     }
-    let mut lines: Vec<String> = site.pages.iter().enumerate().filter_map(|(id, p)| {
-        let missing: Vec<&str> = site.config.languages.iter()
-            .filter(|&&l| l != p.lang && !site.translations[id].iter().any(|&t| site.pages[t].lang == l))
-            .map(|l| l.code()).collect();
-        (!missing.is_empty()).then(|| format!("{} has no translation into {}", p.rel_path, missing.join(", ")))
-    }).collect();
+    let mut lines: Vec<String> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter_map(|(id, p)| {
+            let missing: Vec<&str> = site
+                .config
+                .languages
+                .iter()
+                .filter(|&&l| {
+                    l != p.lang
+                        && !site.translations[id]
+                            .iter()
+                            .any(|&t| site.pages[t].lang == l)
+                })
+                .map(|l| l.code())
+                .collect();
+            (!missing.is_empty()).then(|| {
+                format!(
+                    "{} has no translation into {}",
+                    p.rel_path,
+                    missing.join(", ")
+                )
+            })
+        })
+        .collect();
     lines.sort();
     lines
 }

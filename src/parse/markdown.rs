@@ -35,8 +35,11 @@ pub fn link_placeholder(index: usize) -> String {
 }
 
 pub fn render(ctx: &BodyContext, body: &str) -> RenderedBody {
-    let mut opts = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
     if ctx.smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -50,24 +53,43 @@ pub fn render(ctx: &BodyContext, body: &str) -> RenderedBody {
     state.rendered
 }
 
+/// A heading being read: level, explicit `{#id}`, classes, and its inner events.
+type OpenHeading<'a> = (
+    HeadingLevel,
+    Option<CowStr<'a>>,
+    Vec<CowStr<'a>>,
+    Vec<Event<'a>>,
+);
+
 struct BodyState<'a, 'b> {
     ctx: &'b BodyContext<'b>,
     body: &'a str,
     out: Vec<Event<'a>>,
     rendered: RenderedBody,
     /// Events of the heading being read, so its id can be derived from its text.
-    heading: Option<(HeadingLevel, Option<CowStr<'a>>, Vec<CowStr<'a>>, Vec<Event<'a>>)>,
+    heading: Option<OpenHeading<'a>>,
     code: Option<(String, String, usize)>,
     /// For each open link or image: whether its start tag was kept.
     kept: Vec<bool>,
     used_ids: HashSet<String>,
+    footnotes: Vec<String>,
     warned_html: bool,
 }
 
 impl<'a, 'b> BodyState<'a, 'b> {
     fn default_for(ctx: &'b BodyContext<'b>, body: &'a str) -> Self {
-        BodyState { ctx, body, out: Vec::new(), rendered: RenderedBody::default(), heading: None, code: None,
-            kept: Vec::new(), used_ids: HashSet::new(), warned_html: false }
+        BodyState {
+            ctx,
+            body,
+            out: Vec::new(),
+            rendered: RenderedBody::default(),
+            heading: None,
+            code: None,
+            kept: Vec::new(),
+            used_ids: HashSet::new(),
+            footnotes: Vec::new(),
+            warned_html: false,
+        }
     }
 
     fn position(&self, offset: usize) -> (usize, usize) {
@@ -94,25 +116,49 @@ impl<'a, 'b> BodyState<'a, 'b> {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some((lang, String::new(), self.position(offset).0));
             }
-            Event::Start(Tag::Heading { level, id, classes, .. }) => self.heading = Some((level, id, classes, Vec::new())),
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => self.heading = Some((level, id, classes, Vec::new())),
             Event::End(TagEnd::Heading(_)) => self.finish_heading(),
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = self.link_target(dest_url, offset, false);
                 self.kept.push(dest.is_some());
                 if let Some(dest_url) = dest {
-                    self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                    self.emit(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
                 }
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = self.link_target(dest_url, offset, true);
                 self.kept.push(dest.is_some());
                 if let Some(dest_url) = dest {
-                    self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                    self.emit(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
                 }
             }
             Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
@@ -120,7 +166,9 @@ impl<'a, 'b> BodyState<'a, 'b> {
                     self.emit(Event::End(end));
                 }
             }
-            Event::Html(_) | Event::InlineHtml(_) if !self.ctx.trusted_html => self.omit_html(offset),
+            Event::Html(_) | Event::InlineHtml(_) if !self.ctx.trusted_html => {
+                self.omit_html(offset)
+            }
             Event::Start(Tag::Table(_)) => {
                 self.emit(Event::Html("<div class=\"table-scroll\">".into()));
                 self.emit(event);
@@ -129,11 +177,35 @@ impl<'a, 'b> BodyState<'a, 'b> {
                 self.emit(event);
                 self.emit(Event::Html("</div>\n".into()));
             }
+            Event::FootnoteReference(label) => {
+                let n = self.footnote_number(&label);
+                let id = escape_attr(&label);
+                self.emit(Event::Html(format!(
+                    "<sup class=\"footnote-reference\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>").into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let n = self.footnote_number(&label);
+                let id = escape_attr(&label);
+                self.emit(Event::Html(format!(
+                    "<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\">{n}</sup>\n").into()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => self.emit(Event::Html("</div>\n".into())),
             Event::Text(ref t) => {
                 self.rendered.word_count += count_words(t);
                 self.emit(event);
             }
             other => self.emit(other),
+        }
+    }
+
+    /// Footnotes are numbered in the order their labels first appear.
+    fn footnote_number(&mut self, label: &str) -> usize {
+        match self.footnotes.iter().position(|l| l == label) {
+            Some(i) => i + 1,
+            None => {
+                self.footnotes.push(label.to_string());
+                self.footnotes.len()
+            }
         }
     }
 
@@ -147,14 +219,22 @@ impl<'a, 'b> BodyState<'a, 'b> {
     }
 
     fn finish_code(&mut self) {
-        let Some((lang, code, line)) = self.code.take() else { return };
+        let Some((lang, code, line)) = self.code.take() else {
+            return;
+        };
         let html = if lang.is_empty() {
             highlight::plain(&code, "")
         } else {
             highlight::highlight(&code, &lang).unwrap_or_else(|| {
-                self.rendered.warnings.push(SiteError::warning(self.ctx.rel_path, line, 1,
-                    format!("unknown code language `{lang}`; the block is shown as plain text"))
-                    .with_hint("use a common name such as rust, python, yaml, bash, json"));
+                self.rendered.warnings.push(
+                    SiteError::warning(
+                        self.ctx.rel_path,
+                        line,
+                        1,
+                        format!("unknown code language `{lang}`; the block is shown as plain text"),
+                    )
+                    .with_hint("use a common name such as rust, python, yaml, bash, json"),
+                );
                 highlight::plain(&code, &lang)
             })
         };
@@ -162,20 +242,36 @@ impl<'a, 'b> BodyState<'a, 'b> {
     }
 
     fn finish_heading(&mut self) {
-        let Some((level, id, classes, inner)) = self.heading.take() else { return };
-        let text: String = inner.iter().filter_map(|e| match e {
-            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-            _ => None,
-        }).collect();
-        let base = id.as_deref().map_or_else(|| anchor_id(&text), str::to_string);
+        let Some((level, id, classes, inner)) = self.heading.take() else {
+            return;
+        };
+        let text: String = inner
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let base = id
+            .as_deref()
+            .map_or_else(|| anchor_id(&text), str::to_string);
         let mut unique = base.clone();
         let mut n = 1;
         while !self.used_ids.insert(unique.clone()) {
             unique = format!("{base}-{n}");
             n += 1;
         }
-        self.rendered.headings.push(Heading { level: level as u8, id: unique.clone(), text });
-        self.out.push(Event::Start(Tag::Heading { level, id: Some(unique.into()), classes, attrs: Vec::new() }));
+        self.rendered.headings.push(Heading {
+            level: level as u8,
+            id: unique.clone(),
+            text,
+        });
+        self.out.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(unique.into()),
+            classes,
+            attrs: Vec::new(),
+        }));
         self.out.extend(inner);
         self.out.push(Event::End(TagEnd::Heading(level)));
     }
@@ -190,21 +286,33 @@ impl<'a, 'b> BodyState<'a, 'b> {
                 Some(link_placeholder(self.rendered.links.len() - 1).into())
             }
             LinkKind::Markdown { path, anchor } => {
-                let target = resolve_path(self.ctx.rel_path, &path).unwrap_or_else(|| format!("(outside the site) {path}"));
+                let target = resolve_path(self.ctx.rel_path, &path)
+                    .unwrap_or_else(|| format!("(outside the site) {path}"));
                 self.push_link(target, anchor, line, column);
                 Some(link_placeholder(self.rendered.links.len() - 1).into())
             }
             LinkKind::Unsafe(scheme) => {
-                self.rendered.warnings.push(SiteError::warning(self.ctx.rel_path, line, column,
-                    format!("link with scheme `{scheme}:` is left out"))
-                    .with_hint("links may use http, https, mailto or a relative path"));
+                self.rendered.warnings.push(
+                    SiteError::warning(
+                        self.ctx.rel_path,
+                        line,
+                        column,
+                        format!("link with scheme `{scheme}:` is left out"),
+                    )
+                    .with_hint("links may use http, https, mailto or a relative path"),
+                );
                 None
             }
         }
     }
 
     fn push_link(&mut self, target: String, anchor: Option<String>, line: usize, column: usize) {
-        self.rendered.links.push(InternalLink { target, anchor, line, column });
+        self.rendered.links.push(InternalLink {
+            target,
+            anchor,
+            line,
+            column,
+        });
     }
 }
 
@@ -212,30 +320,51 @@ impl<'a, 'b> BodyState<'a, 'b> {
 enum LinkKind {
     Keep,
     Anchor(String),
-    Markdown { path: String, anchor: Option<String> },
+    Markdown {
+        path: String,
+        anchor: Option<String>,
+    },
     Unsafe(String),
 }
 
 fn classify(dest: &str, image: bool) -> LinkKind {
     // Browsers drop tabs and newlines inside URLs and leading control characters and spaces.
-    let cleaned: String = dest.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let cleaned: String = dest
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
     let cleaned = cleaned.trim_start_matches(|c: char| c <= ' ');
     if let Some(anchor) = cleaned.strip_prefix('#') {
-        return if anchor.is_empty() { LinkKind::Keep } else { LinkKind::Anchor(anchor.to_string()) };
+        return if anchor.is_empty() {
+            LinkKind::Keep
+        } else {
+            LinkKind::Anchor(anchor.to_string())
+        };
     }
     if let Some(colon) = cleaned.find(':')
         && !cleaned[..colon].contains(['/', '?', '#'])
     {
         let scheme = cleaned[..colon].to_ascii_lowercase();
-        let allowed: &[&str] = if image { &["http", "https"] } else { &["http", "https", "mailto"] };
-        return if allowed.contains(&scheme.as_str()) { LinkKind::Keep } else { LinkKind::Unsafe(scheme) };
+        let allowed: &[&str] = if image {
+            &["http", "https"]
+        } else {
+            &["http", "https", "mailto"]
+        };
+        return if allowed.contains(&scheme.as_str()) {
+            LinkKind::Keep
+        } else {
+            LinkKind::Unsafe(scheme)
+        };
     }
     let (path, anchor) = match cleaned.split_once('#') {
         Some((p, a)) => (p, Some(a.to_string()).filter(|a| !a.is_empty())),
         None => (cleaned, None),
     };
     if !image && !path.starts_with("//") && path.to_ascii_lowercase().ends_with(".md") {
-        return LinkKind::Markdown { path: path.to_string(), anchor };
+        return LinkKind::Markdown {
+            path: path.to_string(),
+            anchor,
+        };
     }
     LinkKind::Keep
 }
@@ -245,7 +374,12 @@ pub fn resolve_path(from_rel_path: &str, link: &str) -> Option<String> {
     let mut parts: Vec<&str> = if link.starts_with('/') {
         vec!["content"]
     } else {
-        from_rel_path.split('/').collect::<Vec<_>>().split_last().map(|(_, dir)| dir.to_vec()).unwrap_or_default()
+        from_rel_path
+            .split('/')
+            .collect::<Vec<_>>()
+            .split_last()
+            .map(|(_, dir)| dir.to_vec())
+            .unwrap_or_default()
     };
     for seg in link.split('/') {
         match seg {
@@ -268,23 +402,39 @@ pub fn anchor_id(text: &str) -> String {
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
             id.push(c);
-        } else if (c.is_whitespace() || c == '-' || c == '_') && !id.ends_with('-') && !id.is_empty() {
+        } else if (c.is_whitespace() || c == '-' || c == '_')
+            && !id.ends_with('-')
+            && !id.is_empty()
+        {
             id.push('-');
         }
     }
     let id = id.trim_end_matches('-');
-    if id.is_empty() { "section".to_string() } else { id.to_string() }
+    if id.is_empty() {
+        "section".to_string()
+    } else {
+        id.to_string()
+    }
 }
 
 /// Words for reading time: whitespace-separated words, with each Han character counted as one.
 fn count_words(text: &str) -> usize {
-    let han = text.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
-    text.split_whitespace().filter(|w| !w.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))).count() + han
+    let han = text
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .count();
+    text.split_whitespace()
+        .filter(|w| !w.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+        .count()
+        + han
 }
 
 /// Escape text for a double-quoted HTML attribute.
 pub fn escape_attr(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

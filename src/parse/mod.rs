@@ -15,7 +15,8 @@ use rayon::prelude::*;
 
 /// Parse every content file; problems from all files are returned together.
 pub fn pages(config: &Config, sources: &[SourceFile]) -> (Vec<Page>, Vec<SiteError>) {
-    let results: Vec<(Option<Page>, Vec<SiteError>)> = sources.par_iter().map(|s| page(config, s)).collect();
+    let results: Vec<(Option<Page>, Vec<SiteError>)> =
+        sources.par_iter().map(|s| page(config, s)).collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     for (page, mut found) in results {
@@ -52,17 +53,31 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
     if let Some(lang) = front.lang
         && lang != location.lang
     {
-        let (line, column) = crate::yaml::key_position(split.yaml, "lang").map_or((2, 1), |(l, c)| (l + 1, c));
-        problems.push(SiteError::new(rel_path, line, column, format!(
-            "`lang: {}` disagrees with the file name, which makes it `{}`", lang.code(), location.lang.code()))
-            .with_hint("name Chinese files `x.zh.md`, other files `x.md`, or remove `lang:`"));
+        let (line, column) =
+            crate::yaml::key_position(split.yaml, "lang").map_or((2, 1), |(l, c)| (l + 1, c));
+        problems.push(
+            SiteError::new(
+                rel_path,
+                line,
+                column,
+                format!(
+                    "`lang: {}` disagrees with the file name, which makes it `{}`",
+                    lang.code(),
+                    location.lang.code()
+                ),
+            )
+            .with_hint("name Chinese files `x.zh.md`, other files `x.md`, or remove `lang:`"),
+        );
     }
-    let body = markdown::render(&markdown::BodyContext {
-        rel_path,
-        line_offset: split.body_first_line,
-        trusted_html: config.markdown.trusted_html,
-        smart_punctuation: config.markdown.smart_punctuation.unwrap_or(true),
-    }, split.body);
+    let body = markdown::render(
+        &markdown::BodyContext {
+            rel_path,
+            line_offset: split.body_first_line,
+            trusted_html: config.markdown.trusted_html,
+            smart_punctuation: config.markdown.smart_punctuation.unwrap_or(true),
+        },
+        split.body,
+    );
     problems.extend(body.warnings);
     let problems: Vec<SiteError> = problems.into_iter().map(|e| e.with_source(&text)).collect();
     if problems.iter().any(SiteError::is_error) {
@@ -101,11 +116,20 @@ fn decode(source: &SourceFile) -> Result<String, SiteError> {
         let valid = e.valid_up_to();
         let prefix = String::from_utf8_lossy(&source.bytes[..valid]);
         let (line, column) = line_col(&prefix, valid);
-        SiteError::new(&source.rel_path, line, column, format!("invalid UTF-8 at byte offset {valid}"))
-            .with_hint("save the file as UTF-8 (most editors: \"Save with encoding\")")
+        SiteError::new(
+            &source.rel_path,
+            line,
+            column,
+            format!("invalid UTF-8 at byte offset {valid}"),
+        )
+        .with_hint("save the file as UTF-8 (most editors: \"Save with encoding\")")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_string() })
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_string()
+    })
 }
 
 struct FileLocation {
@@ -117,30 +141,56 @@ struct FileLocation {
 /// Collection from the first folder under `content/`, language from `x.zh.md`.
 fn file_location(rel_path: &str, config: &Config) -> Result<FileLocation, SiteError> {
     let inner = rel_path.strip_prefix("content/").unwrap_or(rel_path);
-    let (dir, file) = (inner.split('/').next().unwrap_or(""), inner.rsplit('/').next().unwrap_or(inner));
-    let collection = Collection::from_dir(dir).filter(|_| inner.contains('/')).ok_or_else(|| {
-        let dirs: Vec<&str> = Collection::ALL.iter().map(|c| c.dir()).collect();
-        SiteError::new(rel_path, 1, 1, "content files must be inside a collection folder")
-            .with_hint(format!("move it into content/<folder>/, where folder is one of: {}", dirs.join(", ")))
-    })?;
+    let (dir, file) = (
+        inner.split('/').next().unwrap_or(""),
+        inner.rsplit('/').next().unwrap_or(inner),
+    );
+    let collection = Collection::from_dir(dir)
+        .filter(|_| inner.contains('/'))
+        .ok_or_else(|| {
+            let dirs: Vec<&str> = Collection::ALL.iter().map(|c| c.dir()).collect();
+            SiteError::new(
+                rel_path,
+                1,
+                1,
+                "content files must be inside a collection folder",
+            )
+            .with_hint(format!(
+                "move it into content/<folder>/, where folder is one of: {}",
+                dirs.join(", ")
+            ))
+        })?;
     let name = file.strip_suffix(".md").unwrap_or(file);
     let (stem, lang) = match name.rsplit_once('.') {
         Some((stem, code)) => {
-            let lang = Lang::from_code(code).filter(|l| config.languages.contains(l)).ok_or_else(|| {
-                SiteError::new(rel_path, 1, 1, format!("`{code}` in the file name is not one of the site's languages"))
+            let lang = Lang::from_code(code)
+                .filter(|l| config.languages.contains(l))
+                .ok_or_else(|| {
+                    SiteError::new(
+                        rel_path,
+                        1,
+                        1,
+                        format!("`{code}` in the file name is not one of the site's languages"),
+                    )
                     .with_hint("add it to `languages:` in site.yaml, or rename the file")
-            })?;
+                })?;
             (stem, lang)
         }
         None => (name, config.default_language),
     };
-    Ok(FileLocation { collection, lang, stem: stem.to_string() })
+    Ok(FileLocation {
+        collection,
+        lang,
+        stem: stem.to_string(),
+    })
 }
 
 /// Slugs are lower-case ASCII letters, digits and single hyphens.
 pub fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
         && !slug.contains("--")
@@ -155,10 +205,18 @@ fn check_slug(rel_path: &str, slug: &str, from_front: bool, yaml: &str) -> Resul
         (true, Some((l, c))) => (l + 1, c, "`slug`"),
         _ => (1, 1, "the file name"),
     };
-    let hint = if suggestion.is_empty() { "use lower-case letters, digits and hyphens".to_string() } else {
+    let hint = if suggestion.is_empty() {
+        "use lower-case letters, digits and hyphens".to_string()
+    } else {
         format!("use lower-case letters, digits and hyphens, like `{suggestion}`")
     };
-    Err(SiteError::new(rel_path, line, column, format!("{what} gives the slug `{slug}`, which is not valid")).with_hint(hint))
+    Err(SiteError::new(
+        rel_path,
+        line,
+        column,
+        format!("{what} gives the slug `{slug}`, which is not valid"),
+    )
+    .with_hint(hint))
 }
 
 #[cfg(test)]
@@ -177,7 +235,10 @@ mod tests {
 
     #[test]
     fn urls_put_chinese_under_zh_and_pages_at_the_root() {
-        assert_eq!(item_url(Collection::Report, Lang::Zh, "x"), "/zh/reports/x/");
+        assert_eq!(
+            item_url(Collection::Report, Lang::Zh, "x"),
+            "/zh/reports/x/"
+        );
         assert_eq!(item_url(Collection::Page, Lang::En, "about"), "/about/");
     }
 }

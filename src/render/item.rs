@@ -2,7 +2,9 @@
 
 use super::format_date;
 use super::views::{EntryView, Link, Urls, issue_label};
-use crate::model::{Access, Author, ContentDate, Heading, Issue, Lang, PageId, Revision, Series, lang_prefix};
+use crate::model::{
+    Access, Author, ContentDate, Heading, Issue, Lang, PageId, Revision, Series, lang_prefix,
+};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -75,15 +77,28 @@ pub fn view<'s>(urls: &Urls<'s>, id: PageId) -> ItemView<'s> {
     let f = &p.front;
     let abstract_only = f.access == Some(Access::AbstractOnly);
     let terms = |taxonomy: &str, names: Option<&crate::model::StringList>| -> Vec<Link> {
-        names.map(|l| l.0.iter().map(|n| Link {
-            name: n.clone(),
-            url: urls.path(&format!("{}{taxonomy}/{}/", lang_prefix(p.lang), crate::assemble::name_slug(n))),
-        }).collect()).unwrap_or_default()
+        names
+            .map(|l| {
+                l.0.iter()
+                    .map(|n| Link {
+                        name: n.clone(),
+                        url: urls.path(&format!(
+                            "{}{taxonomy}/{}/",
+                            lang_prefix(p.lang),
+                            crate::assemble::name_slug(n)
+                        )),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let has_taxonomy = |t: &str| site.config.taxonomies.iter().any(|x| x == t);
     let issue_url = match (&f.series, f.volume, f.number) {
         (Some(series), Some(v), Some(n)) => Some(urls.path(&format!(
-            "{}catalogue/{}/vol-{v}/no-{n}/", lang_prefix(p.lang), crate::assemble::name_slug(series)))),
+            "{}catalogue/{}/vol-{v}/no-{n}/",
+            lang_prefix(p.lang),
+            crate::assemble::name_slug(series)
+        ))),
         _ => None,
     };
     ItemView {
@@ -97,25 +112,50 @@ pub fn view<'s>(urls: &Urls<'s>, id: PageId) -> ItemView<'s> {
         toc: p.headings.iter().filter(|h| h.level == 2).collect(),
         reading_minutes: p.word_count.div_ceil(220).max(1),
         authors: urls.authors_of(id),
-        topics: if has_taxonomy("topics") { terms("topics", f.topics.as_ref()) } else { Vec::new() },
-        regions: if has_taxonomy("regions") { terms("regions", f.regions.as_ref()) } else { Vec::new() },
+        topics: if has_taxonomy("topics") {
+            terms("topics", f.topics.as_ref())
+        } else {
+            Vec::new()
+        },
+        regions: if has_taxonomy("regions") {
+            terms("regions", f.regions.as_ref())
+        } else {
+            Vec::new()
+        },
         issue_label: issue_label(p),
         issue_url,
         abstract_only,
         full_text_request_url: abstract_only.then(|| request_url(site, &p.title)).flatten(),
-        pdf_url: f.pdf.as_ref().map(|pdf| if pdf.starts_with("http") { pdf.clone() } else { urls.path(&format!("/{}", pdf.trim_start_matches('/'))) }),
+        pdf_url: f.pdf.as_ref().map(|pdf| {
+            if pdf.starts_with("http") {
+                pdf.clone()
+            } else {
+                urls.path(&format!("/{}", pdf.trim_start_matches('/')))
+            }
+        }),
         versions: revisions(f.versions.as_deref(), p.lang),
         corrections: revisions(f.corrections.as_deref(), p.lang),
         event: f.event.as_ref().map(|e| EventView {
             name: &e.name,
             location: e.location.as_deref(),
             start_display: format_date(e.start, p.lang),
-            end_display: e.end.filter(|end| end.date() != e.start.date()).map(|d| format_date(d, p.lang)),
+            end_display: e
+                .end
+                .filter(|end| end.date() != e.start.date())
+                .map(|d| format_date(d, p.lang)),
             timezone: e.timezone.as_deref().unwrap_or(&site.config.timezone),
         }),
         programme: programme(f.sessions.as_deref().unwrap_or_default(), p.lang),
-        organisers: f.organisers.iter().flat_map(|l| l.0.iter().map(String::as_str)).collect(),
-        outcomes: f.outcomes.iter().flat_map(|l| l.0.iter().map(String::as_str)).collect(),
+        organisers: f
+            .organisers
+            .iter()
+            .flat_map(|l| l.0.iter().map(String::as_str))
+            .collect(),
+        outcomes: f
+            .outcomes
+            .iter()
+            .flat_map(|l| l.0.iter().map(String::as_str))
+            .collect(),
         facts: story_facts(p),
         extra: f.extra.as_ref().unwrap_or(&NULL),
     }
@@ -137,7 +177,10 @@ fn programme(sessions: &[crate::model::Session], lang: Lang) -> Vec<DayView<'_>>
         };
         match days.last_mut() {
             Some(d) if d.day == day => d.sessions.push(view),
-            _ => days.push(DayView { day, sessions: vec![view] }),
+            _ => days.push(DayView {
+                day,
+                sessions: vec![view],
+            }),
         }
     }
     days
@@ -147,33 +190,73 @@ fn programme(sessions: &[crate::model::Session], lang: Lang) -> Vec<DayView<'_>>
 fn story_facts(p: &crate::model::Page) -> Vec<(&'static str, String)> {
     let f = &p.front;
     let mut facts = Vec::new();
-    if let Some(s) = &f.subject { facts.push(("fact_subject", s.clone())); }
-    if let Some(r) = &f.region {
-        facts.push(("fact_place", r.county.as_ref().map_or_else(|| r.province.clone(), |c| format!("{c}, {}", r.province))));
+    if let Some(s) = &f.subject {
+        facts.push(("fact_subject", s.clone()));
     }
-    if let Some(i) = &f.industry { facts.push(("fact_industry", i.clone())); }
-    if let Some(y) = f.year_started { facts.push(("fact_year_started", y.to_string())); }
+    if let Some(r) = &f.region {
+        facts.push((
+            "fact_place",
+            r.county
+                .as_ref()
+                .map_or_else(|| r.province.clone(), |c| format!("{c}, {}", r.province)),
+        ));
+    }
+    if let Some(i) = &f.industry {
+        facts.push(("fact_industry", i.clone()));
+    }
+    if let Some(y) = f.year_started {
+        facts.push(("fact_year_started", y.to_string()));
+    }
     if let Some(fig) = &f.figures {
-        if let Some(j) = fig.jobs_created { facts.push(("fact_jobs_created", j.to_string())); }
-        if let Some(l) = &fig.loans { facts.push(("fact_loans", l.clone())); }
-        if let Some(r) = &fig.revenue { facts.push(("fact_revenue", r.clone())); }
-        if let Some(t) = fig.trainees { facts.push(("fact_trainees", t.to_string())); }
+        if let Some(j) = fig.jobs_created {
+            facts.push(("fact_jobs_created", j.to_string()));
+        }
+        if let Some(l) = &fig.loans {
+            facts.push(("fact_loans", l.clone()));
+        }
+        if let Some(r) = &fig.revenue {
+            facts.push(("fact_revenue", r.clone()));
+        }
+        if let Some(t) = fig.trainees {
+            facts.push(("fact_trainees", t.to_string()));
+        }
     }
     facts
 }
 
 fn revisions(list: Option<&[Revision]>, lang: Lang) -> Vec<RevisionView> {
-    list.unwrap_or_default().iter().map(|r| RevisionView { date_display: format_date(r.date, lang), note: r.note.clone() }).collect()
+    list.unwrap_or_default()
+        .iter()
+        .map(|r| RevisionView {
+            date_display: format_date(r.date, lang),
+            note: r.note.clone(),
+        })
+        .collect()
 }
 
 /// Where to ask for the full text: a form URL, or a mailto with the title in the subject.
 fn request_url(site: &crate::model::Site, title: &str) -> Option<String> {
     let req = site.config.full_text_request.as_ref()?;
-    req.url.clone().or_else(|| req.email.as_ref().map(|e| format!("mailto:{e}?subject={}", percent_encode(&format!("Full text request: {title}")))))
+    req.url.clone().or_else(|| {
+        req.email.as_ref().map(|e| {
+            format!(
+                "mailto:{e}?subject={}",
+                percent_encode(&format!("Full text request: {title}"))
+            )
+        })
+    })
 }
 
 fn percent_encode(text: &str) -> String {
-    text.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -212,7 +295,10 @@ pub struct IssueView<'a> {
 pub fn issue_view<'s>(urls: &Urls<'s>, s: &Series, i: &Issue, limit: usize) -> IssueView<'s> {
     let label = match s.lang {
         Lang::Zh => format!("{} {}年 第{}卷 第{}期", s.name, i.year, i.volume, i.number),
-        Lang::En => format!("{}, Vol. {}, No. {}, {}", s.name, i.volume, i.number, i.year),
+        Lang::En => format!(
+            "{}, Vol. {}, No. {}, {}",
+            s.name, i.volume, i.number, i.year
+        ),
     };
     IssueView {
         label,
@@ -221,13 +307,21 @@ pub fn issue_view<'s>(urls: &Urls<'s>, s: &Series, i: &Issue, limit: usize) -> I
         number: i.number,
         year: i.year,
         count: i.pages.len(),
-        entries: i.pages.iter().take(limit).map(|&id| urls.entry(id)).collect(),
+        entries: i
+            .pages
+            .iter()
+            .take(limit)
+            .map(|&id| urls.entry(id))
+            .collect(),
     }
 }
 
 pub fn issue_link(urls: &Urls, s: &Series, i: &Issue) -> Link {
     let v = issue_view(urls, s, i, 0);
-    Link { name: v.label, url: v.url }
+    Link {
+        name: v.label,
+        url: v.url,
+    }
 }
 
 #[derive(Serialize)]
@@ -238,5 +332,9 @@ pub struct SeriesView<'a> {
 }
 
 pub fn series_view<'s>(urls: &Urls<'s>, s: &'s Series) -> SeriesView<'s> {
-    SeriesView { name: &s.name, url: urls.series(s), issues: s.issues.iter().map(|i| issue_view(urls, s, i, 0)).collect() }
+    SeriesView {
+        name: &s.name,
+        url: urls.series(s),
+        issues: s.issues.iter().map(|i| issue_view(urls, s, i, 0)).collect(),
+    }
 }

@@ -1,0 +1,119 @@
+//! Helpers shared by the integration tests: fixture sites, running the binary, reading trees.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary copy of a fixture site, so a test can build into it and change it.
+pub fn copy_site(src: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(src, dir.path());
+    dir
+}
+
+pub fn copy_dir(src: &Path, dest: &Path) {
+    let skip = [
+        "public",
+        "target",
+        ".git",
+        "node_modules",
+        "tests",
+        "src",
+        "bench",
+        "scripts",
+    ];
+    let walker = walkdir::WalkDir::new(src)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() != 1 || !skip.contains(&e.file_name().to_string_lossy().as_ref())
+        });
+    for entry in walker {
+        let entry = entry.expect("walk fixture");
+        let rel = entry.path().strip_prefix(src).expect("prefix");
+        let target = dest.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A site written from (path, text) pairs, plus a minimal site.yaml unless one is given.
+pub fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    if !files.iter().any(|(p, _)| *p == "site.yaml") {
+        write(
+            dir.path(),
+            "site.yaml",
+            "title: Fixture\nbase_url: https://example.org/\n",
+        );
+    }
+    for (path, text) in files {
+        write(dir.path(), path, text);
+    }
+    dir
+}
+
+pub fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+pub fn seedbed(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_seedbed"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run seedbed")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Build the site at `root` into `root/public` with the binary; returns the process output.
+pub fn build(root: &Path, extra: &[&str]) -> Output {
+    let root = root.to_str().expect("utf-8 path");
+    let mut args = vec!["build", "--root", root];
+    args.extend_from_slice(extra);
+    seedbed(&args)
+}
+
+/// Every file under `dir`, relative path → bytes.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).expect("read"))
+        })
+        .collect()
+}
+
+pub fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
+}
+
+pub const REPORT: &str = "---\ntitle: \"A report\"\ndate: 2018-02-15\n---\n\nBody text.\n";
