@@ -66,6 +66,9 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
     }
     let templates = render::Templates::load(&loaded.theme, &config.languages);
     let (pages, mut parse_problems) = parse::pages(&config, &loaded.content);
+    // Sources are not needed after parsing: free them before rendering adds the output.
+    let theme = loaded.theme;
+    drop(loaded.content);
     log::debug!("parsed {} pages at {:?}", pages.len(), started.elapsed());
     problems.append(&mut parse_problems);
     let templates = match templates {
@@ -81,7 +84,7 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
         BuildError::Site(SiteErrors::from_vec(e))
     })?;
     log::debug!("assembled the site at {:?}", started.elapsed());
-    let files = render::site(&site, &templates, &loaded.theme).map_err(|mut e| {
+    let files = render::site(&site, &templates, &theme).map_err(|mut e| {
         e.append(&mut problems.clone());
         BuildError::Site(SiteErrors::from_vec(e))
     })?;

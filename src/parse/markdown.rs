@@ -74,6 +74,9 @@ struct BodyState<'a, 'b> {
     used_ids: HashSet<String>,
     footnotes: Vec<String>,
     warned_html: bool,
+    /// A soft line break not yet written: dropped when it falls between two Han characters.
+    pending_break: bool,
+    last_char: Option<char>,
 }
 
 impl<'a, 'b> BodyState<'a, 'b> {
@@ -89,6 +92,8 @@ impl<'a, 'b> BodyState<'a, 'b> {
             used_ids: HashSet::new(),
             footnotes: Vec::new(),
             warned_html: false,
+            pending_break: false,
+            last_char: None,
         }
     }
 
@@ -190,11 +195,25 @@ impl<'a, 'b> BodyState<'a, 'b> {
                     "<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\">{n}</sup>\n").into()));
             }
             Event::End(TagEnd::FootnoteDefinition) => self.emit(Event::Html("</div>\n".into())),
+            Event::SoftBreak => self.pending_break = true,
             Event::Text(ref t) => {
                 self.rendered.word_count += count_words(t);
+                // A line break inside a Chinese paragraph is not a space between words.
+                let joins_han =
+                    self.last_char.is_some_and(is_han) && t.chars().next().is_some_and(is_han);
+                if std::mem::take(&mut self.pending_break) && !joins_han {
+                    self.emit(Event::SoftBreak);
+                }
+                self.last_char = t.chars().last();
                 self.emit(event);
             }
-            other => self.emit(other),
+            other => {
+                if std::mem::take(&mut self.pending_break) {
+                    self.emit(Event::SoftBreak);
+                }
+                self.last_char = None;
+                self.emit(other)
+            }
         }
     }
 
@@ -417,16 +436,27 @@ pub fn anchor_id(text: &str) -> String {
     }
 }
 
-/// Words for reading time: whitespace-separated words, with each Han character counted as one.
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+        || ('\u{3000}'..='\u{303f}').contains(&c)
+        || ('\u{ff00}'..='\u{ffef}').contains(&c)
+}
+
+/// Words for reading time: runs of non-space characters, with each Han character counted as one.
 fn count_words(text: &str) -> usize {
-    let han = text
-        .chars()
-        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
-        .count();
-    text.split_whitespace()
-        .filter(|w| !w.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
-        .count()
-        + han
+    let (mut count, mut in_word) = (0, false);
+    for c in text.chars() {
+        if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+            count += 1;
+            in_word = false;
+        } else if c.is_whitespace() {
+            in_word = false;
+        } else if !in_word {
+            count += 1;
+            in_word = true;
+        }
+    }
+    count
 }
 
 /// Escape text for a double-quoted HTML attribute.

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::error::{SiteError, line_col};
 use crate::model::{Collection, Lang, Page, SourceFile, lang_prefix};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// Parse every content file; problems from all files are returned together.
 pub fn pages(config: &Config, sources: &[SourceFile]) -> (Vec<Page>, Vec<SiteError>) {
@@ -111,7 +112,7 @@ pub fn item_url(collection: Collection, lang: Lang, slug: &str) -> String {
 }
 
 /// UTF-8 text with any BOM removed and CRLF turned into LF, so both give the same HTML.
-fn decode(source: &SourceFile) -> Result<String, SiteError> {
+fn decode(source: &SourceFile) -> Result<Cow<'_, str>, SiteError> {
     let text = std::str::from_utf8(&source.bytes).map_err(|e| {
         let valid = e.valid_up_to();
         let prefix = String::from_utf8_lossy(&source.bytes[..valid]);
@@ -126,9 +127,9 @@ fn decode(source: &SourceFile) -> Result<String, SiteError> {
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        Cow::Owned(text.replace("\r\n", "\n"))
     } else {
-        text.to_string()
+        Cow::Borrowed(text)
     })
 }
 

@@ -116,3 +116,15 @@ fn tables_are_wrapped_for_small_screens() {
 fn words_count_han_characters_one_each() {
     assert_eq!(count_words("two words 返乡创业"), 6);
 }
+
+#[test]
+fn line_breaks_inside_chinese_paragraphs_add_no_space() {
+    let r = render(
+        &ctx(false),
+        "留下的多是儿童、老人和\n照顾一家的妇女。\nThen English\ncontinues.\n",
+    );
+    assert_eq!(
+        r.html,
+        "<p>留下的多是儿童、老人和照顾一家的妇女。\nThen English\ncontinues.</p>\n"
+    );
+}
