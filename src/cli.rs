@@ -110,23 +110,12 @@ pub fn run(cli: Cli) -> ExitCode {
 
 fn settings(site: &SiteArgs, base_url: Option<String>) -> BuildSettings {
     let today = jiff::ZonedDateTime::now().date();
-    BuildSettings {
-        options: BuildOptions {
-            drafts: site.drafts,
-            future: site.future,
-            today,
-        },
-        base_url,
-    }
+    BuildSettings { options: BuildOptions { drafts: site.drafts, future: site.future, today }, base_url }
 }
 
 fn build(args: BuildArgs) -> ExitCode {
     let started = Instant::now();
-    let out_dir = if args.output.is_absolute() {
-        args.output.clone()
-    } else {
-        args.site.root.join(&args.output)
-    };
+    let out_dir = if args.output.is_absolute() { args.output.clone() } else { args.site.root.join(&args.output) };
     let output = match seedbed::build_site(&args.site.root, &settings(&args.site, args.base_url)) {
         Ok(o) => o,
         Err(e) => return report_build_error(e),
@@ -161,11 +150,7 @@ fn check(args: CheckArgs) -> ExitCode {
             for line in seedbed::assemble::missing_translations(&output.site) {
                 eprintln!("note: {line}");
             }
-            eprintln!(
-                "Checked {} items: no errors ({} ms)",
-                output.site.pages.len(),
-                started.elapsed().as_millis()
-            );
+            eprintln!("Checked {} items: no errors ({} ms)", output.site.pages.len(), started.elapsed().as_millis());
             ExitCode::SUCCESS
         }
         Err(e) => report_build_error(e),
@@ -184,11 +169,9 @@ fn new(args: NewArgs) -> ExitCode {
         Kind::Person => Collection::Person,
         Kind::Page => Collection::Page,
     };
-    report_env(
-        seedbed::scaffold::new_item(&args.root, collection, &args.title, lang).map(|path| {
-            eprintln!("Created {}", path.display());
-        }),
-    )
+    report_env(seedbed::scaffold::new_item(&args.root, collection, &args.title, lang).map(|path| {
+        eprintln!("Created {}", path.display());
+    }))
 }
 
 fn print_problems(problems: &[seedbed::error::SiteError]) {
@@ -202,10 +185,7 @@ fn report_build_error(e: BuildError) -> ExitCode {
         BuildError::Site(errors) => {
             eprintln!("{errors}");
             let n = errors.0.iter().filter(|e| e.is_error()).count();
-            eprintln!(
-                "Build failed: {n} error{} (nothing was written)",
-                if n == 1 { "" } else { "s" }
-            );
+            eprintln!("Build failed: {n} error{} (nothing was written)", if n == 1 { "" } else { "s" });
             ExitCode::from(1)
         }
         BuildError::Env(e) => report_env(Err(e)),

@@ -24,11 +24,9 @@ impl Localized {
     pub fn get(&self, lang: Lang) -> &str {
         match self {
             Localized::Same(s) => s,
-            Localized::PerLang(map) => map
-                .get(&lang)
-                .or_else(|| map.get(&Lang::En))
-                .or_else(|| map.values().next())
-                .map_or("", |s| s),
+            Localized::PerLang(map) => {
+                map.get(&lang).or_else(|| map.get(&Lang::En)).or_else(|| map.values().next()).map_or("", |s| s)
+            }
         }
     }
 }
@@ -109,8 +107,7 @@ pub const KNOWN_TAXONOMIES: [&str; 2] = ["topics", "regions"];
 impl Config {
     /// Parse and validate the text of `site.yaml`.
     pub fn parse(text: &str) -> Result<Config, Vec<SiteError>> {
-        let raw: RawConfig =
-            yaml::from_str(text, CONFIG_FILE, 0, &RAW_KEYS).map_err(|e| vec![e])?;
+        let raw: RawConfig = yaml::from_str(text, CONFIG_FILE, 0, &RAW_KEYS).map_err(|e| vec![e])?;
         let errors = validate(&raw, text);
         if !errors.is_empty() {
             return Err(errors);
@@ -125,13 +122,8 @@ impl Config {
 
     /// The path part of `base_url` without its trailing slash: `""` or `/sub`.
     pub fn base_path(&self) -> &str {
-        let after_scheme = self
-            .base_url
-            .split_once("://")
-            .map_or(self.base_url.as_str(), |(_, rest)| rest);
-        after_scheme
-            .find('/')
-            .map_or("", |i| after_scheme[i..].trim_end_matches('/'))
+        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, rest)| rest);
+        after_scheme.find('/').map_or("", |i| after_scheme[i..].trim_end_matches('/'))
     }
 }
 
@@ -139,26 +131,17 @@ fn validate(raw: &RawConfig, text: &str) -> Vec<SiteError> {
     let mut errors = Vec::new();
     let at = |key: &str, message: String, hint: &str| {
         let (line, column) = yaml::key_position(text, key).unwrap_or((1, 1));
-        SiteError::new(CONFIG_FILE, line, column, message)
-            .with_hint(hint)
-            .with_source(text)
+        SiteError::new(CONFIG_FILE, line, column, message).with_hint(hint).with_source(text)
     };
     if !(raw.base_url.starts_with("http://") || raw.base_url.starts_with("https://")) {
         errors.push(at(
             "base_url",
-            format!(
-                "`base_url` must be an absolute http(s) URL, not `{}`",
-                raw.base_url
-            ),
+            format!("`base_url` must be an absolute http(s) URL, not `{}`", raw.base_url),
             "write the address the site is published at, like https://example.org/",
         ));
     }
     if raw.items_per_page == Some(0) {
-        errors.push(at(
-            "items_per_page",
-            "`items_per_page` must be at least 1".into(),
-            "use 20, or leave it out",
-        ));
+        errors.push(at("items_per_page", "`items_per_page` must be at least 1".into(), "use 20, or leave it out"));
     }
     for t in raw.taxonomies.iter().flatten() {
         if !KNOWN_TAXONOMIES.contains(&t.as_str()) {
@@ -172,21 +155,14 @@ fn validate(raw: &RawConfig, text: &str) -> Vec<SiteError> {
     if let Some(tz) = &raw.timezone
         && jiff::tz::TimeZone::get(tz).is_err()
     {
-        errors.push(at(
-            "timezone",
-            format!("unknown time zone `{tz}`"),
-            "use an IANA name such as Asia/Shanghai",
-        ));
+        errors.push(at("timezone", format!("unknown time zone `{tz}`"), "use an IANA name such as Asia/Shanghai"));
     }
     if let (Some(d), Some(langs)) = (raw.default_language, &raw.languages)
         && !langs.contains(&d)
     {
         errors.push(at(
             "languages",
-            format!(
-                "`languages` does not include the default language `{}`",
-                d.code()
-            ),
+            format!("`languages` does not include the default language `{}`", d.code()),
             "add it to the list",
         ));
     }
@@ -216,18 +192,13 @@ fn resolve(raw: RawConfig) -> Config {
     Config {
         title,
         description: description.unwrap_or(Localized::Same(String::new())),
-        base_url: if base_url.ends_with('/') {
-            base_url
-        } else {
-            format!("{base_url}/")
-        },
+        base_url: if base_url.ends_with('/') { base_url } else { format!("{base_url}/") },
         default_language,
         languages,
         theme: theme.unwrap_or_else(|| "default".into()),
         items_per_page: items_per_page.unwrap_or(20),
         full_text_request,
-        taxonomies: taxonomies
-            .unwrap_or_else(|| KNOWN_TAXONOMIES.iter().map(|s| s.to_string()).collect()),
+        taxonomies: taxonomies.unwrap_or_else(|| KNOWN_TAXONOMIES.iter().map(|s| s.to_string()).collect()),
         markdown: markdown.unwrap_or_default(),
         timezone: timezone.unwrap_or_else(|| "Asia/Shanghai".into()),
         extra: extra.unwrap_or(serde_yaml::Value::Null),

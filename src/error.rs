@@ -43,10 +43,7 @@ impl SiteError {
     }
 
     pub fn warning(rel_path: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
-        SiteError {
-            severity: Severity::Warning,
-            ..SiteError::new(rel_path, line, column, message)
-        }
+        SiteError { severity: Severity::Warning, ..SiteError::new(rel_path, line, column, message) }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -56,10 +53,7 @@ impl SiteError {
 
     /// Attach the source line the position points into, taken from the whole file text.
     pub fn with_source(mut self, file_text: &str) -> Self {
-        self.source_line = file_text
-            .lines()
-            .nth(self.line - 1)
-            .map(|l| l.trim_end_matches('\r').to_string());
+        self.source_line = file_text.lines().nth(self.line - 1).map(|l| l.trim_end_matches('\r').to_string());
         self
     }
 
@@ -74,23 +68,12 @@ impl fmt::Display for SiteError {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{}:{}:{}: {label}: {}",
-            self.rel_path, self.line, self.column, self.message
-        )?;
+        write!(f, "{}:{}:{}: {label}: {}", self.rel_path, self.line, self.column, self.message)?;
         if let Some(src) = &self.source_line {
             let gutter = self.line.to_string().len();
-            let caret_pad: String = src
-                .chars()
-                .take(self.column - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            write!(
-                f,
-                "\n {:gutter$} |\n {} | {}\n {:gutter$} | {caret_pad}^",
-                "", self.line, src, ""
-            )?;
+            let caret_pad: String =
+                src.chars().take(self.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            write!(f, "\n {:gutter$} |\n {} | {}\n {:gutter$} | {caret_pad}^", "", self.line, src, "")?;
         }
         if let Some(hint) = &self.hint {
             write!(f, "\n  = hint: {hint}")?;
@@ -138,22 +121,13 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
     (line, column)
 }
 
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -176,13 +150,8 @@ mod tests {
 
     #[test]
     fn display_shows_position_source_caret_and_hint() {
-        let e = SiteError::new("content/a.md", 2, 3, "bad thing")
-            .with_hint("fix it")
-            .with_source("x\nab: c\n");
-        assert_eq!(
-            e.to_string(),
-            "content/a.md:2:3: error: bad thing\n   |\n 2 | ab: c\n   |   ^\n  = hint: fix it"
-        );
+        let e = SiteError::new("content/a.md", 2, 3, "bad thing").with_hint("fix it").with_source("x\nab: c\n");
+        assert_eq!(e.to_string(), "content/a.md:2:3: error: bad thing\n   |\n 2 | ab: c\n   |   ^\n  = hint: fix it");
     }
 
     #[test]

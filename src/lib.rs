@@ -52,17 +52,9 @@ pub struct BuildOutput {
 pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, BuildError> {
     let started = std::time::Instant::now();
     let (mut config, loaded, mut problems) = load::site(root)?;
-    log::debug!(
-        "loaded {} content files in {:?}",
-        loaded.content.len(),
-        started.elapsed()
-    );
+    log::debug!("loaded {} content files in {:?}", loaded.content.len(), started.elapsed());
     if let Some(url) = &settings.base_url {
-        config.base_url = if url.ends_with('/') {
-            url.clone()
-        } else {
-            format!("{url}/")
-        };
+        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
     }
     let templates = render::Templates::load(&loaded.theme, &config.languages);
     let (pages, mut parse_problems) = parse::pages(&config, &loaded.content);
@@ -90,12 +82,7 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
     })?;
     log::debug!("rendered {} files at {:?}", files.len(), started.elapsed());
     let counts = render::counts(&site);
-    Ok(BuildOutput {
-        site,
-        files,
-        warnings: SiteErrors::from_vec(problems).0,
-        counts,
-    })
+    Ok(BuildOutput { site, files, warnings: SiteErrors::from_vec(problems).0, counts })
 }
 
 fn fail_on_errors(problems: &[SiteError]) -> Result<(), BuildError> {

@@ -30,43 +30,19 @@ pub fn site(root: &Path) -> Result<(Config, LoadedSite, Vec<SiteError>), BuildEr
     let config_bytes = read(&config_path)?;
     let config_text = String::from_utf8_lossy(&config_bytes);
     let config = Config::parse(&config_text).map_err(|errs| {
-        BuildError::Site(SiteErrors::from_vec(
-            errs.into_iter()
-                .map(|e| e.with_source(&config_text))
-                .collect(),
-        ))
+        BuildError::Site(SiteErrors::from_vec(errs.into_iter().map(|e| e.with_source(&config_text)).collect()))
     })?;
-    let canonical_root = root
-        .canonicalize()
-        .with_context(|| format!("cannot open {}", root.display()))?;
+    let canonical_root = root.canonicalize().with_context(|| format!("cannot open {}", root.display()))?;
     let mut warnings = Vec::new();
     let content_files = walk(&canonical_root, "content", &mut warnings);
-    let (markdown, others): (Vec<_>, Vec<_>) = content_files
-        .into_iter()
-        .partition(|(rel, _)| rel.ends_with(".md"));
+    let (markdown, others): (Vec<_>, Vec<_>) = content_files.into_iter().partition(|(rel, _)| rel.ends_with(".md"));
     let content = markdown
         .into_par_iter()
-        .map(|(rel_path, abs)| {
-            Ok(SourceFile {
-                rel_path,
-                bytes: read(&abs)?,
-            })
-        })
+        .map(|(rel_path, abs)| Ok(SourceFile { rel_path, bytes: read(&abs)? }))
         .collect::<Result<Vec<_>, BuildError>>()?;
     let theme = theme(&canonical_root, &config, others, &mut warnings)?;
-    let config_file = SourceFile {
-        rel_path: CONFIG_FILE.into(),
-        bytes: config_bytes,
-    };
-    Ok((
-        config,
-        LoadedSite {
-            config_file,
-            content,
-            theme,
-        },
-        warnings,
-    ))
+    let config_file = SourceFile { rel_path: CONFIG_FILE.into(), bytes: config_bytes };
+    Ok((config, LoadedSite { config_file, content, theme }, warnings))
 }
 
 fn theme(
@@ -87,10 +63,7 @@ fn theme(
                 CONFIG_FILE,
                 line,
                 col,
-                format!(
-                    "theme `{}` not found: there is no {theme_dir}/ folder",
-                    config.theme
-                ),
+                format!("theme `{}` not found: there is no {theme_dir}/ folder", config.theme),
             )
             .with_hint("use `theme: default`, or copy a theme into the themes/ folder")
             .with_source(&text),
@@ -104,20 +77,13 @@ fn theme(
     add_embedded(&DEFAULT_THEME, &mut files);
     for (prefix, entries) in layers {
         for (rel, abs) in entries {
-            let inner = rel
-                .strip_prefix(&prefix)
-                .unwrap_or(&rel)
-                .trim_start_matches('/')
-                .to_string();
+            let inner = rel.strip_prefix(&prefix).unwrap_or(&rel).trim_start_matches('/').to_string();
             add_file(&mut files, &inner, &rel, AssetSource::File(abs))?;
         }
     }
     for (rel, abs) in content_assets {
         let out_path = rel.strip_prefix("content/").unwrap_or(&rel).to_string();
-        files.assets.push(Asset {
-            out_path,
-            source: AssetSource::File(abs),
-        });
+        files.assets.push(Asset { out_path, source: AssetSource::File(abs) });
     }
     files.templates.sort_by(|a, b| a.0.cmp(&b.0));
     files.assets.sort_by(|a, b| a.out_path.cmp(&b.out_path));
@@ -138,43 +104,23 @@ fn add_embedded(dir: &'static Dir<'static>, files: &mut ThemeFiles) {
 }
 
 /// Put one theme file in its slot, replacing an earlier layer's file of the same name.
-fn add_file(
-    files: &mut ThemeFiles,
-    inner: &str,
-    rel: &str,
-    source: AssetSource,
-) -> Result<(), BuildError> {
+fn add_file(files: &mut ThemeFiles, inner: &str, rel: &str, source: AssetSource) -> Result<(), BuildError> {
     let bytes = || match &source {
         AssetSource::Embedded(b) => Ok(b.to_vec()),
         AssetSource::File(p) => read(p),
     };
     if let Some(name) = inner.strip_prefix("templates/") {
-        let file = SourceFile {
-            rel_path: rel.to_string(),
-            bytes: bytes()?,
-        };
+        let file = SourceFile { rel_path: rel.to_string(), bytes: bytes()? };
         files.templates.retain(|(n, _)| n != name);
         files.templates.push((name.to_string(), file));
-    } else if let Some(code) = inner
-        .strip_prefix("i18n/")
-        .and_then(|f| f.strip_suffix(".yaml"))
-    {
+    } else if let Some(code) = inner.strip_prefix("i18n/").and_then(|f| f.strip_suffix(".yaml")) {
         if let Some(lang) = Lang::from_code(code) {
             files.strings.retain(|(l, _)| *l != lang);
-            files.strings.push((
-                lang,
-                SourceFile {
-                    rel_path: rel.to_string(),
-                    bytes: bytes()?,
-                },
-            ));
+            files.strings.push((lang, SourceFile { rel_path: rel.to_string(), bytes: bytes()? }));
         }
     } else if let Some(out) = inner.strip_prefix("static/") {
         files.assets.retain(|a| a.out_path != out);
-        files.assets.push(Asset {
-            out_path: out.to_string(),
-            source,
-        });
+        files.assets.push(Asset { out_path: out.to_string(), source });
     }
     Ok(())
 }
@@ -187,33 +133,17 @@ fn walk(root: &Path, sub: &str, warnings: &mut Vec<SiteError>) -> Vec<(String, P
     if !base.is_dir() {
         return out;
     }
-    let walker = WalkDir::new(&base)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !is_ignored(e.file_name()));
+    let walker = WalkDir::new(&base).sort_by_file_name().into_iter().filter_entry(|e| !is_ignored(e.file_name()));
     for entry in walker.flatten() {
         let path = entry.path();
-        let rel = format!(
-            "{sub}/{}",
-            path.strip_prefix(&base)
-                .unwrap_or(path)
-                .to_string_lossy()
-                .replace('\\', "/")
-        );
+        let rel = format!("{sub}/{}", path.strip_prefix(&base).unwrap_or(path).to_string_lossy().replace('\\', "/"));
         if entry.path_is_symlink() {
             match path.canonicalize() {
-                Ok(target) if target.starts_with(root) && target.is_file() => {
-                    out.push((rel, target))
-                }
+                Ok(target) if target.starts_with(root) && target.is_file() => out.push((rel, target)),
                 Ok(target) if target.starts_with(root) => {}
                 _ => warnings.push(
-                    SiteError::warning(
-                        &rel,
-                        1,
-                        1,
-                        "symlink points outside the site and is skipped",
-                    )
-                    .with_hint("copy the file into the site instead of linking to it"),
+                    SiteError::warning(&rel, 1, 1, "symlink points outside the site and is skipped")
+                        .with_hint("copy the file into the site instead of linking to it"),
                 ),
             }
         } else if entry.file_type().is_file() {
@@ -229,7 +159,5 @@ fn is_ignored(name: &std::ffi::OsStr) -> bool {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, BuildError> {
-    std::fs::read(path)
-        .with_context(|| format!("cannot read {}", path.display()))
-        .map_err(BuildError::Env)
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display())).map_err(BuildError::Env)
 }

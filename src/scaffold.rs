@@ -26,16 +26,8 @@ taxonomies: [topics, regions]
 
 /// Create a new site in `dir`, which must be empty or not exist yet.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
-    if dir.exists()
-        && fs::read_dir(dir)
-            .with_context(|| format!("cannot read {}", dir.display()))?
-            .next()
-            .is_some()
-    {
-        bail!(
-            "{} is not empty: choose a new folder for the site",
-            dir.display()
-        );
+    if dir.exists() && fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?.next().is_some() {
+        bail!("{} is not empty: choose a new folder for the site", dir.display());
     }
     let mut created = vec![write_new(&dir.join("site.yaml"), SITE_YAML)?];
     for c in Collection::ALL {
@@ -52,21 +44,11 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Create `content/<collection>/<slug>[.zh].md` in the site at `root`.
 pub fn new_item(root: &Path, collection: Collection, title: &str, lang: Lang) -> Result<PathBuf> {
     if !root.join(crate::config::CONFIG_FILE).is_file() {
-        bail!(
-            "no site.yaml in {}: run this inside a site, or pass --root DIR",
-            root.display()
-        );
+        bail!("no site.yaml in {}: run this inside a site, or pass --root DIR", root.display());
     }
     let slug = crate::assemble::name_slug(title);
-    let suffix = if lang == Lang::En {
-        String::new()
-    } else {
-        format!(".{}", lang.code())
-    };
-    let path = root
-        .join("content")
-        .join(collection.dir())
-        .join(format!("{slug}{suffix}.md"));
+    let suffix = if lang == Lang::En { String::new() } else { format!(".{}", lang.code()) };
+    let path = root.join("content").join(collection.dir()).join(format!("{slug}{suffix}.md"));
     write_new(&path, &front_matter(collection, title, lang, &today()))
 }
 
@@ -77,11 +59,7 @@ fn today() -> String {
 /// Front matter with every field the collection requires and the common optional ones.
 pub fn front_matter(collection: Collection, title: &str, lang: Lang, date: &str) -> String {
     let title = serde_json::to_string(title).unwrap_or_else(|_| "\"Untitled\"".into());
-    let body = if lang == Lang::Zh {
-        "在这里写正文。"
-    } else {
-        "Write the text here."
-    };
+    let body = if lang == Lang::Zh { "在这里写正文。" } else { "Write the text here." };
     let fields = match collection {
         Collection::Report => format!(
             "date: {date}\nauthors: []\nsummary: \"\"\ntopics: []\nregions: []\nseries: \"Research Report\"\nvolume: 1\nnumber: 1\naccess: open\ndraft: true\n"
@@ -100,14 +78,10 @@ pub fn front_matter(collection: Collection, title: &str, lang: Lang, date: &str)
 
 fn write_new(path: &Path, text: &str) -> Result<PathBuf> {
     if path.exists() {
-        bail!(
-            "{} already exists: choose another title or edit that file",
-            path.display()
-        );
+        bail!("{} already exists: choose another title or edit that file", path.display());
     }
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
     fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(path.to_path_buf())

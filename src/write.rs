@@ -13,15 +13,8 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 pub fn output(files: &[OutputFile], out_dir: &Path) -> Result<()> {
-    let parent = out_dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out_dir
-        .file_name()
-        .context("the output folder needs a name")?
-        .to_string_lossy()
-        .into_owned();
+    let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = out_dir.file_name().context("the output folder needs a name")?.to_string_lossy().into_owned();
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let staging = unique_sibling(parent, &format!(".{name}.new"));
     let result = write_all(files, &staging);
@@ -34,24 +27,18 @@ pub fn output(files: &[OutputFile], out_dir: &Path) -> Result<()> {
 
 fn write_all(files: &[OutputFile], root: &Path) -> Result<()> {
     fs::create_dir(root).with_context(|| format!("cannot create {}", root.display()))?;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf))
-        .collect();
+    let mut dirs: Vec<PathBuf> =
+        files.iter().filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf)).collect();
     dirs.sort();
     dirs.dedup();
     for d in &dirs {
-        fs::create_dir_all(root.join(d))
-            .with_context(|| format!("cannot create {}", root.join(d).display()))?;
+        fs::create_dir_all(root.join(d)).with_context(|| format!("cannot create {}", root.join(d).display()))?;
     }
     files.par_iter().try_for_each(|f| write_one(f, root))
 }
 
 fn write_one(file: &OutputFile, root: &Path) -> Result<()> {
-    if Path::new(&file.path)
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_)))
-    {
+    if Path::new(&file.path).components().any(|c| !matches!(c, Component::Normal(_))) {
         bail!("refusing to write outside the output folder: {}", file.path);
     }
     let dest = root.join(&file.path);
@@ -68,27 +55,21 @@ fn swap_in(staging: &Path, out_dir: &Path, parent: &Path, name: &str) -> Result<
     let old = unique_sibling(parent, &format!(".{name}.old"));
     let had_old = out_dir.exists();
     if had_old {
-        fs::rename(out_dir, &old)
-            .with_context(|| format!("cannot move {} aside", out_dir.display()))?;
+        fs::rename(out_dir, &old).with_context(|| format!("cannot move {} aside", out_dir.display()))?;
     }
     if let Err(e) = fs::rename(staging, out_dir) {
         if had_old {
             let _ = fs::rename(&old, out_dir);
         }
-        return Err(e)
-            .with_context(|| format!("cannot move the new build into {}", out_dir.display()));
+        return Err(e).with_context(|| format!("cannot move the new build into {}", out_dir.display()));
     }
     if had_old {
-        fs::remove_dir_all(&old)
-            .with_context(|| format!("cannot remove the previous build at {}", old.display()))?;
+        fs::remove_dir_all(&old).with_context(|| format!("cannot remove the previous build at {}", old.display()))?;
     }
     Ok(())
 }
 
 fn unique_sibling(parent: &Path, stem: &str) -> PathBuf {
     let pid = std::process::id();
-    (0..)
-        .map(|n| parent.join(format!("{stem}-{pid}-{n}")))
-        .find(|p| !p.exists())
-        .unwrap_or_else(|| parent.join(stem))
+    (0..).map(|n| parent.join(format!("{stem}-{pid}-{n}"))).find(|p| !p.exists()).unwrap_or_else(|| parent.join(stem))
 }

@@ -17,13 +17,8 @@ pub fn from_str<T: DeserializeOwned>(
     keys: &[&str],
 ) -> Result<T, SiteError> {
     if let Some((line, column)) = tab_indentation(text) {
-        return Err(SiteError::new(
-            rel_path,
-            line + first_line,
-            column,
-            "tab character used for indentation",
-        )
-        .with_hint("YAML indents with spaces only: replace the tab with spaces"));
+        return Err(SiteError::new(rel_path, line + first_line, column, "tab character used for indentation")
+            .with_hint("YAML indents with spaces only: replace the tab with spaces"));
     }
     let text_for_serde = if text.trim().is_empty() { "{}" } else { text };
     serde_yaml::from_str(text_for_serde).map_err(|e| {
@@ -34,10 +29,7 @@ pub fn from_str<T: DeserializeOwned>(
         }
         let (message, hint) = explain(&raw, keys);
         if message.contains("is given twice")
-            && let Some(second) = message
-                .split('`')
-                .nth(1)
-                .and_then(|k| key_positions(text, k).nth(1))
+            && let Some(second) = message.split('`').nth(1).and_then(|k| key_positions(text, k).nth(1))
         {
             (line, column) = second;
         }
@@ -64,10 +56,7 @@ pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
 fn key_positions<'a>(text: &'a str, key: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
     text.lines()
         .enumerate()
-        .filter(move |(_, l)| {
-            l.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
+        .filter(move |(_, l)| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
         .map(|(i, _)| (i + 1, 1))
 }
 
@@ -84,11 +73,7 @@ fn explain(raw: &str, keys: &[&str]) -> (String, Option<String>) {
     let without_pos = without_pos.as_str();
     let (path, msg) = split_path(without_pos);
     let field = |p: &str| {
-        if p.is_empty() {
-            String::new()
-        } else {
-            format!("`{p}`: ")
-        }
+        if p.is_empty() { String::new() } else { format!("`{p}`: ") }
     };
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
@@ -97,38 +82,23 @@ fn explain(raw: &str, keys: &[&str]) -> (String, Option<String>) {
             None if path.is_empty() => "custom keys go under `extra:`".to_string(),
             None => format!("check the spelling; {}", expected_list(rest)),
         };
-        let place = if path.is_empty() {
-            String::new()
-        } else {
-            format!(" in `{path}`")
-        };
+        let place = if path.is_empty() { String::new() } else { format!(" in `{path}`") };
         return (format!("unknown field `{name}`{place}"), Some(hint));
     }
-    if let Some(rest) = msg
-        .strip_prefix("duplicate field `")
-        .or_else(|| msg.strip_prefix("duplicate entry with key "))
+    if let Some(rest) = msg.strip_prefix("duplicate field `").or_else(|| msg.strip_prefix("duplicate entry with key "))
     {
         let name = rest.trim_matches(|c| c == '`' || c == '"');
-        return (
-            format!("{}`{name}` is given twice", field(&path)),
-            Some("keep one of the two lines".into()),
-        );
+        return (format!("{}`{name}` is given twice", field(&path)), Some("keep one of the two lines".into()));
     }
     if msg.starts_with("invalid type: unit value") {
         return (
-            format!(
-                "{}has no value (`~` or nothing after the colon)",
-                field(&path)
-            ),
+            format!("{}has no value (`~` or nothing after the colon)", field(&path)),
             Some("give it a value, or remove the line".into()),
         );
     }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.trim_end_matches('`');
-        return (
-            format!("{}missing required field `{name}`", field(&path)),
-            Some(format!("add `{name}:` to it")),
-        );
+        return (format!("{}missing required field `{name}`", field(&path)), Some(format!("add `{name}:` to it")));
     }
     (format!("{}{msg}", field(&path)), syntax_hint(msg))
 }
@@ -141,10 +111,7 @@ fn strip_positions(raw: &str) -> String {
         out.push_str(&rest[..i]);
         let after = &rest[i + " at line ".len()..];
         let skip = after.find(" column ").map(|c| {
-            let digits = after[c + 8..]
-                .bytes()
-                .take_while(u8::is_ascii_digit)
-                .count();
+            let digits = after[c + 8..].bytes().take_while(u8::is_ascii_digit).count();
             c + 8 + digits
         });
         match skip {
@@ -162,11 +129,7 @@ fn strip_positions(raw: &str) -> String {
 /// serde_yaml prefixes errors inside a value with its path: `event.start: invalid value …`.
 fn split_path(msg: &str) -> (String, &str) {
     match msg.split_once(": ") {
-        Some((p, rest))
-            if !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_alphanumeric() || "_.[]-".contains(c)) =>
-        {
+        Some((p, rest)) if !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || "_.[]-".contains(c)) => {
             (p.to_string(), rest)
         }
         _ => (String::new(), msg),
@@ -174,8 +137,7 @@ fn split_path(msg: &str) -> (String, &str) {
 }
 
 fn expected_list(rest: &str) -> String {
-    rest.split_once(", ")
-        .map_or_else(|| "this block takes no keys".into(), |(_, e)| e.to_string())
+    rest.split_once(", ").map_or_else(|| "this block takes no keys".into(), |(_, e)| e.to_string())
 }
 
 fn syntax_hint(msg: &str) -> Option<String> {
@@ -218,9 +180,6 @@ mod tests {
 
     #[test]
     fn key_position_matches_top_level_keys_only() {
-        assert_eq!(
-            key_position("title: x\n  base_url: y\nbase_url : z\n", "base_url"),
-            Some((3, 1))
-        );
+        assert_eq!(key_position("title: x\n  base_url: y\nbase_url : z\n", "base_url"), Some((3, 1)));
     }
 }

@@ -8,15 +8,8 @@ fn two_builds_of_the_example_site_are_byte_identical() {
     let site_b = copy_site(&repo_root());
     assert_eq!(build(site_a.path(), &[]).status.code(), Some(0));
     assert_eq!(build(site_b.path(), &[]).status.code(), Some(0));
-    let (a, b) = (
-        tree(&site_a.path().join("public")),
-        tree(&site_b.path().join("public")),
-    );
-    assert!(
-        a.len() > 50,
-        "the example site should build many files, got {}",
-        a.len()
-    );
+    let (a, b) = (tree(&site_a.path().join("public")), tree(&site_b.path().join("public")));
+    assert!(a.len() > 50, "the example site should build many files, got {}", a.len());
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (path, bytes) in &a {
         assert!(bytes == &b[path], "{path} differs between builds");
@@ -31,46 +24,28 @@ fn bom_and_crlf_give_the_same_html_as_lf() {
     let b = site(&[("content/reports/x.md", &crlf)]);
     assert_eq!(build(a.path(), &[]).status.code(), Some(0));
     assert_eq!(build(b.path(), &[]).status.code(), Some(0));
-    assert_eq!(
-        read(a.path(), "public/reports/x/index.html"),
-        read(b.path(), "public/reports/x/index.html")
-    );
+    assert_eq!(read(a.path(), "public/reports/x/index.html"), read(b.path(), "public/reports/x/index.html"));
 }
 
 #[test]
 fn drafts_and_future_items_are_held_back_unless_asked() {
     let dir = site(&[
         ("content/reports/now.md", REPORT),
-        (
-            "content/reports/draft.md",
-            "---\ntitle: Draft\ndate: 2018-02-15\ndraft: true\n---\n\nx\n",
-        ),
-        (
-            "content/reports/later.md",
-            "---\ntitle: Later\ndate: 2999-01-01\n---\n\nx\n",
-        ),
+        ("content/reports/draft.md", "---\ntitle: Draft\ndate: 2018-02-15\ndraft: true\n---\n\nx\n"),
+        ("content/reports/later.md", "---\ntitle: Later\ndate: 2999-01-01\n---\n\nx\n"),
     ]);
     assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
     let public = dir.path().join("public");
     assert!(public.join("reports/now/index.html").exists());
     assert!(!public.join("reports/draft").exists() && !public.join("reports/later").exists());
     assert!(!read(dir.path(), "public/reports/index.html").contains("Draft"));
-    assert_eq!(
-        build(dir.path(), &["--drafts", "--future"]).status.code(),
-        Some(0)
-    );
-    assert!(
-        public.join("reports/draft/index.html").exists()
-            && public.join("reports/later/index.html").exists()
-    );
+    assert_eq!(build(dir.path(), &["--drafts", "--future"]).status.code(), Some(0));
+    assert!(public.join("reports/draft/index.html").exists() && public.join("reports/later/index.html").exists());
 }
 
 #[test]
 fn stale_files_do_not_survive_a_rebuild() {
-    let dir = site(&[
-        ("content/reports/a.md", REPORT),
-        ("content/reports/b.md", REPORT),
-    ]);
+    let dir = site(&[("content/reports/a.md", REPORT), ("content/reports/b.md", REPORT)]);
     assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
     std::fs::remove_file(dir.path().join("content/reports/b.md")).expect("remove");
     assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
@@ -82,10 +57,7 @@ fn stale_files_do_not_survive_a_rebuild() {
 fn a_site_template_overrides_one_theme_template_and_static_file() {
     let dir = site(&[
         ("content/reports/a.md", REPORT),
-        (
-            "templates/404.html",
-            "{% extends \"base.html\" %}{% block content %}<h1>Lost?</h1>{% endblock content %}",
-        ),
+        ("templates/404.html", "{% extends \"base.html\" %}{% block content %}<h1>Lost?</h1>{% endblock content %}"),
         ("static/style.css", "body { color: red }"),
         ("static/files/brief.pdf", "%PDF-1.4"),
     ]);
@@ -102,89 +74,49 @@ fn a_site_template_overrides_one_theme_template_and_static_file() {
 #[test]
 fn a_named_theme_is_used_and_a_missing_one_is_an_error() {
     let dir = site(&[
-        (
-            "site.yaml",
-            "title: T\nbase_url: https://example.org/\ntheme: plain\n",
-        ),
+        ("site.yaml", "title: T\nbase_url: https://example.org/\ntheme: plain\n"),
         ("content/reports/a.md", REPORT),
-        (
-            "themes/plain/templates/report.html",
-            "<p>plain {{ item.title }}</p>",
-        ),
+        ("themes/plain/templates/report.html", "<p>plain {{ item.title }}</p>"),
     ]);
     assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
-    assert_eq!(
-        read(dir.path(), "public/reports/a/index.html"),
-        "<p>plain A report</p>"
-    );
+    assert_eq!(read(dir.path(), "public/reports/a/index.html"), "<p>plain A report</p>");
     std::fs::remove_dir_all(dir.path().join("themes")).expect("rm");
     let out = build(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).starts_with("site.yaml:3:1: error: theme `plain` not found"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).starts_with("site.yaml:3:1: error: theme `plain` not found"), "{}", stderr(&out));
 }
 
 #[test]
 fn translations_link_to_each_other_both_ways() {
     let dir = copy_site(&repo_root());
     assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
-    let en = read(
-        dir.path(),
-        "public/reports/returning-migrants-rural-revitalization/index.html",
-    );
-    let zh = read(
-        dir.path(),
-        "public/zh/reports/returning-migrants-rural-revitalization/index.html",
-    );
-    assert!(
-        en.contains(
-            "href=\"/zh/reports/returning-migrants-rural-revitalization/\" hreflang=\"zh\""
-        )
-    );
-    assert!(
-        zh.contains("href=\"/reports/returning-migrants-rural-revitalization/\" hreflang=\"en\"")
-    );
+    let en = read(dir.path(), "public/reports/returning-migrants-rural-revitalization/index.html");
+    let zh = read(dir.path(), "public/zh/reports/returning-migrants-rural-revitalization/index.html");
+    assert!(en.contains("href=\"/zh/reports/returning-migrants-rural-revitalization/\" hreflang=\"zh\""));
+    assert!(zh.contains("href=\"/reports/returning-migrants-rural-revitalization/\" hreflang=\"en\""));
     assert!(zh.contains("<html lang=\"zh\">"));
 }
 
 #[test]
 fn aliases_redirect_to_their_page() {
-    let dir = site(&[(
-        "content/reports/a.md",
-        "---\ntitle: A\ndate: 2018-02-15\naliases: [/old/a-report]\n---\n\nx\n",
-    )]);
+    let dir =
+        site(&[("content/reports/a.md", "---\ntitle: A\ndate: 2018-02-15\naliases: [/old/a-report]\n---\n\nx\n")]);
     assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
     let alias = read(dir.path(), "public/old/a-report/index.html");
-    assert!(
-        alias.contains("<meta http-equiv=\"refresh\" content=\"0; url=/reports/a/\">"),
-        "{alias}"
-    );
+    assert!(alias.contains("<meta http-equiv=\"refresh\" content=\"0; url=/reports/a/\">"), "{alias}");
 }
 
 #[test]
 fn authors_without_a_page_still_get_one_and_people_pages_list_works() {
     let dir = site(&[
-        (
-            "content/reports/a.md",
-            "---\ntitle: A\ndate: 2018-02-15\nauthors: [Su Hongwen, Nobody Yet]\n---\n\nx\n",
-        ),
-        (
-            "content/people/su-hongwen.md",
-            "---\ntitle: Su Hongwen\naffiliation: Centre\n---\n\nBio.\n",
-        ),
+        ("content/reports/a.md", "---\ntitle: A\ndate: 2018-02-15\nauthors: [Su Hongwen, Nobody Yet]\n---\n\nx\n"),
+        ("content/people/su-hongwen.md", "---\ntitle: Su Hongwen\naffiliation: Centre\n---\n\nBio.\n"),
     ]);
     assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
     let su = read(dir.path(), "public/people/su-hongwen/index.html");
     assert!(su.contains("Bio.") && su.contains("href=\"/reports/a/\""));
-    assert!(
-        read(dir.path(), "public/people/nobody-yet/index.html").contains("href=\"/reports/a/\"")
-    );
-    assert!(
-        read(dir.path(), "public/reports/a/index.html").contains("href=\"/people/nobody-yet/\"")
-    );
+    assert!(read(dir.path(), "public/people/nobody-yet/index.html").contains("href=\"/reports/a/\""));
+    assert!(read(dir.path(), "public/reports/a/index.html").contains("href=\"/people/nobody-yet/\""));
 }
 
 #[test]
@@ -194,32 +126,21 @@ fn raw_html_and_script_links_are_left_out_unless_trusted() {
     let out = build(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(0));
     let html = read(dir.path(), "public/reports/a/index.html");
-    assert!(
-        !html.contains("<script") && !html.contains("javascript:"),
-        "{html}"
-    );
-    assert!(
-        stderr(&out)
-            .contains("content/reports/a.md:6:1: warning: raw HTML is left out of the page")
-    );
-    write(
-        dir.path(),
-        "site.yaml",
-        "title: T\nbase_url: https://example.org/\nmarkdown:\n  trusted_html: true\n",
-    );
+    assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
+    assert!(stderr(&out).contains("content/reports/a.md:6:1: warning: raw HTML is left out of the page"));
+    write(dir.path(), "site.yaml", "title: T\nbase_url: https://example.org/\nmarkdown:\n  trusted_html: true\n");
     assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
     assert!(read(dir.path(), "public/reports/a/index.html").contains("<script>alert(1)</script>"));
 }
 
 #[test]
 fn unknown_code_language_warns_and_builds() {
-    let dir = site(&[(
-        "content/reports/a.md",
-        "---\ntitle: A\ndate: 2018-02-15\n---\n\n```klingon\nqapla'\n```\n",
-    )]);
+    let dir = site(&[("content/reports/a.md", "---\ntitle: A\ndate: 2018-02-15\n---\n\n```klingon\nqapla'\n```\n")]);
     let out = build(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(stderr(&out).contains("content/reports/a.md:6:1: warning: unknown code language `klingon`; the block is shown as plain text"));
+    assert!(stderr(&out).contains(
+        "content/reports/a.md:6:1: warning: unknown code language `klingon`; the block is shown as plain text"
+    ));
     assert!(
         read(dir.path(), "public/reports/a/index.html").contains("qapla&#39;")
             || read(dir.path(), "public/reports/a/index.html").contains("qapla'")
@@ -230,27 +151,15 @@ fn unknown_code_language_warns_and_builds() {
 fn listings_paginate_and_link_pages() {
     let mut files: Vec<(String, String)> = (1..=25)
         .map(|i| {
-            (
-                format!("content/stories/s{i:02}.md"),
-                format!("---\ntitle: Story {i}\ndate: 2018-01-{i:02}\n---\n\nx\n"),
-            )
+            (format!("content/stories/s{i:02}.md"), format!("---\ntitle: Story {i}\ndate: 2018-01-{i:02}\n---\n\nx\n"))
         })
         .collect();
-    files.push((
-        "site.yaml".into(),
-        "title: T\nbase_url: https://example.org/\nitems_per_page: 10\n".into(),
-    ));
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
+    files.push(("site.yaml".into(), "title: T\nbase_url: https://example.org/\nitems_per_page: 10\n".into()));
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let dir = site(&refs);
     assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
     let first = read(dir.path(), "public/stories/index.html");
-    assert!(
-        first.contains("Story 25") && !first.contains("Story 15<"),
-        "newest first, ten a page"
-    );
+    assert!(first.contains("Story 25") && !first.contains("Story 15<"), "newest first, ten a page");
     assert!(first.contains("href=\"/stories/page/2/\" rel=\"next\""));
     let third = read(dir.path(), "public/stories/page/3/index.html");
     assert!(third.contains("Story 1<") && third.contains("href=\"/stories/page/2/\" rel=\"prev\""));
@@ -260,16 +169,32 @@ fn listings_paginate_and_link_pages() {
 #[test]
 fn base_url_with_a_path_prefixes_every_link() {
     let dir = site(&[("content/reports/a.md", REPORT)]);
-    assert_eq!(
-        build(dir.path(), &["--base-url", "https://example.org/kb/"])
-            .status
-            .code(),
-        Some(0)
-    );
+    assert_eq!(build(dir.path(), &["--base-url", "https://example.org/kb/"]).status.code(), Some(0));
+    let html = read(dir.path(), "public/reports/a/index.html");
+    assert!(html.contains("href=\"/kb/style.css\"") && html.contains("href=\"/kb/reports/\""), "{html}");
+    assert!(html.contains("<link rel=\"canonical\" href=\"https://example.org/kb/reports/a/\">"));
+}
+
+#[test]
+fn related_items_are_listed_and_checked() {
+    let dir = site(&[
+        ("content/reports/a.md", "---\ntitle: A\ndate: 2018-02-15\nrelated: [b.md, ../stories/s.md]\n---\n\nx\n"),
+        ("content/reports/b.md", "---\ntitle: Bee\ndate: 2018-02-14\n---\n\nx\n"),
+        ("content/stories/s.md", "---\ntitle: Ess\ndate: 2018-02-13\n---\n\nx\n"),
+    ]);
+    assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
     let html = read(dir.path(), "public/reports/a/index.html");
     assert!(
-        html.contains("href=\"/kb/style.css\"") && html.contains("href=\"/kb/reports/\""),
+        html.contains("<a href=\"/reports/b/\">Bee</a>") && html.contains("<a href=\"/stories/s/\">Ess</a>"),
         "{html}"
     );
-    assert!(html.contains("<link rel=\"canonical\" href=\"https://example.org/kb/reports/a/\">"));
+    write(dir.path(), "content/reports/b.md", "---\ntitle: Bee\ndate: 2018-02-14\nrelated: [gone.md]\n---\n\nx\n");
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out)
+            .starts_with("content/reports/b.md:4:1: error: link to `content/reports/gone.md`, which does not exist"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -23,11 +23,7 @@ fn a_folder_without_site_yaml_exits_2_and_says_what_to_do() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = build(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("no site.yaml in") && stderr(&out).contains("seedbed init"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("no site.yaml in") && stderr(&out).contains("seedbed init"), "{}", stderr(&out));
 }
 
 #[test]
@@ -37,12 +33,7 @@ fn build_prints_one_summary_line() {
     assert_eq!(out.status.code(), Some(0));
     let text = stderr(&out);
     assert_eq!(text.lines().count(), 1, "{text}");
-    assert!(
-        text.starts_with(
-            "Built 1 page, 7 listings, 1 catalogue page, 0 redirects (11 files) into "
-        ),
-        "{text}"
-    );
+    assert!(text.starts_with("Built 1 page, 7 listings, 1 catalogue page, 0 redirects (11 files) into "), "{text}");
 }
 
 #[test]
@@ -65,12 +56,7 @@ fn init_creates_a_site_that_builds_and_refuses_a_non_empty_folder() {
     let built = build(&root, &[]);
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
     assert!(root.join("public/about/index.html").exists());
-    assert_eq!(
-        seedbed(&["init", root.to_str().expect("path")])
-            .status
-            .code(),
-        Some(2)
-    );
+    assert_eq!(seedbed(&["init", root.to_str().expect("path")]).status.code(), Some(2));
 }
 
 #[test]
@@ -80,43 +66,19 @@ fn new_creates_valid_content_for_every_collection() {
     let r = root.to_str().expect("path");
     assert_eq!(seedbed(&["init", r]).status.code(), Some(0));
     for (kind, title, lang, file) in [
-        (
-            "report",
-            "Returnee Loans in 2018",
-            "en",
-            "content/reports/returnee-loans-in-2018.md",
-        ),
-        (
-            "proceedings",
-            "Spring Forum",
-            "en",
-            "content/proceedings/spring-forum.md",
-        ),
-        (
-            "story",
-            "A Tea Cooperative",
-            "en",
-            "content/stories/a-tea-cooperative.md",
-        ),
+        ("report", "Returnee Loans in 2018", "en", "content/reports/returnee-loans-in-2018.md"),
+        ("proceedings", "Spring Forum", "en", "content/proceedings/spring-forum.md"),
+        ("story", "A Tea Cooperative", "en", "content/stories/a-tea-cooperative.md"),
         ("person", "Su Hongwen", "en", "content/people/su-hongwen.md"),
         ("page", "Contact", "en", "content/pages/contact.md"),
-        (
-            "report",
-            "Returnee Loans in 2018",
-            "zh",
-            "content/reports/returnee-loans-in-2018.zh.md",
-        ),
+        ("report", "Returnee Loans in 2018", "zh", "content/reports/returnee-loans-in-2018.zh.md"),
     ] {
         let out = seedbed(&["new", kind, title, "--lang", lang, "--root", r]);
         assert_eq!(out.status.code(), Some(0), "{kind}: {}", stderr(&out));
         assert!(root.join(file).exists(), "{file}");
     }
     let again = seedbed(&["new", "page", "Contact", "--root", r]);
-    assert_eq!(
-        again.status.code(),
-        Some(2),
-        "an existing file is never overwritten"
-    );
+    assert_eq!(again.status.code(), Some(2), "an existing file is never overwritten");
     let check = seedbed(&["check", "--root", r, "--drafts"]);
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
 }

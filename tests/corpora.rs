@@ -6,9 +6,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn shared() -> PathBuf {
-    let dir = std::env::var_os("SEEDBED_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("../shared"));
+    let dir = std::env::var_os("SEEDBED_SHARED").map(PathBuf::from).unwrap_or_else(|| repo_root().join("../shared"));
     assert!(
         dir.join("bench/gen_corpus.py").exists(),
         "the shared tools are expected at {} (set SEEDBED_SHARED)",
@@ -18,15 +16,8 @@ fn shared() -> PathBuf {
 }
 
 fn python(args: &[&str]) {
-    let out = Command::new("python3")
-        .args(args)
-        .output()
-        .expect("python3 must be installed");
-    assert!(
-        out.status.success(),
-        "python3 {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new("python3").args(args).output().expect("python3 must be installed");
+    assert!(out.status.success(), "python3 {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]
@@ -46,9 +37,7 @@ fn the_generated_benchmark_corpus_builds() {
     let built = build(&root, &[]);
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
     assert!(root.join("public/catalogue/index.html").exists());
-    let reports = std::fs::read_dir(root.join("public/reports"))
-        .expect("reports")
-        .count();
+    let reports = std::fs::read_dir(root.join("public/reports")).expect("reports").count();
     assert!(reports > 10, "{reports}");
 }
 
@@ -58,12 +47,7 @@ fn the_converted_cisi_collection_builds() {
     let shared = shared();
     let script = shared.join("eval/to_markdown.py");
     let raw = shared.join("eval/cisi/raw");
-    python(&[
-        script.to_str().expect("path"),
-        "cisi",
-        raw.to_str().expect("path"),
-        out.path().to_str().expect("path"),
-    ]);
+    python(&[script.to_str().expect("path"), "cisi", raw.to_str().expect("path"), out.path().to_str().expect("path")]);
     let built = build(out.path(), &[]);
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
     assert!(out.path().join("public/cisi-0001/index.html").exists());

@@ -10,17 +10,8 @@ fn failing_build(root: &Path) -> String {
     write(root, "public/reports/old/index.html", "an older page");
     let before = tree(&root.join("public"));
     let out = build(root, &[]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "exit code; stderr:\n{}",
-        stderr(&out)
-    );
-    assert_eq!(
-        tree(&root.join("public")),
-        before,
-        "the previous output must be untouched"
-    );
+    assert_eq!(out.status.code(), Some(1), "exit code; stderr:\n{}", stderr(&out));
+    assert_eq!(tree(&root.join("public")), before, "the previous output must be untouched");
     let leftovers: Vec<_> = std::fs::read_dir(root)
         .expect("read root")
         .flatten()
@@ -62,15 +53,8 @@ error_case!(many_errors_sorted);
 #[test]
 fn oversized_front_matter_is_refused_before_parsing() {
     // Nested flow mappings are where serde_yaml goes quadratic; the cap must stop them unparsed.
-    let nested = format!(
-        "title: x\ndate: 2018-02-15\nextra: {}{}\n",
-        "{a: ".repeat(20_000),
-        "}".repeat(20_000)
-    );
-    let dir = site(&[(
-        "content/reports/huge.md",
-        &format!("---\n{nested}---\n\nBody.\n"),
-    )]);
+    let nested = format!("title: x\ndate: 2018-02-15\nextra: {}{}\n", "{a: ".repeat(20_000), "}".repeat(20_000));
+    let dir = site(&[("content/reports/huge.md", &format!("---\n{nested}---\n\nBody.\n"))]);
     let message = failing_build(dir.path());
     assert_eq!(
         message,
@@ -81,17 +65,16 @@ fn oversized_front_matter_is_refused_before_parsing() {
 #[test]
 fn link_to_a_draft_names_the_reason() {
     let dir = site(&[
-        (
-            "content/reports/a.md",
-            "---\ntitle: A\ndate: 2018-02-15\n---\n\nSee [b](b.md).\n",
-        ),
-        (
-            "content/reports/b.md",
-            "---\ntitle: B\ndate: 2018-02-15\ndraft: true\n---\n\nB.\n",
-        ),
+        ("content/reports/a.md", "---\ntitle: A\ndate: 2018-02-15\n---\n\nSee [b](b.md).\n"),
+        ("content/reports/b.md", "---\ntitle: B\ndate: 2018-02-15\ndraft: true\n---\n\nB.\n"),
     ]);
     let message = failing_build(dir.path());
-    assert!(message.starts_with("content/reports/a.md:6:5: error: link to `content/reports/b.md`, which is a draft and not published"), "{message}");
+    assert!(
+        message.starts_with(
+            "content/reports/a.md:6:5: error: link to `content/reports/b.md`, which is a draft and not published"
+        ),
+        "{message}"
+    );
     assert_eq!(build(dir.path(), &["--drafts"]).status.code(), Some(0));
 }
 
@@ -108,27 +91,17 @@ fn check_reports_the_same_errors_and_writes_nothing() {
 #[test]
 fn symlinks_out_of_the_site_are_not_followed() {
     let outside = tempfile::tempdir().expect("tempdir");
-    write(
-        outside.path(),
-        "secret.md",
-        "---\ntitle: Secret\ndate: 2018-02-15\n---\n\nSECRET-CANARY\n",
-    );
+    write(outside.path(), "secret.md", "---\ntitle: Secret\ndate: 2018-02-15\n---\n\nSECRET-CANARY\n");
     let dir = site(&[("content/reports/a.md", REPORT)]);
-    std::os::unix::fs::symlink(
-        outside.path().join("secret.md"),
-        dir.path().join("content/reports/secret.md"),
-    )
-    .expect("symlink");
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), dir.path().join("content/reports/secret.md"))
+        .expect("symlink");
     let out = build(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains(
-        "content/reports/secret.md:1:1: warning: symlink points outside the site and is skipped"
-    ));
+    assert!(
+        stderr(&out).contains("content/reports/secret.md:1:1: warning: symlink points outside the site and is skipped")
+    );
     for (path, bytes) in tree(&dir.path().join("public")) {
-        assert!(
-            !String::from_utf8_lossy(&bytes).contains("SECRET-CANARY"),
-            "leaked into {path}"
-        );
+        assert!(!String::from_utf8_lossy(&bytes).contains("SECRET-CANARY"), "leaked into {path}");
     }
 }
 
@@ -138,10 +111,7 @@ fn symlinks_out_of_the_site_are_not_followed() {
 fn no_fixture_or_truncation_of_one_panics() {
     let mut roots: Vec<std::path::PathBuf> = Vec::new();
     for group in ["errors", "sites"] {
-        for entry in std::fs::read_dir(fixture(group))
-            .expect("fixtures")
-            .flatten()
-        {
+        for entry in std::fs::read_dir(fixture(group)).expect("fixtures").flatten() {
             roots.push(entry.path());
         }
     }
@@ -171,11 +141,7 @@ fn no_fixture_or_truncation_of_one_panics() {
 fn settings() -> seedbed::BuildSettings {
     let today = "2026-01-01".parse().expect("date");
     seedbed::BuildSettings {
-        options: seedbed::assemble::BuildOptions {
-            drafts: false,
-            future: false,
-            today,
-        },
+        options: seedbed::assemble::BuildOptions { drafts: false, future: false, today },
         base_url: None,
     }
 }

@@ -24,15 +24,9 @@ fn listing_page() {
 #[test]
 fn catalogue_pages() {
     let dir = built();
-    insta::assert_snapshot!(
-        "catalogue_index",
-        read(dir.path(), "public/catalogue/index.html")
-    );
+    insta::assert_snapshot!("catalogue_index", read(dir.path(), "public/catalogue/index.html"));
     insta::assert_snapshot!(
         "catalogue_issue",
-        read(
-            dir.path(),
-            "public/catalogue/policy-briefs/vol-3/no-2/index.html"
-        )
+        read(dir.path(), "public/catalogue/policy-briefs/vol-3/no-2/index.html")
     );
 }

@@ -9,33 +9,19 @@ use std::collections::BTreeMap;
 /// A URL-safe slug for a name in any script (`苏红文` → `su-hong-wen`).
 pub fn name_slug(name: &str) -> String {
     let s = slug::slugify(name);
-    if s.is_empty() {
-        "unnamed".to_string()
-    } else {
-        s
-    }
+    if s.is_empty() { "unnamed".to_string() } else { s }
 }
 
 /// Every person in each language: people pages first, then authors named only in front matter.
 pub fn authors(pages: &[Page]) -> (Vec<Author>, Vec<Vec<usize>>) {
     let mut by_key: BTreeMap<(Lang, String), Author> = BTreeMap::new();
     let mut by_name: BTreeMap<(Lang, String), String> = BTreeMap::new();
-    for (id, p) in pages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.collection == Collection::Person)
-    {
+    for (id, p) in pages.iter().enumerate().filter(|(_, p)| p.collection == Collection::Person) {
         by_name.insert((p.lang, p.title.to_lowercase()), p.slug.clone());
         by_name.insert((p.lang, p.slug.clone()), p.slug.clone());
         by_key.insert(
             (p.lang, p.slug.clone()),
-            Author {
-                name: p.title.clone(),
-                slug: p.slug.clone(),
-                lang: p.lang,
-                page: Some(id),
-                works: Vec::new(),
-            },
+            Author { name: p.title.clone(), slug: p.slug.clone(), lang: p.lang, page: Some(id), works: Vec::new() },
         );
     }
     let mut page_authors: Vec<Vec<(Lang, String)>> = Vec::with_capacity(pages.len());
@@ -47,15 +33,13 @@ pub fn authors(pages: &[Page]) -> (Vec<Author>, Vec<Vec<usize>>) {
                 .or_else(|| by_name.get(&(p.lang, name.clone())))
                 .cloned()
                 .unwrap_or_else(|| name_slug(name));
-            let author = by_key
-                .entry((p.lang, slug.clone()))
-                .or_insert_with(|| Author {
-                    name: name.clone(),
-                    slug: slug.clone(),
-                    lang: p.lang,
-                    page: None,
-                    works: Vec::new(),
-                });
+            let author = by_key.entry((p.lang, slug.clone())).or_insert_with(|| Author {
+                name: name.clone(),
+                slug: slug.clone(),
+                lang: p.lang,
+                page: None,
+                works: Vec::new(),
+            });
             if author.works.last() != Some(&id) {
                 author.works.push(id);
             }
@@ -63,34 +47,16 @@ pub fn authors(pages: &[Page]) -> (Vec<Author>, Vec<Vec<usize>>) {
         }
         page_authors.push(keys);
     }
-    let index: BTreeMap<(Lang, String), usize> = by_key
-        .keys()
-        .cloned()
-        .enumerate()
-        .map(|(i, k)| (k, i))
-        .collect();
-    let page_authors = page_authors
-        .into_iter()
-        .map(|keys| keys.iter().map(|k| index[k]).collect())
-        .collect();
+    let index: BTreeMap<(Lang, String), usize> = by_key.keys().cloned().enumerate().map(|(i, k)| (k, i)).collect();
+    let page_authors = page_authors.into_iter().map(|keys| keys.iter().map(|k| index[k]).collect()).collect();
     (by_key.into_values().collect(), page_authors)
 }
 
 /// The values an item carries for a taxonomy; a story's `region` counts as one of its regions.
 fn term_names(page: &Page, taxonomy: &str) -> Vec<String> {
     let mut names: Vec<String> = match taxonomy {
-        "topics" => page
-            .front
-            .topics
-            .as_ref()
-            .map(|l| l.0.clone())
-            .unwrap_or_default(),
-        "regions" => page
-            .front
-            .regions
-            .as_ref()
-            .map(|l| l.0.clone())
-            .unwrap_or_default(),
+        "topics" => page.front.topics.as_ref().map(|l| l.0.clone()).unwrap_or_default(),
+        "regions" => page.front.regions.as_ref().map(|l| l.0.clone()).unwrap_or_default(),
         _ => Vec::new(),
     };
     if taxonomy == "regions"
@@ -107,28 +73,17 @@ pub fn taxonomies(pages: &[Page], names: &[String], languages: &[Lang]) -> Vec<T
     for name in names {
         for &lang in languages {
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-            for (id, p) in pages
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.lang == lang && p.collection.is_dated())
-            {
+            for (id, p) in pages.iter().enumerate().filter(|(_, p)| p.lang == lang && p.collection.is_dated()) {
                 for term in term_names(p, name) {
                     let slug = name_slug(&term);
-                    let entry = terms.entry(slug.clone()).or_insert_with(|| Term {
-                        name: term,
-                        slug,
-                        pages: Vec::new(),
-                    });
+                    let entry =
+                        terms.entry(slug.clone()).or_insert_with(|| Term { name: term, slug, pages: Vec::new() });
                     if entry.pages.last() != Some(&id) {
                         entry.pages.push(id);
                     }
                 }
             }
-            out.push(Taxonomy {
-                name: name.clone(),
-                lang,
-                terms: terms.into_values().collect(),
-            });
+            out.push(Taxonomy { name: name.clone(), lang, terms: terms.into_values().collect() });
         }
     }
     out
@@ -138,19 +93,11 @@ pub fn taxonomies(pages: &[Page], names: &[String], languages: &[Lang]) -> Vec<T
 pub fn catalogue(pages: &[Page]) -> Vec<Series> {
     type IssuesByNumber = BTreeMap<(u32, u32), Vec<PageId>>;
     let mut series: BTreeMap<(Lang, String), (String, IssuesByNumber)> = BTreeMap::new();
-    for (id, p) in pages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.collection == Collection::Report)
-    {
-        let (Some(name), Some(volume), Some(number)) =
-            (&p.front.series, p.front.volume, p.front.number)
-        else {
+    for (id, p) in pages.iter().enumerate().filter(|(_, p)| p.collection == Collection::Report) {
+        let (Some(name), Some(volume), Some(number)) = (&p.front.series, p.front.volume, p.front.number) else {
             continue;
         };
-        let entry = series
-            .entry((p.lang, name_slug(name)))
-            .or_insert_with(|| (name.clone(), BTreeMap::new()));
+        let entry = series.entry((p.lang, name_slug(name))).or_insert_with(|| (name.clone(), BTreeMap::new()));
         entry.1.entry((volume, number)).or_default().push(id);
     }
     series
@@ -165,12 +112,7 @@ pub fn catalogue(pages: &[Page]) -> Vec<Series> {
                 .map(|((volume, number), ids)| Issue {
                     volume,
                     number,
-                    year: ids
-                        .iter()
-                        .filter_map(|&i| pages[i].date)
-                        .map(|d| d.date().year())
-                        .min()
-                        .unwrap_or(0),
+                    year: ids.iter().filter_map(|&i| pages[i].date).map(|d| d.date().year()).min().unwrap_or(0),
                     pages: ids,
                 })
                 .collect(),

@@ -1,77 +1,63 @@
-//! Resolve links between Markdown files into URLs, checking targets and anchors.
+//! Resolve links between Markdown files into URLs, checking targets and anchors; resolve
+//! `related:` lists into page ids.
 
-use crate::error::SiteError;
-use crate::model::Page;
+use crate::error::{SiteError, did_you_mean};
+use crate::model::{InternalLink, Page, PageId};
 use std::collections::HashMap;
 
-/// Why a page that exists on disk is not published in this build.
-pub type Unpublished<'a> = HashMap<&'a str, &'static str>;
+/// Published pages by source path, and why the unpublished ones are held back.
+pub struct PathIndex {
+    by_path: HashMap<String, PageId>,
+    unpublished: HashMap<String, &'static str>,
+}
+
+impl PathIndex {
+    pub fn new(pages: &[Page], held_back: &[Page], drafts_published: bool) -> Self {
+        let reason = |p: &Page| if p.draft && !drafts_published { "a draft" } else { "dated in the future" };
+        PathIndex {
+            by_path: pages.iter().enumerate().map(|(i, p)| (p.rel_path.clone(), i)).collect(),
+            unpublished: held_back.iter().map(|p| (p.rel_path.clone(), reason(p))).collect(),
+        }
+    }
+
+    /// The page a link points to, or an error at the link's position.
+    fn target(&self, from: &Page, link: &InternalLink) -> Result<PageId, SiteError> {
+        self.by_path.get(link.target.as_str()).copied().ok_or_else(|| {
+            let message = match self.unpublished.get(link.target.as_str()) {
+                Some(reason) => format!("link to `{}`, which is {reason} and not published", link.target),
+                None => format!("link to `{}`, which does not exist", link.target),
+            };
+            SiteError::new(&from.rel_path, link.line, link.column, message)
+                .with_hint("check the path: it is relative to this file, or to content/ when it starts with /")
+        })
+    }
+}
 
 /// Put real URLs into every page's links; report missing pages and anchors.
-pub fn resolve(pages: &mut [Page], base_path: &str, unpublished: &Unpublished) -> Vec<SiteError> {
-    let by_path: HashMap<String, usize> = pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.rel_path.clone(), i))
-        .collect();
+pub fn resolve(pages: &mut [Page], index: &PathIndex, base_path: &str) -> Vec<SiteError> {
     let mut errors = Vec::new();
     let mut filled: Vec<(usize, String)> = Vec::new();
-    for (i, page) in pages.iter().enumerate() {
-        if page.links.is_empty() {
-            continue;
-        }
+    for (i, page) in pages.iter().enumerate().filter(|(_, p)| !p.links.is_empty()) {
         let mut hrefs = Vec::with_capacity(page.links.len());
         for link in &page.links {
-            let fail = |message: String, hint: &str| {
-                SiteError::new(&page.rel_path, link.line, link.column, message).with_hint(hint)
-            };
-            let Some(&target_id) = by_path.get(&link.target) else {
-                let message = match unpublished.get(link.target.as_str()) {
-                    Some(reason) => format!(
-                        "link to `{}`, which is {reason} and not published",
-                        link.target
-                    ),
-                    None => format!("link to `{}`, which does not exist", link.target),
-                };
-                errors.push(fail(message, "check the path: it is relative to this file, or to content/ when it starts with /"));
-                hrefs.push(String::new());
-                continue;
-            };
-            let target = &pages[target_id];
-            if let Some(anchor) = &link.anchor
-                && !target.has_anchor(anchor)
-            {
-                let known: Vec<&str> = target.headings.iter().map(|h| h.id.as_str()).collect();
-                let hint = match crate::error::did_you_mean(anchor, known.iter().copied()) {
-                    Some(s) => format!("did you mean `#{s}`?"),
-                    None if known.is_empty() => "that page has no headings to link to".to_string(),
-                    None => format!(
-                        "its headings are: {}",
-                        known
-                            .iter()
-                            .map(|k| format!("#{k}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                };
-                errors.push(fail(
-                    format!(
-                        "link to `#{anchor}` in `{}`, which has no such heading",
-                        link.target
-                    ),
-                    &hint,
-                ));
+            match index.target(page, link) {
+                Ok(target_id) => {
+                    if let Err(e) = check_anchor(page, link, &pages[target_id]) {
+                        errors.push(e);
+                    }
+                    let fragment = link.anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
+                    let path = if target_id == i {
+                        String::new()
+                    } else {
+                        format!("{base_path}{}", pages[target_id].url_path)
+                    };
+                    hrefs.push(format!("{path}{fragment}"));
+                }
+                Err(e) => {
+                    errors.push(e);
+                    hrefs.push(String::new());
+                }
             }
-            let fragment = link
-                .anchor
-                .as_ref()
-                .map(|a| format!("#{a}"))
-                .unwrap_or_default();
-            hrefs.push(if target_id == i {
-                fragment
-            } else {
-                format!("{base_path}{}{fragment}", target.url_path)
-            });
         }
         filled.push((i, fill(&page.body_html, &hrefs)));
     }
@@ -79,6 +65,36 @@ pub fn resolve(pages: &mut [Page], base_path: &str, unpublished: &Unpublished) -
         pages[i].body_html = html;
     }
     errors
+}
+
+fn check_anchor(page: &Page, link: &InternalLink, target: &Page) -> Result<(), SiteError> {
+    let Some(anchor) = &link.anchor else { return Ok(()) };
+    if target.has_anchor(anchor) {
+        return Ok(());
+    }
+    let known: Vec<&str> = target.headings.iter().map(|h| h.id.as_str()).collect();
+    let hint = match did_you_mean(anchor, known.iter().copied()) {
+        Some(s) => format!("did you mean `#{s}`?"),
+        None if known.is_empty() => "that page has no headings to link to".to_string(),
+        None => format!("its headings are: {}", known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")),
+    };
+    Err(SiteError::new(
+        &page.rel_path,
+        link.line,
+        link.column,
+        format!("link to `#{anchor}` in `{}`, which has no such heading", link.target),
+    )
+    .with_hint(hint))
+}
+
+/// Each page's `related:` items as page ids, in the order written.
+pub fn related(pages: &[Page], index: &PathIndex) -> (Vec<Vec<PageId>>, Vec<SiteError>) {
+    let mut errors = Vec::new();
+    let ids = pages
+        .iter()
+        .map(|p| p.related.iter().filter_map(|link| index.target(p, link).map_err(|e| errors.push(e)).ok()).collect())
+        .collect();
+    (ids, errors)
 }
 
 /// Replace each `href="seedbed-link:N"` with the N-th URL (escaped for the attribute).
@@ -90,11 +106,7 @@ fn fill(html: &str, hrefs: &[String]) -> String {
         out.push_str(&rest[..pos]);
         let after = &rest[pos + marker.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        match after[..digits]
-            .parse::<usize>()
-            .ok()
-            .and_then(|n| hrefs.get(n))
-        {
+        match after[..digits].parse::<usize>().ok().and_then(|n| hrefs.get(n)) {
             Some(url) if after[digits..].starts_with('"') => {
                 out.push_str("href=\"");
                 out.push_str(&crate::parse::markdown::escape_attr(url));
@@ -118,9 +130,6 @@ mod tests {
     #[test]
     fn fill_replaces_placeholders_in_order() {
         let html = "<a href=\"seedbed-link:1\">b</a><a href=\"seedbed-link:0\">a</a>";
-        assert_eq!(
-            fill(html, &["/a/".into(), "/b/#x".into()]),
-            "<a href=\"/b/#x\">b</a><a href=\"/a/\">a</a>"
-        );
+        assert_eq!(fill(html, &["/a/".into(), "/b/#x".into()]), "<a href=\"/b/#x\">b</a><a href=\"/a/\">a</a>");
     }
 }

@@ -40,28 +40,13 @@ pub const RESERVED_SLUGS: [&str; 12] = [
 ];
 
 pub fn site(config: Config, pages: Vec<Page>, opts: &BuildOptions) -> Result<Site, Vec<SiteError>> {
-    let (mut pages, held_back): (Vec<Page>, Vec<Page>) =
-        pages.into_iter().partition(|p| is_published(p, opts));
-    pages.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then_with(|| a.rel_path.cmp(&b.rel_path))
-    });
-    let unpublished: links::Unpublished = held_back
-        .iter()
-        .map(|p| {
-            (
-                p.rel_path.as_str(),
-                if p.draft && !opts.drafts {
-                    "a draft"
-                } else {
-                    "dated in the future"
-                },
-            )
-        })
-        .collect();
+    let (mut pages, held_back): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|p| is_published(p, opts));
+    pages.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.rel_path.cmp(&b.rel_path)));
+    let index = links::PathIndex::new(&pages, &held_back, opts.drafts);
     let mut errors = reserved_slugs(&pages);
-    errors.extend(links::resolve(&mut pages, config.base_path(), &unpublished));
+    errors.extend(links::resolve(&mut pages, &index, config.base_path()));
+    let (related, mut related_errors) = links::related(&pages, &index);
+    errors.append(&mut related_errors);
     let aliases = aliases(&pages, &mut errors);
     errors.extend(duplicate_urls(&pages, &aliases));
     if !errors.is_empty() {
@@ -71,21 +56,11 @@ pub fn site(config: Config, pages: Vec<Page>, opts: &BuildOptions) -> Result<Sit
     let taxonomies = groups::taxonomies(&pages, &config.taxonomies, &config.languages);
     let catalogue = groups::catalogue(&pages);
     let translations = translations(&pages);
-    Ok(Site {
-        config,
-        pages,
-        translations,
-        authors,
-        page_authors,
-        taxonomies,
-        catalogue,
-        aliases,
-    })
+    Ok(Site { config, pages, translations, related, authors, page_authors, taxonomies, catalogue, aliases })
 }
 
 fn is_published(page: &Page, opts: &BuildOptions) -> bool {
-    (opts.drafts || !page.draft)
-        && (opts.future || page.date.is_none_or(|d| d.date() <= opts.today))
+    (opts.drafts || !page.draft) && (opts.future || page.date.is_none_or(|d| d.date() <= opts.today))
 }
 
 fn reserved_slugs(pages: &[Page]) -> Vec<SiteError> {
@@ -93,13 +68,8 @@ fn reserved_slugs(pages: &[Page]) -> Vec<SiteError> {
         .iter()
         .filter(|p| p.collection == Collection::Page && RESERVED_SLUGS.contains(&p.slug.as_str()))
         .map(|p| {
-            SiteError::new(
-                &p.rel_path,
-                1,
-                1,
-                format!("the slug `{}` is used by seedbed itself", p.slug),
-            )
-            .with_hint("choose another file name or set `slug:`")
+            SiteError::new(&p.rel_path, 1, 1, format!("the slug `{}` is used by seedbed itself", p.slug))
+                .with_hint("choose another file name or set `slug:`")
         })
         .collect()
 }
@@ -108,10 +78,7 @@ fn reserved_slugs(pages: &[Page]) -> Vec<SiteError> {
 fn translations(pages: &[Page]) -> Vec<Vec<PageId>> {
     let mut groups: HashMap<(&str, Collection), Vec<PageId>> = HashMap::new();
     for (id, p) in pages.iter().enumerate() {
-        groups
-            .entry((p.translation_key.as_str(), p.collection))
-            .or_default()
-            .push(id);
+        groups.entry((p.translation_key.as_str(), p.collection)).or_default().push(id);
     }
     pages
         .iter()
@@ -134,29 +101,17 @@ fn aliases(pages: &[Page], errors: &mut Vec<SiteError>) -> Vec<Alias> {
     for (id, p) in pages.iter().enumerate() {
         for raw in p.front.aliases.iter().flat_map(|a| a.0.iter()) {
             let path = format!("/{}", raw.trim().trim_matches('/'));
-            let path = if path.ends_with(".html") || path == "/" {
-                path
-            } else {
-                format!("{path}/")
-            };
+            let path = if path.ends_with(".html") || path == "/" { path } else { format!("{path}/") };
             let bad = path == "/"
                 || path.split('/').any(|s| s == ".." || s == ".")
                 || path.contains(['\\', '?', '#', '"', '<']);
             if bad {
                 errors.push(
-                    SiteError::new(
-                        &p.rel_path,
-                        1,
-                        1,
-                        format!("alias `{raw}` is not a usable path"),
-                    )
-                    .with_hint("write the old address as a path, like /reports/old-name/"),
+                    SiteError::new(&p.rel_path, 1, 1, format!("alias `{raw}` is not a usable path"))
+                        .with_hint("write the old address as a path, like /reports/old-name/"),
                 );
             } else {
-                out.push(Alias {
-                    url_path: path,
-                    target: id,
-                });
+                out.push(Alias { url_path: path, target: id });
             }
         }
     }
@@ -170,26 +125,14 @@ fn duplicate_urls(pages: &[Page], aliases: &[Alias]) -> Vec<SiteError> {
         claimed.entry(&p.url_path).or_default().push(&p.rel_path);
     }
     for a in aliases {
-        claimed
-            .entry(&a.url_path)
-            .or_default()
-            .push(&pages[a.target].rel_path);
+        claimed.entry(&a.url_path).or_default().push(&pages[a.target].rel_path);
     }
     claimed
         .into_iter()
         .filter(|(_, files)| files.len() > 1)
         .map(|(url, files)| {
-            SiteError::new(
-                files[0],
-                1,
-                1,
-                format!(
-                    "{} items claim the URL {url}: {}",
-                    files.len(),
-                    files.join(", ")
-                ),
-            )
-            .with_hint("give one of them a different `slug:` or remove the clashing alias")
+            SiteError::new(files[0], 1, 1, format!("{} items claim the URL {url}: {}", files.len(), files.join(", ")))
+                .with_hint("give one of them a different `slug:` or remove the clashing alias")
         })
         .collect()
 }
@@ -208,21 +151,10 @@ pub fn missing_translations(site: &Site) -> Vec<String> {
                 .config
                 .languages
                 .iter()
-                .filter(|&&l| {
-                    l != p.lang
-                        && !site.translations[id]
-                            .iter()
-                            .any(|&t| site.pages[t].lang == l)
-                })
+                .filter(|&&l| l != p.lang && !site.translations[id].iter().any(|&t| site.pages[t].lang == l))
                 .map(|l| l.code())
                 .collect();
-            (!missing.is_empty()).then(|| {
-                format!(
-                    "{} has no translation into {}",
-                    p.rel_path,
-                    missing.join(", ")
-                )
-            })
+            (!missing.is_empty()).then(|| format!("{} has no translation into {}", p.rel_path, missing.join(", ")))
         })
         .collect();
     lines.sort();

@@ -157,10 +157,7 @@ impl ContentDate {
             let d = text.parse::<jiff::civil::Date>().ok()?;
             return Some(ContentDate(d.to_datetime(jiff::civil::Time::midnight())));
         }
-        text.replacen(' ', "T", 1)
-            .parse::<jiff::civil::DateTime>()
-            .ok()
-            .map(ContentDate)
+        text.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>().ok().map(ContentDate)
     }
 
     pub fn date(self) -> jiff::civil::Date {
@@ -173,11 +170,7 @@ impl ContentDate {
 
     /// `2018-02-15`, or `2018-02-15T09:30:00` when a time was given.
     pub fn iso(self) -> String {
-        if self.has_time() {
-            self.0.strftime("%Y-%m-%dT%H:%M:%S").to_string()
-        } else {
-            self.date().to_string()
-        }
+        if self.has_time() { self.0.strftime("%Y-%m-%dT%H:%M:%S").to_string() } else { self.date().to_string() }
     }
 }
 
@@ -241,17 +234,11 @@ impl<'de> Deserialize<'de> for Region {
                 f.write_str("a place name, or `province:` with an optional `county:`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Region, E> {
-                Ok(Region {
-                    province: v.to_string(),
-                    county: None,
-                })
+                Ok(Region { province: v.to_string(), county: None })
             }
             fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Region, A::Error> {
                 let m = RegionMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(Region {
-                    province: m.province,
-                    county: m.county,
-                })
+                Ok(Region { province: m.province, county: m.county })
             }
         }
         d.deserialize_any(RegionVisitor)
@@ -264,14 +251,8 @@ mod tests {
 
     #[test]
     fn content_date_accepts_dates_and_local_times() {
-        assert_eq!(
-            ContentDate::parse("2018-02-15").map(|d| d.iso()),
-            Some("2018-02-15".into())
-        );
-        assert_eq!(
-            ContentDate::parse("2016-10-20 09:30").map(|d| d.iso()),
-            Some("2016-10-20T09:30:00".into())
-        );
+        assert_eq!(ContentDate::parse("2018-02-15").map(|d| d.iso()), Some("2018-02-15".into()));
+        assert_eq!(ContentDate::parse("2016-10-20 09:30").map(|d| d.iso()), Some("2016-10-20T09:30:00".into()));
         assert_eq!(ContentDate::parse("yesterday"), None);
         assert_eq!(ContentDate::parse("2018-02-30"), None);
     }

@@ -25,13 +25,8 @@ pub enum Collection {
 }
 
 impl Collection {
-    pub const ALL: [Collection; 5] = [
-        Collection::Report,
-        Collection::Proceedings,
-        Collection::Story,
-        Collection::Person,
-        Collection::Page,
-    ];
+    pub const ALL: [Collection; 5] =
+        [Collection::Report, Collection::Proceedings, Collection::Story, Collection::Person, Collection::Page];
 
     /// The folder name under `content/`, which is also the URL segment (except for pages).
     pub fn dir(self) -> &'static str {
@@ -76,10 +71,7 @@ impl Collection {
 
     /// Collections that are dated publications with listings and feeds.
     pub fn is_dated(self) -> bool {
-        matches!(
-            self,
-            Collection::Report | Collection::Proceedings | Collection::Story
-        )
+        matches!(self, Collection::Report | Collection::Proceedings | Collection::Story)
     }
 }
 
@@ -161,9 +153,6 @@ pub enum OutputContents {
 
 impl OutputFile {
     pub fn text(path: impl Into<String>, text: String) -> Self {
-        OutputFile {
-            path: path.into(),
-            contents: OutputContents::Bytes(text.into_bytes()),
-        }
+        OutputFile { path: path.into(), contents: OutputContents::Bytes(text.into_bytes()) }
     }
 }

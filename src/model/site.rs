@@ -44,6 +44,8 @@ pub struct Page {
     pub body_html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<InternalLink>,
+    /// The `related:` items, as links positioned at the `related:` key.
+    pub related: Vec<InternalLink>,
     pub word_count: usize,
 }
 
@@ -121,6 +123,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// For each page, its translations (other languages), sorted by language.
     pub translations: Vec<Vec<PageId>>,
+    /// For each page, the pages its `related:` list names, in the order written.
+    pub related: Vec<Vec<PageId>>,
     pub authors: Vec<Author>,
     /// For each page, indexes into `authors` in the order the front matter lists them.
     pub page_authors: Vec<Vec<usize>>,

@@ -23,17 +23,10 @@ pub struct SplitFile<'a> {
 
 /// Find the `---` fences. The YAML starts on line 1 (0-based), after the opening fence.
 pub fn split<'a>(rel_path: &str, text: &'a str) -> Result<SplitFile<'a>, SiteError> {
-    let Some(after_open) = text
-        .strip_prefix("---\n")
-        .or_else(|| (text == "---").then_some(""))
-    else {
-        return Err(
-            SiteError::new(rel_path, 1, 1, "the file does not start with front matter")
-                .with_hint(
-                    "begin the file with a `---` line, then `title: …`, then another `---` line",
-                )
-                .with_source(text),
-        );
+    let Some(after_open) = text.strip_prefix("---\n").or_else(|| (text == "---").then_some("")) else {
+        return Err(SiteError::new(rel_path, 1, 1, "the file does not start with front matter")
+            .with_hint("begin the file with a `---` line, then `title: …`, then another `---` line")
+            .with_source(text));
     };
     let mut offset = 0;
     for (i, line) in after_open.split_inclusive('\n').enumerate() {
@@ -56,10 +49,7 @@ pub fn split<'a>(rel_path: &str, text: &'a str) -> Result<SplitFile<'a>, SiteErr
             rel_path,
             1,
             1,
-            format!(
-                "front matter is larger than {} KiB",
-                MAX_FRONT_MATTER_BYTES / 1024
-            ),
+            format!("front matter is larger than {} KiB", MAX_FRONT_MATTER_BYTES / 1024),
         )
         .with_hint("move long text into the body of the file"));
     }
@@ -70,12 +60,7 @@ pub fn split<'a>(rel_path: &str, text: &'a str) -> Result<SplitFile<'a>, SiteErr
 
 /// Parse the YAML part into `FrontMatter`.
 pub fn parse(rel_path: &str, split: &SplitFile) -> Result<FrontMatter, SiteError> {
-    yaml::from_str(
-        split.yaml,
-        rel_path,
-        split.yaml_first_line,
-        &FrontMatter::KEYS,
-    )
+    yaml::from_str(split.yaml, rel_path, split.yaml_first_line, &FrontMatter::KEYS)
 }
 
 /// Keys each collection accepts besides the ones every item has.
@@ -94,35 +79,18 @@ fn collection_keys(collection: Collection) -> &'static [&'static str] {
             "versions",
             "corrections",
         ],
-        Collection::Proceedings => &[
-            "authors",
-            "topics",
-            "regions",
-            "event",
-            "organisers",
-            "sessions",
-            "outcomes",
-            "related",
-        ],
-        Collection::Story => &[
-            "authors",
-            "topics",
-            "regions",
-            "subject",
-            "region",
-            "industry",
-            "year_started",
-            "figures",
-            "related",
-        ],
+        Collection::Proceedings => {
+            &["authors", "topics", "regions", "event", "organisers", "sessions", "outcomes", "related"]
+        }
+        Collection::Story => {
+            &["authors", "topics", "regions", "subject", "region", "industry", "year_started", "figures", "related"]
+        }
         Collection::Person => &["affiliation", "role", "topics", "regions"],
         Collection::Page => &[],
     }
 }
 
-const COMMON_KEYS: [&str; 9] = [
-    "title", "date", "updated", "slug", "lang", "draft", "aliases", "summary", "extra",
-];
+const COMMON_KEYS: [&str; 9] = ["title", "date", "updated", "slug", "lang", "draft", "aliases", "summary", "extra"];
 
 /// Fields present in `fm`, by key; kept beside `FrontMatter::KEYS` so a new field is checked too.
 fn present_keys(fm: &FrontMatter) -> Vec<&'static str> {
@@ -159,45 +127,23 @@ fn present_keys(fm: &FrontMatter) -> Vec<&'static str> {
         fm.role.is_some(),
         fm.extra.is_some(),
     ];
-    FrontMatter::KEYS
-        .iter()
-        .zip(flags)
-        .filter(|(_, on)| *on)
-        .map(|(k, _)| *k)
-        .collect()
+    FrontMatter::KEYS.iter().zip(flags).filter(|(_, on)| *on).map(|(k, _)| *k).collect()
 }
 
 /// Required fields present, and no field that belongs to another collection.
-pub fn check_schema(
-    rel_path: &str,
-    collection: Collection,
-    fm: &FrontMatter,
-    split: &SplitFile,
-) -> Vec<SiteError> {
-    let at_key = |key: &str| {
-        yaml::key_position(split.yaml, key).map_or((1, 1), |(l, c)| (l + split.yaml_first_line, c))
-    };
+pub fn check_schema(rel_path: &str, collection: Collection, fm: &FrontMatter, split: &SplitFile) -> Vec<SiteError> {
+    let at_key =
+        |key: &str| yaml::key_position(split.yaml, key).map_or((1, 1), |(l, c)| (l + split.yaml_first_line, c));
     let mut errors = Vec::new();
     let allowed = collection_keys(collection);
     for key in present_keys(fm) {
         if !COMMON_KEYS.contains(&key) && !allowed.contains(&key) {
             let (line, col) = at_key(key);
-            let owners: Vec<&str> = Collection::ALL
-                .iter()
-                .filter(|c| collection_keys(**c).contains(&key))
-                .map(|c| c.dir())
-                .collect();
+            let owners: Vec<&str> =
+                Collection::ALL.iter().filter(|c| collection_keys(**c).contains(&key)).map(|c| c.dir()).collect();
             errors.push(
-                SiteError::new(
-                    rel_path,
-                    line,
-                    col,
-                    format!("`{key}` is not a field of {}", collection.dir()),
-                )
-                .with_hint(format!(
-                    "it belongs to {}; put custom values under `extra:`",
-                    owners.join(", ")
-                )),
+                SiteError::new(rel_path, line, col, format!("`{key}` is not a field of {}", collection.dir()))
+                    .with_hint(format!("it belongs to {}; put custom values under `extra:`", owners.join(", "))),
             );
         }
     }
@@ -218,29 +164,17 @@ pub fn check_schema(
         }
         // `title: ~` parses as absent; say so at the key rather than calling it missing.
         errors.push(match yaml::key_position(split.yaml, key) {
-            Some((line, col)) => SiteError::new(
-                rel_path,
-                line + split.yaml_first_line,
-                col,
-                format!("`{key}` has no value"),
-            )
-            .with_hint(format!(
-                "write the {key} after `{key}:`; {} require it",
-                collection.dir()
-            )),
-            None => {
-                SiteError::new(rel_path, 1, 1, format!("missing required field `{key}`")).with_hint(
-                    format!("{} need `{key}:` in their front matter", collection.dir()),
-                )
+            Some((line, col)) => {
+                SiteError::new(rel_path, line + split.yaml_first_line, col, format!("`{key}` has no value"))
+                    .with_hint(format!("write the {key} after `{key}:`; {} require it", collection.dir()))
             }
+            None => SiteError::new(rel_path, 1, 1, format!("missing required field `{key}`"))
+                .with_hint(format!("{} need `{key}:` in their front matter", collection.dir())),
         });
     }
     if fm.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
         let (line, col) = at_key("title");
-        errors.push(
-            SiteError::new(rel_path, line, col, "`title` is empty")
-                .with_hint("write the item's title"),
-        );
+        errors.push(SiteError::new(rel_path, line, col, "`title` is empty").with_hint("write the item's title"));
     }
     errors
 }

@@ -8,6 +8,7 @@
 use crate::error::{SiteError, line_col};
 use crate::model::{Heading, InternalLink};
 use crate::parse::highlight;
+use crate::parse::links::{LinkKind, classify, resolve_path};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 
@@ -54,12 +55,7 @@ pub fn render(ctx: &BodyContext, body: &str) -> RenderedBody {
 }
 
 /// A heading being read: level, explicit `{#id}`, classes, and its inner events.
-type OpenHeading<'a> = (
-    HeadingLevel,
-    Option<CowStr<'a>>,
-    Vec<CowStr<'a>>,
-    Vec<Event<'a>>,
-);
+type OpenHeading<'a> = (HeadingLevel, Option<CowStr<'a>>, Vec<CowStr<'a>>, Vec<Event<'a>>);
 
 struct BodyState<'a, 'b> {
     ctx: &'b BodyContext<'b>,
@@ -121,49 +117,27 @@ impl<'a, 'b> BodyState<'a, 'b> {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
-                    }
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some((lang, String::new(), self.position(offset).0));
             }
-            Event::Start(Tag::Heading {
-                level, id, classes, ..
-            }) => self.heading = Some((level, id, classes, Vec::new())),
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                self.heading = Some((level, id, classes, Vec::new()))
+            }
             Event::End(TagEnd::Heading(_)) => self.finish_heading(),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest = self.link_target(dest_url, offset, false);
                 self.kept.push(dest.is_some());
                 if let Some(dest_url) = dest {
-                    self.emit(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
+                    self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
                 }
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let dest = self.link_target(dest_url, offset, true);
                 self.kept.push(dest.is_some());
                 if let Some(dest_url) = dest {
-                    self.emit(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
+                    self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
                 }
             }
             Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
@@ -171,9 +145,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
                     self.emit(Event::End(end));
                 }
             }
-            Event::Html(_) | Event::InlineHtml(_) if !self.ctx.trusted_html => {
-                self.omit_html(offset)
-            }
+            Event::Html(_) | Event::InlineHtml(_) if !self.ctx.trusted_html => self.omit_html(offset),
             Event::Start(Tag::Table(_)) => {
                 self.emit(Event::Html("<div class=\"table-scroll\">".into()));
                 self.emit(event);
@@ -185,8 +157,10 @@ impl<'a, 'b> BodyState<'a, 'b> {
             Event::FootnoteReference(label) => {
                 let n = self.footnote_number(&label);
                 let id = escape_attr(&label);
-                self.emit(Event::Html(format!(
-                    "<sup class=\"footnote-reference\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>").into()));
+                self.emit(Event::Html(
+                    format!("<sup class=\"footnote-reference\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>")
+                        .into(),
+                ));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 let n = self.footnote_number(&label);
@@ -199,8 +173,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
             Event::Text(ref t) => {
                 self.rendered.word_count += count_words(t);
                 // A line break inside a Chinese paragraph is not a space between words.
-                let joins_han =
-                    self.last_char.is_some_and(is_han) && t.chars().next().is_some_and(is_han);
+                let joins_han = self.last_char.is_some_and(is_han) && t.chars().next().is_some_and(is_han);
                 if std::mem::take(&mut self.pending_break) && !joins_han {
                     self.emit(Event::SoftBreak);
                 }
@@ -232,8 +205,11 @@ impl<'a, 'b> BodyState<'a, 'b> {
         if !self.warned_html {
             self.warned_html = true;
             let (line, col) = self.position(offset);
-            self.rendered.warnings.push(SiteError::warning(self.ctx.rel_path, line, col, "raw HTML is left out of the page")
-                .with_hint("write it in Markdown, or set `markdown: {trusted_html: true}` in site.yaml if every editor is trusted"));
+            self.rendered
+                .warnings
+                .push(SiteError::warning(self.ctx.rel_path, line, col, "raw HTML is left out of the page").with_hint(
+                "write it in Markdown, or set `markdown: {trusted_html: true}` in site.yaml if every editor is trusted",
+            ));
         }
     }
 
@@ -271,26 +247,15 @@ impl<'a, 'b> BodyState<'a, 'b> {
                 _ => None,
             })
             .collect();
-        let base = id
-            .as_deref()
-            .map_or_else(|| anchor_id(&text), str::to_string);
+        let base = id.as_deref().map_or_else(|| anchor_id(&text), str::to_string);
         let mut unique = base.clone();
         let mut n = 1;
         while !self.used_ids.insert(unique.clone()) {
             unique = format!("{base}-{n}");
             n += 1;
         }
-        self.rendered.headings.push(Heading {
-            level: level as u8,
-            id: unique.clone(),
-            text,
-        });
-        self.out.push(Event::Start(Tag::Heading {
-            level,
-            id: Some(unique.into()),
-            classes,
-            attrs: Vec::new(),
-        }));
+        self.rendered.headings.push(Heading { level: level as u8, id: unique.clone(), text });
+        self.out.push(Event::Start(Tag::Heading { level, id: Some(unique.into()), classes, attrs: Vec::new() }));
         self.out.extend(inner);
         self.out.push(Event::End(TagEnd::Heading(level)));
     }
@@ -305,8 +270,8 @@ impl<'a, 'b> BodyState<'a, 'b> {
                 Some(link_placeholder(self.rendered.links.len() - 1).into())
             }
             LinkKind::Markdown { path, anchor } => {
-                let target = resolve_path(self.ctx.rel_path, &path)
-                    .unwrap_or_else(|| format!("(outside the site) {path}"));
+                let target =
+                    resolve_path(self.ctx.rel_path, &path).unwrap_or_else(|| format!("(outside the site) {path}"));
                 self.push_link(target, anchor, line, column);
                 Some(link_placeholder(self.rendered.links.len() - 1).into())
             }
@@ -326,93 +291,8 @@ impl<'a, 'b> BodyState<'a, 'b> {
     }
 
     fn push_link(&mut self, target: String, anchor: Option<String>, line: usize, column: usize) {
-        self.rendered.links.push(InternalLink {
-            target,
-            anchor,
-            line,
-            column,
-        });
+        self.rendered.links.push(InternalLink { target, anchor, line, column });
     }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum LinkKind {
-    Keep,
-    Anchor(String),
-    Markdown {
-        path: String,
-        anchor: Option<String>,
-    },
-    Unsafe(String),
-}
-
-fn classify(dest: &str, image: bool) -> LinkKind {
-    // Browsers drop tabs and newlines inside URLs and leading control characters and spaces.
-    let cleaned: String = dest
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    let cleaned = cleaned.trim_start_matches(|c: char| c <= ' ');
-    if let Some(anchor) = cleaned.strip_prefix('#') {
-        return if anchor.is_empty() {
-            LinkKind::Keep
-        } else {
-            LinkKind::Anchor(anchor.to_string())
-        };
-    }
-    if let Some(colon) = cleaned.find(':')
-        && !cleaned[..colon].contains(['/', '?', '#'])
-    {
-        let scheme = cleaned[..colon].to_ascii_lowercase();
-        let allowed: &[&str] = if image {
-            &["http", "https"]
-        } else {
-            &["http", "https", "mailto"]
-        };
-        return if allowed.contains(&scheme.as_str()) {
-            LinkKind::Keep
-        } else {
-            LinkKind::Unsafe(scheme)
-        };
-    }
-    let (path, anchor) = match cleaned.split_once('#') {
-        Some((p, a)) => (p, Some(a.to_string()).filter(|a| !a.is_empty())),
-        None => (cleaned, None),
-    };
-    if !image && !path.starts_with("//") && path.to_ascii_lowercase().ends_with(".md") {
-        return LinkKind::Markdown {
-            path: path.to_string(),
-            anchor,
-        };
-    }
-    LinkKind::Keep
-}
-
-/// `content/reports/a.md` + `../stories/b.md` → `content/stories/b.md`; `/x/y.md` is from `content/`.
-pub fn resolve_path(from_rel_path: &str, link: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if link.starts_with('/') {
-        vec!["content"]
-    } else {
-        from_rel_path
-            .split('/')
-            .collect::<Vec<_>>()
-            .split_last()
-            .map(|(_, dir)| dir.to_vec())
-            .unwrap_or_default()
-    };
-    for seg in link.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-                if parts.is_empty() {
-                    return None;
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// A heading's anchor: lower-case letters and digits (any script), words joined by `-`.
@@ -421,19 +301,12 @@ pub fn anchor_id(text: &str) -> String {
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
             id.push(c);
-        } else if (c.is_whitespace() || c == '-' || c == '_')
-            && !id.ends_with('-')
-            && !id.is_empty()
-        {
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !id.ends_with('-') && !id.is_empty() {
             id.push('-');
         }
     }
     let id = id.trim_end_matches('-');
-    if id.is_empty() {
-        "section".to_string()
-    } else {
-        id.to_string()
-    }
+    if id.is_empty() { "section".to_string() } else { id.to_string() }
 }
 
 fn is_han(c: char) -> bool {
@@ -461,10 +334,7 @@ fn count_words(text: &str) -> usize {
 
 /// Escape text for a double-quoted HTML attribute.
 pub fn escape_attr(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]

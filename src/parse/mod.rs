@@ -6,18 +6,18 @@
 
 pub mod front_matter;
 pub mod highlight;
+pub mod links;
 pub mod markdown;
 
 use crate::config::Config;
 use crate::error::{SiteError, line_col};
-use crate::model::{Collection, Lang, Page, SourceFile, lang_prefix};
+use crate::model::{Collection, FrontMatter, InternalLink, Lang, Page, SourceFile, lang_prefix};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
 /// Parse every content file; problems from all files are returned together.
 pub fn pages(config: &Config, sources: &[SourceFile]) -> (Vec<Page>, Vec<SiteError>) {
-    let results: Vec<(Option<Page>, Vec<SiteError>)> =
-        sources.par_iter().map(|s| page(config, s)).collect();
+    let results: Vec<(Option<Page>, Vec<SiteError>)> = sources.par_iter().map(|s| page(config, s)).collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     for (page, mut found) in results {
@@ -54,8 +54,7 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
     if let Some(lang) = front.lang
         && lang != location.lang
     {
-        let (line, column) =
-            crate::yaml::key_position(split.yaml, "lang").map_or((2, 1), |(l, c)| (l + 1, c));
+        let (line, column) = crate::yaml::key_position(split.yaml, "lang").map_or((2, 1), |(l, c)| (l + 1, c));
         problems.push(
             SiteError::new(
                 rel_path,
@@ -84,6 +83,7 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
     if problems.iter().any(SiteError::is_error) {
         return (None, problems);
     }
+    let related = related_links(rel_path, &front, &split);
     let page = Page {
         rel_path: rel_path.to_string(),
         collection: location.collection,
@@ -98,9 +98,24 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
         body_html: body.html,
         headings: body.headings,
         links: body.links,
+        related,
         word_count: body.word_count,
     };
     (Some(page), problems)
+}
+
+/// `related:` entries are paths to other Markdown files, like links in the body.
+fn related_links(rel_path: &str, front: &FrontMatter, split: &front_matter::SplitFile) -> Vec<InternalLink> {
+    let (line, column) = crate::yaml::key_position(split.yaml, "related").map_or((1, 1), |(l, c)| (l + 1, c));
+    front
+        .related
+        .iter()
+        .flat_map(|l| l.0.iter())
+        .map(|path| {
+            let target = links::resolve_path(rel_path, path).unwrap_or_else(|| format!("(outside the site) {path}"));
+            InternalLink { target, anchor: None, line, column }
+        })
+        .collect()
 }
 
 /// The URL path of an item: `/reports/x/`, `/zh/reports/x/`; pages sit at the root: `/about/`.
@@ -117,20 +132,11 @@ fn decode(source: &SourceFile) -> Result<Cow<'_, str>, SiteError> {
         let valid = e.valid_up_to();
         let prefix = String::from_utf8_lossy(&source.bytes[..valid]);
         let (line, column) = line_col(&prefix, valid);
-        SiteError::new(
-            &source.rel_path,
-            line,
-            column,
-            format!("invalid UTF-8 at byte offset {valid}"),
-        )
-        .with_hint("save the file as UTF-8 (most editors: \"Save with encoding\")")
+        SiteError::new(&source.rel_path, line, column, format!("invalid UTF-8 at byte offset {valid}"))
+            .with_hint("save the file as UTF-8 (most editors: \"Save with encoding\")")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    Ok(if text.contains('\r') {
-        Cow::Owned(text.replace("\r\n", "\n"))
-    } else {
-        Cow::Borrowed(text)
-    })
+    Ok(if text.contains('\r') { Cow::Owned(text.replace("\r\n", "\n")) } else { Cow::Borrowed(text) })
 }
 
 struct FileLocation {
@@ -142,56 +148,30 @@ struct FileLocation {
 /// Collection from the first folder under `content/`, language from `x.zh.md`.
 fn file_location(rel_path: &str, config: &Config) -> Result<FileLocation, SiteError> {
     let inner = rel_path.strip_prefix("content/").unwrap_or(rel_path);
-    let (dir, file) = (
-        inner.split('/').next().unwrap_or(""),
-        inner.rsplit('/').next().unwrap_or(inner),
-    );
-    let collection = Collection::from_dir(dir)
-        .filter(|_| inner.contains('/'))
-        .ok_or_else(|| {
-            let dirs: Vec<&str> = Collection::ALL.iter().map(|c| c.dir()).collect();
-            SiteError::new(
-                rel_path,
-                1,
-                1,
-                "content files must be inside a collection folder",
-            )
-            .with_hint(format!(
-                "move it into content/<folder>/, where folder is one of: {}",
-                dirs.join(", ")
-            ))
-        })?;
+    let (dir, file) = (inner.split('/').next().unwrap_or(""), inner.rsplit('/').next().unwrap_or(inner));
+    let collection = Collection::from_dir(dir).filter(|_| inner.contains('/')).ok_or_else(|| {
+        let dirs: Vec<&str> = Collection::ALL.iter().map(|c| c.dir()).collect();
+        SiteError::new(rel_path, 1, 1, "content files must be inside a collection folder")
+            .with_hint(format!("move it into content/<folder>/, where folder is one of: {}", dirs.join(", ")))
+    })?;
     let name = file.strip_suffix(".md").unwrap_or(file);
     let (stem, lang) = match name.rsplit_once('.') {
         Some((stem, code)) => {
-            let lang = Lang::from_code(code)
-                .filter(|l| config.languages.contains(l))
-                .ok_or_else(|| {
-                    SiteError::new(
-                        rel_path,
-                        1,
-                        1,
-                        format!("`{code}` in the file name is not one of the site's languages"),
-                    )
+            let lang = Lang::from_code(code).filter(|l| config.languages.contains(l)).ok_or_else(|| {
+                SiteError::new(rel_path, 1, 1, format!("`{code}` in the file name is not one of the site's languages"))
                     .with_hint("add it to `languages:` in site.yaml, or rename the file")
-                })?;
+            })?;
             (stem, lang)
         }
         None => (name, config.default_language),
     };
-    Ok(FileLocation {
-        collection,
-        lang,
-        stem: stem.to_string(),
-    })
+    Ok(FileLocation { collection, lang, stem: stem.to_string() })
 }
 
 /// Slugs are lower-case ASCII letters, digits and single hyphens.
 pub fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
         && !slug.contains("--")
@@ -211,13 +191,8 @@ fn check_slug(rel_path: &str, slug: &str, from_front: bool, yaml: &str) -> Resul
     } else {
         format!("use lower-case letters, digits and hyphens, like `{suggestion}`")
     };
-    Err(SiteError::new(
-        rel_path,
-        line,
-        column,
-        format!("{what} gives the slug `{slug}`, which is not valid"),
-    )
-    .with_hint(hint))
+    Err(SiteError::new(rel_path, line, column, format!("{what} gives the slug `{slug}`, which is not valid"))
+        .with_hint(hint))
 }
 
 #[cfg(test)]
@@ -236,10 +211,7 @@ mod tests {
 
     #[test]
     fn urls_put_chinese_under_zh_and_pages_at_the_root() {
-        assert_eq!(
-            item_url(Collection::Report, Lang::Zh, "x"),
-            "/zh/reports/x/"
-        );
+        assert_eq!(item_url(Collection::Report, Lang::Zh, "x"), "/zh/reports/x/");
         assert_eq!(item_url(Collection::Page, Lang::En, "about"), "/about/");
     }
 }

@@ -2,9 +2,7 @@
 
 use super::format_date;
 use super::views::{EntryView, Link, Urls, issue_label};
-use crate::model::{
-    Access, Author, ContentDate, Heading, Issue, Lang, PageId, Revision, Series, lang_prefix,
-};
+use crate::model::{Access, Author, ContentDate, Heading, Issue, Lang, PageId, Revision, Series, lang_prefix};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -35,6 +33,7 @@ pub struct ItemView<'a> {
     pub organisers: Vec<&'a str>,
     pub outcomes: Vec<&'a str>,
     pub facts: Vec<(&'static str, String)>,
+    pub related: Vec<Link>,
     pub extra: &'a serde_yaml::Value,
 }
 
@@ -112,26 +111,14 @@ pub fn view<'s>(urls: &Urls<'s>, id: PageId) -> ItemView<'s> {
         toc: p.headings.iter().filter(|h| h.level == 2).collect(),
         reading_minutes: p.word_count.div_ceil(220).max(1),
         authors: urls.authors_of(id),
-        topics: if has_taxonomy("topics") {
-            terms("topics", f.topics.as_ref())
-        } else {
-            Vec::new()
-        },
-        regions: if has_taxonomy("regions") {
-            terms("regions", f.regions.as_ref())
-        } else {
-            Vec::new()
-        },
+        topics: if has_taxonomy("topics") { terms("topics", f.topics.as_ref()) } else { Vec::new() },
+        regions: if has_taxonomy("regions") { terms("regions", f.regions.as_ref()) } else { Vec::new() },
         issue_label: issue_label(p),
         issue_url,
         abstract_only,
         full_text_request_url: abstract_only.then(|| request_url(site, &p.title)).flatten(),
         pdf_url: f.pdf.as_ref().map(|pdf| {
-            if pdf.starts_with("http") {
-                pdf.clone()
-            } else {
-                urls.path(&format!("/{}", pdf.trim_start_matches('/')))
-            }
+            if pdf.starts_with("http") { pdf.clone() } else { urls.path(&format!("/{}", pdf.trim_start_matches('/'))) }
         }),
         versions: revisions(f.versions.as_deref(), p.lang),
         corrections: revisions(f.corrections.as_deref(), p.lang),
@@ -139,24 +126,17 @@ pub fn view<'s>(urls: &Urls<'s>, id: PageId) -> ItemView<'s> {
             name: &e.name,
             location: e.location.as_deref(),
             start_display: format_date(e.start, p.lang),
-            end_display: e
-                .end
-                .filter(|end| end.date() != e.start.date())
-                .map(|d| format_date(d, p.lang)),
+            end_display: e.end.filter(|end| end.date() != e.start.date()).map(|d| format_date(d, p.lang)),
             timezone: e.timezone.as_deref().unwrap_or(&site.config.timezone),
         }),
         programme: programme(f.sessions.as_deref().unwrap_or_default(), p.lang),
-        organisers: f
-            .organisers
-            .iter()
-            .flat_map(|l| l.0.iter().map(String::as_str))
-            .collect(),
-        outcomes: f
-            .outcomes
-            .iter()
-            .flat_map(|l| l.0.iter().map(String::as_str))
-            .collect(),
+        organisers: f.organisers.iter().flat_map(|l| l.0.iter().map(String::as_str)).collect(),
+        outcomes: f.outcomes.iter().flat_map(|l| l.0.iter().map(String::as_str)).collect(),
         facts: story_facts(p),
+        related: site.related[id]
+            .iter()
+            .map(|&r| Link { name: site.pages[r].title.clone(), url: urls.page(r) })
+            .collect(),
         extra: f.extra.as_ref().unwrap_or(&NULL),
     }
 }
@@ -177,10 +157,7 @@ fn programme(sessions: &[crate::model::Session], lang: Lang) -> Vec<DayView<'_>>
         };
         match days.last_mut() {
             Some(d) if d.day == day => d.sessions.push(view),
-            _ => days.push(DayView {
-                day,
-                sessions: vec![view],
-            }),
+            _ => days.push(DayView { day, sessions: vec![view] }),
         }
     }
     days
@@ -196,9 +173,7 @@ fn story_facts(p: &crate::model::Page) -> Vec<(&'static str, String)> {
     if let Some(r) = &f.region {
         facts.push((
             "fact_place",
-            r.county
-                .as_ref()
-                .map_or_else(|| r.province.clone(), |c| format!("{c}, {}", r.province)),
+            r.county.as_ref().map_or_else(|| r.province.clone(), |c| format!("{c}, {}", r.province)),
         ));
     }
     if let Some(i) = &f.industry {
@@ -227,10 +202,7 @@ fn story_facts(p: &crate::model::Page) -> Vec<(&'static str, String)> {
 fn revisions(list: Option<&[Revision]>, lang: Lang) -> Vec<RevisionView> {
     list.unwrap_or_default()
         .iter()
-        .map(|r| RevisionView {
-            date_display: format_date(r.date, lang),
-            note: r.note.clone(),
-        })
+        .map(|r| RevisionView { date_display: format_date(r.date, lang), note: r.note.clone() })
         .collect()
 }
 
@@ -238,12 +210,9 @@ fn revisions(list: Option<&[Revision]>, lang: Lang) -> Vec<RevisionView> {
 fn request_url(site: &crate::model::Site, title: &str) -> Option<String> {
     let req = site.config.full_text_request.as_ref()?;
     req.url.clone().or_else(|| {
-        req.email.as_ref().map(|e| {
-            format!(
-                "mailto:{e}?subject={}",
-                percent_encode(&format!("Full text request: {title}"))
-            )
-        })
+        req.email
+            .as_ref()
+            .map(|e| format!("mailto:{e}?subject={}", percent_encode(&format!("Full text request: {title}"))))
     })
 }
 
@@ -295,10 +264,7 @@ pub struct IssueView<'a> {
 pub fn issue_view<'s>(urls: &Urls<'s>, s: &Series, i: &Issue, limit: usize) -> IssueView<'s> {
     let label = match s.lang {
         Lang::Zh => format!("{} {}年 第{}卷 第{}期", s.name, i.year, i.volume, i.number),
-        Lang::En => format!(
-            "{}, Vol. {}, No. {}, {}",
-            s.name, i.volume, i.number, i.year
-        ),
+        Lang::En => format!("{}, Vol. {}, No. {}, {}", s.name, i.volume, i.number, i.year),
     };
     IssueView {
         label,
@@ -307,21 +273,13 @@ pub fn issue_view<'s>(urls: &Urls<'s>, s: &Series, i: &Issue, limit: usize) -> I
         number: i.number,
         year: i.year,
         count: i.pages.len(),
-        entries: i
-            .pages
-            .iter()
-            .take(limit)
-            .map(|&id| urls.entry(id))
-            .collect(),
+        entries: i.pages.iter().take(limit).map(|&id| urls.entry(id)).collect(),
     }
 }
 
 pub fn issue_link(urls: &Urls, s: &Series, i: &Issue) -> Link {
     let v = issue_view(urls, s, i, 0);
-    Link {
-        name: v.label,
-        url: v.url,
-    }
+    Link { name: v.label, url: v.url }
 }
 
 #[derive(Serialize)]

@@ -5,6 +5,7 @@
 //! located in the template file.
 //! Must not: write files, or put whole lists with content into each pager's context.
 
+mod context;
 mod item;
 mod jobs;
 mod strings;
@@ -29,61 +30,35 @@ pub struct Templates {
 impl Templates {
     pub fn load(theme: &ThemeFiles, languages: &[Lang]) -> Result<Templates, Vec<SiteError>> {
         let mut tera = tera::Tera::new();
-        let files: HashMap<String, String> = theme
-            .templates
-            .iter()
-            .map(|(name, f)| (name.clone(), f.rel_path.clone()))
-            .collect();
+        let files: HashMap<String, String> =
+            theme.templates.iter().map(|(name, f)| (name.clone(), f.rel_path.clone())).collect();
         let sources: Vec<(String, String)> = theme
             .templates
             .iter()
             .map(|(name, f)| (name.clone(), String::from_utf8_lossy(&f.bytes).into_owned()))
             .collect();
         let mut errors = Vec::new();
-        if let Err(e) =
-            tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-        {
+        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) {
             errors.push(template_error(&e, &files, None));
         }
         let strings = strings::load(&theme.strings, languages).unwrap_or_else(|mut e| {
             errors.append(&mut e);
             BTreeMap::new()
         });
-        if errors.is_empty() {
-            Ok(Templates {
-                tera,
-                files,
-                strings,
-            })
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(Templates { tera, files, strings }) } else { Err(errors) }
     }
 
-    fn render(
-        &self,
-        name: &str,
-        context: &tera::Context,
-        out_path: &str,
-    ) -> Result<String, SiteError> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| template_error(&e, &self.files, Some(out_path)))
+    fn render(&self, name: &str, context: &tera::Context, out_path: &str) -> Result<String, SiteError> {
+        self.tera.render(name, context).map_err(|e| template_error(&e, &self.files, Some(out_path)))
     }
 }
 
 /// Render every page of the site, then add the theme's static files.
-pub fn site(
-    site: &Site,
-    templates: &Templates,
-    theme: &ThemeFiles,
-) -> Result<Vec<OutputFile>, Vec<SiteError>> {
+pub fn site(site: &Site, templates: &Templates, theme: &ThemeFiles) -> Result<Vec<OutputFile>, Vec<SiteError>> {
     let jobs = jobs::all(site);
     let known: HashSet<String> = jobs.iter().map(|j| jobs::url_path(j, site)).collect();
-    let results: Vec<Result<OutputFile, SiteError>> = jobs
-        .par_iter()
-        .map(|job| jobs::render(job, site, templates, &known))
-        .collect();
+    let results: Vec<Result<OutputFile, SiteError>> =
+        jobs.par_iter().map(|job| context::render(job, site, templates, &known)).collect();
     let mut files = Vec::with_capacity(results.len() + theme.assets.len());
     let mut errors = Vec::new();
     for r in results {
@@ -95,10 +70,12 @@ pub fn site(
     if !errors.is_empty() {
         return Err(summarise_template_errors(errors));
     }
-    files.extend(theme.assets.iter().map(|a| OutputFile {
-        path: a.out_path.clone(),
-        contents: OutputContents::Copy(a.source.clone()),
-    }));
+    files.extend(
+        theme
+            .assets
+            .iter()
+            .map(|a| OutputFile { path: a.out_path.clone(), contents: OutputContents::Copy(a.source.clone()) }),
+    );
     Ok(files)
 }
 
@@ -107,24 +84,13 @@ pub fn counts(site: &Site) -> jobs::Counts {
     jobs::counts(&jobs::all(site))
 }
 
-fn template_error(
-    e: &tera::Error,
-    files: &HashMap<String, String>,
-    out_path: Option<&str>,
-) -> SiteError {
+fn template_error(e: &tera::Error, files: &HashMap<String, String>, out_path: Option<&str>) -> SiteError {
     let (report, file) = match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            (Some(r), r.filename().to_string())
-        }
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (Some(r), r.filename().to_string()),
         _ => (None, String::new()),
     };
-    let path = files.get(&file).cloned().unwrap_or_else(|| {
-        if file.is_empty() {
-            "templates".into()
-        } else {
-            file.clone()
-        }
-    });
+    let path =
+        files.get(&file).cloned().unwrap_or_else(|| if file.is_empty() { "templates".into() } else { file.clone() });
     let (line, column) = report.map_or((1, 1), |r| (r.span().start_line, r.span().start_col + 1));
     let message = report.map_or_else(|| e.to_string(), |r| r.message().to_string());
     let mut err = SiteError::new(&path, line, column, format!("template error: {message}"));
@@ -150,13 +116,8 @@ fn summarise_template_errors(errors: Vec<SiteError>) -> Vec<SiteError> {
         .into_iter()
         .map(|((path, line, column, message), mut hints)| {
             hints.sort();
-            let more = if hints.len() > 1 {
-                format!(" (and {} more pages)", hints.len() - 1)
-            } else {
-                String::new()
-            };
-            SiteError::new(&path, line, column, format!("{message}{more}"))
-                .with_hint(hints.swap_remove(0))
+            let more = if hints.len() > 1 { format!(" (and {} more pages)", hints.len() - 1) } else { String::new() };
+            SiteError::new(&path, line, column, format!("{message}{more}")).with_hint(hints.swap_remove(0))
         })
         .collect()
 }

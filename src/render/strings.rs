@@ -8,10 +8,7 @@ use std::collections::BTreeMap;
 pub type Strings = BTreeMap<String, String>;
 
 /// Parse every language's strings; a language the site uses must have a file.
-pub fn load(
-    files: &[(Lang, SourceFile)],
-    languages: &[Lang],
-) -> Result<BTreeMap<Lang, Strings>, Vec<SiteError>> {
+pub fn load(files: &[(Lang, SourceFile)], languages: &[Lang]) -> Result<BTreeMap<Lang, Strings>, Vec<SiteError>> {
     let mut out = BTreeMap::new();
     let mut errors = Vec::new();
     for (lang, file) in files {
@@ -26,21 +23,12 @@ pub fn load(
     for lang in languages {
         if !out.contains_key(lang) && errors.is_empty() {
             errors.push(
-                SiteError::new(
-                    "site.yaml",
-                    1,
-                    1,
-                    format!("the theme has no UI strings for `{}`", lang.code()),
-                )
-                .with_hint(format!("add i18n/{}.yaml to the theme", lang.code())),
+                SiteError::new("site.yaml", 1, 1, format!("the theme has no UI strings for `{}`", lang.code()))
+                    .with_hint(format!("add i18n/{}.yaml to the theme", lang.code())),
             );
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
 /// "15 February 2018" or "2018年2月15日".

@@ -1,9 +1,7 @@
 //! Template views: serialize-only structs built from the `Site` for one output page.
 //! Lists carry summaries only (never bodies), so a listing's cost grows with its own size.
 
-use crate::model::{
-    Author, Collection, ContentDate, Issue, Lang, Page, PageId, Series, Site, lang_prefix,
-};
+use crate::model::{Author, Collection, ContentDate, Issue, Lang, Page, PageId, Series, Site, lang_prefix};
 use crate::render::strings::format_date;
 use serde::Serialize;
 
@@ -65,29 +63,17 @@ impl<'s> Urls<'s> {
             .iter()
             .map(|&a| {
                 let author = &self.site.authors[a];
-                Link {
-                    name: author.name.clone(),
-                    url: self.author(author),
-                }
+                Link { name: author.name.clone(), url: self.author(author) }
             })
             .collect()
     }
 
     pub fn series(&self, series: &Series) -> String {
-        self.path(&format!(
-            "{}catalogue/{}/",
-            lang_prefix(series.lang),
-            series.slug
-        ))
+        self.path(&format!("{}catalogue/{}/", lang_prefix(series.lang), series.slug))
     }
 
     pub fn issue(&self, series: &Series, issue: &Issue) -> String {
-        format!(
-            "{}vol-{}/no-{}/",
-            self.series(series),
-            issue.volume,
-            issue.number
-        )
+        format!("{}vol-{}/no-{}/", self.series(series), issue.volume, issue.number)
     }
 
     pub fn entry(&self, id: PageId) -> EntryView<'s> {
@@ -106,11 +92,7 @@ impl<'s> Urls<'s> {
 
     /// Page `n` (1-based) of a paginated list rooted at `first_url`.
     pub fn pager_url(&self, first_url: &str, n: usize) -> String {
-        if n <= 1 {
-            first_url.to_string()
-        } else {
-            format!("{first_url}page/{n}/")
-        }
+        if n <= 1 { first_url.to_string() } else { format!("{first_url}page/{n}/") }
     }
 
     pub fn pagination(&self, first_url: &str, current: usize, total: usize) -> PaginationView {
@@ -121,11 +103,7 @@ impl<'s> Urls<'s> {
             next_url: (current < total).then(|| self.pager_url(first_url, current + 1)),
             pages: (1..=total)
                 .filter(|&n| n == 1 || n == total || n.abs_diff(current) <= 2)
-                .map(|n| PageNumberView {
-                    number: n,
-                    url: self.pager_url(first_url, n),
-                    current: n == current,
-                })
+                .map(|n| PageNumberView { number: n, url: self.pager_url(first_url, n), current: n == current })
                 .collect(),
         }
     }
@@ -141,9 +119,5 @@ pub fn issue_label(p: &Page) -> Option<String> {
 }
 
 /// The collections a language's navigation lists, in menu order.
-pub const NAV_COLLECTIONS: [Collection; 4] = [
-    Collection::Report,
-    Collection::Proceedings,
-    Collection::Story,
-    Collection::Person,
-];
+pub const NAV_COLLECTIONS: [Collection; 4] =
+    [Collection::Report, Collection::Proceedings, Collection::Story, Collection::Person];

@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 pub fn repo_root() -> PathBuf {
@@ -23,22 +21,11 @@ pub fn copy_site(src: &Path) -> tempfile::TempDir {
 }
 
 pub fn copy_dir(src: &Path, dest: &Path) {
-    let skip = [
-        "public",
-        "target",
-        ".git",
-        "node_modules",
-        "tests",
-        "src",
-        "bench",
-        "scripts",
-    ];
+    let skip = ["public", "target", ".git", "node_modules", "tests", "src", "bench", "scripts"];
     let walker = walkdir::WalkDir::new(src)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
-            e.depth() != 1 || !skip.contains(&e.file_name().to_string_lossy().as_ref())
-        });
+        .filter_entry(|e| e.depth() != 1 || !skip.contains(&e.file_name().to_string_lossy().as_ref()));
     for entry in walker {
         let entry = entry.expect("walk fixture");
         let rel = entry.path().strip_prefix(src).expect("prefix");
@@ -55,11 +42,7 @@ pub fn copy_dir(src: &Path, dest: &Path) {
 pub fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     if !files.iter().any(|(p, _)| *p == "site.yaml") {
-        write(
-            dir.path(),
-            "site.yaml",
-            "title: Fixture\nbase_url: https://example.org/\n",
-        );
+        write(dir.path(), "site.yaml", "title: Fixture\nbase_url: https://example.org/\n");
     }
     for (path, text) in files {
         write(dir.path(), path, text);
@@ -74,11 +57,7 @@ pub fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
 }
 
 pub fn seedbed(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_seedbed"))
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run seedbed")
+    Command::new(env!("CARGO_BIN_EXE_seedbed")).args(args).env("RUST_LOG", "warn").output().expect("run seedbed")
 }
 
 pub fn stderr(out: &Output) -> String {
@@ -101,12 +80,7 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .flatten()
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("prefix")
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = e.path().strip_prefix(dir).expect("prefix").to_string_lossy().replace('\\', "/");
             (rel, std::fs::read(e.path()).expect("read"))
         })
         .collect()

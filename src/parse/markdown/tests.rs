@@ -1,20 +1,12 @@
 use super::*;
 
 fn ctx(trusted_html: bool) -> BodyContext<'static> {
-    BodyContext {
-        rel_path: "content/reports/a.md",
-        line_offset: 3,
-        trusted_html,
-        smart_punctuation: true,
-    }
+    BodyContext { rel_path: "content/reports/a.md", line_offset: 3, trusted_html, smart_punctuation: true }
 }
 
 #[test]
 fn headings_get_unique_anchor_ids() {
-    let r = render(
-        &ctx(false),
-        "## Key findings\n\n## Key findings\n\n## 返乡 创业\n",
-    );
+    let r = render(&ctx(false), "## Key findings\n\n## Key findings\n\n## 返乡 创业\n");
     let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids, ["key-findings", "key-findings-1", "返乡-创业"]);
     assert!(r.html.contains("<h2 id=\"key-findings-1\">"));
@@ -24,24 +16,14 @@ fn headings_get_unique_anchor_ids() {
 fn raw_html_is_omitted_by_default_and_kept_when_trusted() {
     let body = "hello <script>alert(1)</script>\n\n<div>x</div>\n";
     let safe = render(&ctx(false), body);
-    assert!(
-        !safe.html.contains("<script") && !safe.html.contains("<div>"),
-        "{}",
-        safe.html
-    );
+    assert!(!safe.html.contains("<script") && !safe.html.contains("<div>"), "{}", safe.html);
     assert_eq!(safe.warnings.len(), 1);
     assert!(render(&ctx(true), body).html.contains("<div>x</div>"));
 }
 
 #[test]
 fn unsafe_link_schemes_are_dropped_but_text_stays() {
-    for dest in [
-        "javascript:alert(1)",
-        "JaVaScRiPt:alert(1)",
-        "java%0ascript:x",
-        "data:text/html,x",
-        "vbscript:x",
-    ] {
+    for dest in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java%0ascript:x", "data:text/html,x", "vbscript:x"] {
         let r = render(&ctx(false), &format!("[click]({dest})\n"));
         assert!(!r.html.contains("href"), "{dest}: {}", r.html);
         assert!(r.html.contains("click"));
@@ -52,51 +34,24 @@ fn unsafe_link_schemes_are_dropped_but_text_stays() {
 
 #[test]
 fn safe_links_are_kept() {
-    let r = render(
-        &ctx(false),
-        "[a](https://x.org) [b](mailto:a@b.org) [c](/files/r.pdf) [d](../img.png)\n",
-    );
+    let r = render(&ctx(false), "[a](https://x.org) [b](mailto:a@b.org) [c](/files/r.pdf) [d](../img.png)\n");
     assert_eq!(r.html.matches("href=").count(), 4, "{}", r.html);
 }
 
 #[test]
 fn markdown_links_become_placeholders_with_positions() {
-    let r = render(
-        &ctx(false),
-        "Intro.\n\nSee [the report](../stories/b.md#impact) and [top](#intro).\n",
-    );
+    let r = render(&ctx(false), "Intro.\n\nSee [the report](../stories/b.md#impact) and [top](#intro).\n");
     assert_eq!(
         r.links[0],
-        InternalLink {
-            target: "content/stories/b.md".into(),
-            anchor: Some("impact".into()),
-            line: 6,
-            column: 5
-        }
+        InternalLink { target: "content/stories/b.md".into(), anchor: Some("impact".into()), line: 6, column: 5 }
     );
     assert_eq!(r.links[1].target, "content/reports/a.md");
     assert!(r.html.contains("href=\"seedbed-link:0\""), "{}", r.html);
 }
 
 #[test]
-fn resolve_path_handles_dots_and_root() {
-    assert_eq!(
-        resolve_path("content/reports/a.md", "./b.md").as_deref(),
-        Some("content/reports/b.md")
-    );
-    assert_eq!(
-        resolve_path("content/reports/a.md", "/people/p.md").as_deref(),
-        Some("content/people/p.md")
-    );
-    assert_eq!(resolve_path("content/reports/a.md", "../../../x.md"), None);
-}
-
-#[test]
 fn code_blocks_are_highlighted_or_warned_about() {
-    let r = render(
-        &ctx(false),
-        "```rust\nfn main() {}\n```\n\n```nosuchlang\nx\n```\n",
-    );
+    let r = render(&ctx(false), "```rust\nfn main() {}\n```\n\n```nosuchlang\nx\n```\n");
     assert!(r.html.contains("hl-"));
     assert_eq!(r.warnings.len(), 1);
     assert_eq!(r.warnings[0].line, 8);
@@ -105,11 +60,7 @@ fn code_blocks_are_highlighted_or_warned_about() {
 #[test]
 fn tables_are_wrapped_for_small_screens() {
     let r = render(&ctx(false), "| a | b |\n|---|---|\n| 1 | 2 |\n");
-    assert!(
-        r.html.starts_with("<div class=\"table-scroll\"><table>"),
-        "{}",
-        r.html
-    );
+    assert!(r.html.starts_with("<div class=\"table-scroll\"><table>"), "{}", r.html);
 }
 
 #[test]
@@ -119,12 +70,6 @@ fn words_count_han_characters_one_each() {
 
 #[test]
 fn line_breaks_inside_chinese_paragraphs_add_no_space() {
-    let r = render(
-        &ctx(false),
-        "留下的多是儿童、老人和\n照顾一家的妇女。\nThen English\ncontinues.\n",
-    );
-    assert_eq!(
-        r.html,
-        "<p>留下的多是儿童、老人和照顾一家的妇女。\nThen English\ncontinues.</p>\n"
-    );
+    let r = render(&ctx(false), "留下的多是儿童、老人和\n照顾一家的妇女。\nThen English\ncontinues.\n");
+    assert_eq!(r.html, "<p>留下的多是儿童、老人和照顾一家的妇女。\nThen English\ncontinues.</p>\n");
 }

@@ -1,0 +1,220 @@
+//! Template contexts: what every page gets (site, UI strings, menu, language switch) and
+//! what each kind of page adds. Lists get one page of summaries, never bodies.
+
+use super::jobs::{Job, job_lang, output_path, taxonomy_path, url_path};
+use super::views::{EntryView, Link, NAV_COLLECTIONS, Urls};
+use super::{Templates, home_url, item};
+use crate::error::SiteError;
+use crate::model::{Collection, Lang, OutputFile, PageId, Site, lang_prefix};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+
+#[derive(Serialize)]
+struct LanguageView {
+    code: &'static str,
+    url: String,
+    /// Absolute URL of the same page in this language, when there is one (for `hreflang`).
+    same_page_permalink: Option<String>,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct NavView {
+    key: &'static str,
+    url: String,
+    current: bool,
+}
+
+/// What every template gets: the site, the UI strings, the language switch and the menu.
+fn base_context(
+    site: &Site,
+    templates: &Templates,
+    job: &Job,
+    url_path: &str,
+    known: &HashSet<String>,
+) -> tera::Context {
+    let lang = job_lang(job, site);
+    let urls = Urls { site };
+    let mut ctx = tera::Context::new();
+    let languages: Vec<LanguageView> = site
+        .config
+        .languages
+        .iter()
+        .map(|&l| {
+            let (path, exact) = alternate(site, job, url_path, l, known);
+            LanguageView {
+                code: l.code(),
+                url: urls.path(&path),
+                same_page_permalink: exact.then(|| site.config.permalink(&path)),
+                current: l == lang,
+            }
+        })
+        .collect();
+    let section = |p: &str| url_path.starts_with(p);
+    let mut nav: Vec<NavView> = NAV_COLLECTIONS
+        .iter()
+        .map(|c| {
+            let p = format!("{}{}/", lang_prefix(lang), c.dir());
+            NavView { key: c.dir(), current: section(&p), url: urls.path(&p) }
+        })
+        .collect();
+    let cat = format!("{}catalogue/", lang_prefix(lang));
+    nav.insert(1, NavView { key: "catalogue", current: section(&cat), url: urls.path(&cat) });
+    ctx.insert("lang", lang.code());
+    ctx.insert("site_title", site.config.title.get(lang));
+    ctx.insert("site_description", site.config.description.get(lang));
+    ctx.insert("home_url", &home_url(site, lang));
+    ctx.insert("base_path", site.config.base_path());
+    ctx.insert("url", &urls.path(url_path));
+    ctx.insert("permalink", &site.config.permalink(url_path));
+    ctx.insert("languages", &languages);
+    ctx.insert("nav", &nav);
+    ctx.insert("t", &templates.strings.get(&lang));
+    ctx
+}
+
+/// The same page in `lang` and `true` when it exists; that language's home page and `false` otherwise.
+fn alternate(site: &Site, job: &Job, url_path: &str, lang: Lang, known: &HashSet<String>) -> (String, bool) {
+    let home = (lang_prefix(lang).to_string(), false);
+    if let Job::Item(id) = *job {
+        if site.pages[id].lang == lang {
+            return (site.pages[id].url_path.clone(), true);
+        }
+        return site.translations[id]
+            .iter()
+            .find(|&&t| site.pages[t].lang == lang)
+            .map_or(home, |&t| (site.pages[t].url_path.clone(), true));
+    }
+    let bare = url_path.strip_prefix(lang_prefix(Lang::Zh)).unwrap_or_else(|| url_path.trim_start_matches('/'));
+    let candidate = format!("{}{bare}", lang_prefix(lang));
+    if known.contains(&candidate) { (candidate, true) } else { home }
+}
+
+/// Render one job to its output file.
+pub fn render(job: &Job, site: &Site, templates: &Templates, known: &HashSet<String>) -> Result<OutputFile, SiteError> {
+    let path = url_path(job, site);
+    let mut ctx = base_context(site, templates, job, &path, known);
+    let urls = Urls { site };
+    let template = fill_context(job, site, &urls, &mut ctx);
+    let out = output_path(&path);
+    let html = templates.render(template, &ctx, &out)?;
+    Ok(OutputFile::text(out, html))
+}
+
+fn entries<'s>(urls: &Urls<'s>, ids: &[PageId], n: usize, per: usize) -> Vec<EntryView<'s>> {
+    ids.iter().skip((n - 1) * per).take(per).map(|&id| urls.entry(id)).collect()
+}
+
+/// Insert the job's own values; returns the template to render.
+fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut tera::Context) -> &'static str {
+    match *job {
+        Job::Home(lang) => home(site, urls, lang, ctx),
+        Job::Item(id) => {
+            ctx.insert("item", &item::view(urls, id));
+            site.pages[id].collection.kind_template()
+        }
+        Job::Person { author, n, total } => {
+            let a = &site.authors[author];
+            ctx.insert("person", &item::person_view(urls, a));
+            paged_entries(urls, &a.works, &urls.author(a), n, total, ctx);
+            "person.html"
+        }
+        Job::Listing { collection, lang, n, total } => {
+            ctx.insert("collection", collection.dir());
+            let first = urls.path(&format!("{}{}/", lang_prefix(lang), collection.dir()));
+            paged_entries(urls, &site.collection(collection, lang), &first, n, total, ctx);
+            "list.html"
+        }
+        Job::People(lang) => {
+            let people: Vec<TermView> = site
+                .authors
+                .iter()
+                .filter(|a| a.lang == lang)
+                .map(|a| TermView { name: a.name.clone(), url: urls.author(a), count: a.works.len() })
+                .collect();
+            ctx.insert("people", &people);
+            "people.html"
+        }
+        Job::Terms(t) => terms(site, urls, t, ctx),
+        Job::Term { taxonomy, term, n, total } => {
+            let tm = &site.taxonomies[taxonomy].terms[term];
+            let first = urls.path(&format!("{}{}/", taxonomy_path(site, taxonomy), tm.slug));
+            ctx.insert("taxonomy", &site.taxonomies[taxonomy].name);
+            ctx.insert("taxonomy_url", &urls.path(&taxonomy_path(site, taxonomy)));
+            ctx.insert("term", &Link { name: tm.name.clone(), url: first.clone() });
+            paged_entries(urls, &tm.pages, &first, n, total, ctx);
+            "term.html"
+        }
+        Job::Catalogue(lang) => {
+            let series: Vec<_> =
+                site.catalogue.iter().filter(|s| s.lang == lang).map(|s| item::series_view(urls, s)).collect();
+            ctx.insert("series_list", &series);
+            "catalogue.html"
+        }
+        Job::Series(s) => {
+            ctx.insert("series", &item::series_view(urls, &site.catalogue[s]));
+            "series.html"
+        }
+        Job::Issue { series, issue } => issue_page(site, urls, series, issue, ctx),
+        Job::Alias(a) => {
+            let target = site.aliases[a].target;
+            ctx.insert("target", &urls.page(target));
+            ctx.insert("target_permalink", &site.config.permalink(&site.pages[target].url_path));
+            "alias.html"
+        }
+        Job::NotFound => "404.html",
+    }
+}
+
+/// One page of a list, and the pager that links the list's pages.
+fn paged_entries(urls: &Urls, ids: &[PageId], first_url: &str, n: usize, total: usize, ctx: &mut tera::Context) {
+    ctx.insert("entries", &entries(urls, ids, n, urls.site.config.items_per_page));
+    ctx.insert("pagination", &urls.pagination(first_url, n, total));
+}
+
+fn home(site: &Site, urls: &Urls, lang: Lang, ctx: &mut tera::Context) -> &'static str {
+    let latest: BTreeMap<&str, Vec<EntryView>> = [Collection::Report, Collection::Proceedings, Collection::Story]
+        .into_iter()
+        .map(|c| (c.dir(), entries(urls, &site.collection(c, lang), 1, 5)))
+        .collect();
+    ctx.insert("latest", &latest);
+    let newest_issue = site
+        .catalogue
+        .iter()
+        .filter(|s| s.lang == lang)
+        .flat_map(|s| s.issues.first().map(|i| (s, i)))
+        .max_by_key(|(s, i)| (i.year, i.volume, i.number, std::cmp::Reverse(s.slug.clone())));
+    let per = site.config.items_per_page;
+    ctx.insert("latest_issue", &newest_issue.map(|(s, i)| item::issue_view(urls, s, i, per)));
+    "home.html"
+}
+
+fn terms(site: &Site, urls: &Urls, t: usize, ctx: &mut tera::Context) -> &'static str {
+    let tax = &site.taxonomies[t];
+    let base = urls.path(&taxonomy_path(site, t));
+    let terms: Vec<TermView> = tax
+        .terms
+        .iter()
+        .map(|tm| TermView { name: tm.name.clone(), url: format!("{base}{}/", tm.slug), count: tm.pages.len() })
+        .collect();
+    ctx.insert("taxonomy", &tax.name);
+    ctx.insert("terms", &terms);
+    "taxonomy.html"
+}
+
+fn issue_page(site: &Site, urls: &Urls, series: usize, issue: usize, ctx: &mut tera::Context) -> &'static str {
+    let s = &site.catalogue[series];
+    ctx.insert("series", &Link { name: s.name.clone(), url: urls.series(s) });
+    ctx.insert("issue", &item::issue_view(urls, s, &s.issues[issue], usize::MAX));
+    let neighbour = |i: Option<usize>| i.and_then(|i| s.issues.get(i)).map(|is| item::issue_link(urls, s, is));
+    ctx.insert("newer_issue", &neighbour(issue.checked_sub(1)));
+    ctx.insert("older_issue", &neighbour(Some(issue + 1)));
+    "issue.html"
+}
+
+#[derive(Serialize)]
+struct TermView {
+    name: String,
+    url: String,
+    count: usize,
+}
