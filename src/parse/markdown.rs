@@ -106,13 +106,17 @@ impl<'a, 'b> BodyState<'a, 'b> {
     }
 
     fn event(&mut self, event: Event<'a>, offset: usize) {
-        if let Some((_, code, _)) = &mut self.code {
-            match event {
-                Event::Text(t) => code.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => self.finish_code(),
-                _ => {}
+        if self.code.is_some() {
+            return self.code_event(event);
+        }
+        match &event {
+            Event::SoftBreak => return self.pending_break = true,
+            Event::Text(t) | Event::Code(t) => {
+                self.rendered.word_count += count_words(t);
+                self.flush_break(t.chars().next());
+                self.last_char = t.chars().last();
             }
-            return;
+            _ => self.flush_break(None),
         }
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -126,20 +130,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
                 self.heading = Some((level, id, classes, Vec::new()))
             }
             Event::End(TagEnd::Heading(_)) => self.finish_heading(),
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest = self.link_target(dest_url, offset, false);
-                self.kept.push(dest.is_some());
-                if let Some(dest_url) = dest {
-                    self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
-                }
-            }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest = self.link_target(dest_url, offset, true);
-                self.kept.push(dest.is_some());
-                if let Some(dest_url) = dest {
-                    self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
-                }
-            }
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => self.start_link(tag, offset),
             Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
                 if self.kept.pop().unwrap_or(false) {
                     self.emit(Event::End(end));
@@ -155,38 +146,54 @@ impl<'a, 'b> BodyState<'a, 'b> {
                 self.emit(Event::Html("</div>\n".into()));
             }
             Event::FootnoteReference(label) => {
-                let n = self.footnote_number(&label);
-                let id = escape_attr(&label);
-                self.emit(Event::Html(
-                    format!("<sup class=\"footnote-reference\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>")
-                        .into(),
-                ));
+                let (n, id) = (self.footnote_number(&label), escape_attr(&label));
+                let html =
+                    format!("<sup class=\"footnote-reference\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>");
+                self.emit(Event::Html(html.into()));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                let n = self.footnote_number(&label);
-                let id = escape_attr(&label);
-                self.emit(Event::Html(format!(
-                    "<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\">{n}</sup>\n").into()));
+                let (n, id) = (self.footnote_number(&label), escape_attr(&label));
+                let html = format!(
+                    "<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\">{n}</sup>\n"
+                );
+                self.emit(Event::Html(html.into()));
             }
             Event::End(TagEnd::FootnoteDefinition) => self.emit(Event::Html("</div>\n".into())),
-            Event::SoftBreak => self.pending_break = true,
-            Event::Text(ref t) => {
-                self.rendered.word_count += count_words(t);
-                // A line break inside a Chinese paragraph is not a space between words.
-                let joins_han = self.last_char.is_some_and(is_han) && t.chars().next().is_some_and(is_han);
-                if std::mem::take(&mut self.pending_break) && !joins_han {
-                    self.emit(Event::SoftBreak);
-                }
-                self.last_char = t.chars().last();
-                self.emit(event);
+            other => self.emit(other),
+        }
+    }
+
+    /// Inside a code block: collect its text until the block ends.
+    fn code_event(&mut self, event: Event<'a>) {
+        match (event, &mut self.code) {
+            (Event::Text(t), Some((_, code, _))) => code.push_str(&t),
+            (Event::End(TagEnd::CodeBlock), _) => self.finish_code(),
+            _ => {}
+        }
+    }
+
+    /// Write a pending line break, unless it falls between two Han characters:
+    /// a line break inside a Chinese paragraph is not a space between words.
+    fn flush_break(&mut self, next: Option<char>) {
+        if std::mem::take(&mut self.pending_break) && !(self.last_char.is_some_and(is_han) && next.is_some_and(is_han))
+        {
+            self.emit(Event::SoftBreak);
+        }
+    }
+
+    fn start_link(&mut self, tag: Tag<'a>, offset: usize) {
+        let tag = match tag {
+            Tag::Link { link_type, dest_url, title, id } => {
+                self.link_target(dest_url, offset, false).map(|dest_url| Tag::Link { link_type, dest_url, title, id })
             }
-            other => {
-                if std::mem::take(&mut self.pending_break) {
-                    self.emit(Event::SoftBreak);
-                }
-                self.last_char = None;
-                self.emit(other)
+            Tag::Image { link_type, dest_url, title, id } => {
+                self.link_target(dest_url, offset, true).map(|dest_url| Tag::Image { link_type, dest_url, title, id })
             }
+            other => Some(other),
+        };
+        self.kept.push(tag.is_some());
+        if let Some(tag) = tag {
+            self.emit(Event::Start(tag));
         }
     }
 

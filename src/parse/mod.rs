@@ -34,41 +34,14 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
         Ok(t) => t,
         Err(e) => return (None, vec![e]),
     };
-    let split = match front_matter::split(rel_path, &text) {
-        Ok(s) => s,
-        Err(e) => return (None, vec![e]),
-    };
-    let front = match front_matter::parse(rel_path, &split) {
-        Ok(f) => f,
-        Err(e) => return (None, vec![e.with_source(&text)]),
-    };
-    let location = match file_location(rel_path, config) {
-        Ok(l) => l,
+    let (split, front, location) = match front_and_location(config, rel_path, &text) {
+        Ok(parts) => parts,
         Err(e) => return (None, vec![e]),
     };
     let mut problems = front_matter::check_schema(rel_path, location.collection, &front, &split);
     let slug = front.slug.clone().unwrap_or_else(|| location.stem.clone());
-    if let Err(e) = check_slug(rel_path, &slug, front.slug.is_some(), split.yaml) {
-        problems.push(e);
-    }
-    if let Some(lang) = front.lang
-        && lang != location.lang
-    {
-        let (line, column) = crate::yaml::key_position(split.yaml, "lang").map_or((2, 1), |(l, c)| (l + 1, c));
-        problems.push(
-            SiteError::new(
-                rel_path,
-                line,
-                column,
-                format!(
-                    "`lang: {}` disagrees with the file name, which makes it `{}`",
-                    lang.code(),
-                    location.lang.code()
-                ),
-            )
-            .with_hint("name Chinese files `x.zh.md`, other files `x.md`, or remove `lang:`"),
-        );
-    }
+    problems.extend(check_slug(rel_path, &slug, front.slug.is_some(), split.yaml).err());
+    problems.extend(check_lang(rel_path, &front, &location, split.yaml).err());
     let body = markdown::render(
         &markdown::BodyContext {
             rel_path,
@@ -83,7 +56,6 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
     if problems.iter().any(SiteError::is_error) {
         return (None, problems);
     }
-    let related = related_links(rel_path, &front, &split);
     let page = Page {
         rel_path: rel_path.to_string(),
         collection: location.collection,
@@ -94,14 +66,42 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
         title: front.title.clone().unwrap_or_default(),
         date: front.date,
         draft: front.draft.unwrap_or(false),
+        related: related_links(rel_path, &front, &split),
         front,
         body_html: body.html,
         headings: body.headings,
         links: body.links,
-        related,
         word_count: body.word_count,
     };
     (Some(page), problems)
+}
+
+/// The fenced parts, the parsed front matter and where the file sits; the first problem stops here.
+fn front_and_location<'t>(
+    config: &Config,
+    rel_path: &str,
+    text: &'t str,
+) -> Result<(front_matter::SplitFile<'t>, FrontMatter, FileLocation), SiteError> {
+    let split = front_matter::split(rel_path, text)?;
+    let front = front_matter::parse(rel_path, &split).map_err(|e| e.with_source(text))?;
+    let location = file_location(rel_path, config)?;
+    Ok((split, front, location))
+}
+
+fn check_lang(rel_path: &str, front: &FrontMatter, location: &FileLocation, yaml: &str) -> Result<(), SiteError> {
+    match front.lang {
+        Some(lang) if lang != location.lang => {
+            let (line, column) = crate::yaml::key_position(yaml, "lang").map_or((2, 1), |(l, c)| (l + 1, c));
+            let message = format!(
+                "`lang: {}` disagrees with the file name, which makes it `{}`",
+                lang.code(),
+                location.lang.code()
+            );
+            Err(SiteError::new(rel_path, line, column, message)
+                .with_hint("name Chinese files `x.zh.md`, other files `x.md`, or remove `lang:`"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `related:` entries are paths to other Markdown files, like links in the body.

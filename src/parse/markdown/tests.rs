@@ -73,3 +73,9 @@ fn line_breaks_inside_chinese_paragraphs_add_no_space() {
     let r = render(&ctx(false), "留下的多是儿童、老人和\n照顾一家的妇女。\nThen English\ncontinues.\n");
     assert_eq!(r.html, "<p>留下的多是儿童、老人和照顾一家的妇女。\nThen English\ncontinues.</p>\n");
 }
+
+#[test]
+fn a_line_break_before_a_link_stays_a_space() {
+    let r = render(&ctx(false), "See\n[the report](https://x.org) and\n**this**.\n");
+    assert_eq!(r.html, "<p>See\n<a href=\"https://x.org\">the report</a> and\n<strong>this</strong>.</p>\n");
+}
