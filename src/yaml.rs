@@ -48,6 +48,16 @@ fn context_mark(raw: &str) -> Option<(usize, usize)> {
     Some((l.trim().parse().ok()?, c.trim().parse().ok()?))
 }
 
+/// The top-level keys of a serialized struct whose values are not null (unset `Option`s).
+pub fn non_null_keys<T: serde::Serialize>(value: &T) -> Vec<String> {
+    match serde_yaml::to_value(value) {
+        Ok(serde_yaml::Value::Mapping(map)) => {
+            map.into_iter().filter(|(_, v)| !v.is_null()).filter_map(|(k, _)| k.as_str().map(str::to_string)).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Position (line, column; 1-based) of a top-level `key:` in `text`.
 pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
     key_positions(text, key).next()
