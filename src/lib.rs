@@ -8,6 +8,7 @@
 pub mod assemble;
 pub mod config;
 pub mod error;
+pub mod feeds;
 pub mod load;
 pub mod model;
 pub mod parse;
@@ -76,10 +77,11 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
         BuildError::Site(SiteErrors::from_vec(e))
     })?;
     log::debug!("assembled the site at {:?}", started.elapsed());
-    let files = render::site(&site, &templates, &theme).map_err(|mut e| {
+    let mut files = render::site(&site, &templates, &theme).map_err(|mut e| {
         e.append(&mut problems.clone());
         BuildError::Site(SiteErrors::from_vec(e))
     })?;
+    files.extend(feeds::all(&site, &|lang, key| templates.label(lang, key)));
     log::debug!("rendered {} files at {:?}", files.len(), started.elapsed());
     let counts = render::counts(&site);
     Ok(BuildOutput { site, files, warnings: SiteErrors::from_vec(problems).0, counts })

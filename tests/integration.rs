@@ -6,4 +6,5 @@ mod build;
 mod cli;
 mod corpora;
 mod errors;
+mod feeds;
 mod snapshots;

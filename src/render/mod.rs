@@ -48,6 +48,11 @@ impl Templates {
         if errors.is_empty() { Ok(Templates { tera, files, strings }) } else { Err(errors) }
     }
 
+    /// The UI string `key` in `lang`, or the key itself when the theme lacks it.
+    pub fn label(&self, lang: Lang, key: &str) -> String {
+        self.strings.get(&lang).and_then(|s| s.get(key)).cloned().unwrap_or_else(|| key.to_string())
+    }
+
     fn render(&self, name: &str, context: &tera::Context, out_path: &str) -> Result<String, SiteError> {
         self.tera.render(name, context).map_err(|e| template_error(&e, &self.files, Some(out_path)))
     }

@@ -1,0 +1,225 @@
+//! Stage 5: feeds. Atom 1.0 and RSS 2.0 for the whole site, each collection and each topic, in
+//! each language; JSON Feed 1.1 for the whole site.
+//!
+//! Input: the assembled `Site`. Output: `OutputFile`s (`atom.xml`, `rss.xml`, `feed.json` beside
+//! the page they follow). Must not: read the clock (every date comes from content), or let a
+//! character that XML forbids into a feed.
+
+use crate::model::{Collection, Lang, OutputFile, PageId, Site, lang_prefix};
+use crate::render::format_date;
+use serde::Serialize;
+
+/// How many items a feed carries: the newest.
+pub const FEED_ITEMS: usize = 20;
+
+/// One feed before it is written in any format.
+struct FeedSpec {
+    lang: Lang,
+    title: String,
+    /// URL path of the page the feed follows, which is also the folder the files go in.
+    page_path: String,
+    items: Vec<PageId>,
+}
+
+/// Every feed of the site; `label` gives the UI string for a key in a language (feed titles).
+pub fn all(site: &Site, label: &dyn Fn(Lang, &str) -> String) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for spec in specs(site, label) {
+        files.push(OutputFile::text(format!("{}atom.xml", spec.page_path.trim_start_matches('/')), atom(site, &spec)));
+        files.push(OutputFile::text(format!("{}rss.xml", spec.page_path.trim_start_matches('/')), rss(site, &spec)));
+        if spec.page_path == lang_prefix(spec.lang) {
+            files.push(OutputFile::text(
+                format!("{}feed.json", spec.page_path.trim_start_matches('/')),
+                json_feed(site, &spec),
+            ));
+        }
+    }
+    files
+}
+
+fn specs(site: &Site, label: &dyn Fn(Lang, &str) -> String) -> Vec<FeedSpec> {
+    let mut specs = Vec::new();
+    for &lang in &site.config.languages {
+        let dated: Vec<PageId> = (0..site.pages.len())
+            .filter(|&i| site.pages[i].lang == lang && site.pages[i].collection.is_dated())
+            .take(FEED_ITEMS)
+            .collect();
+        let site_title = site.config.title.get(lang).to_string();
+        specs.push(FeedSpec { lang, title: site_title.clone(), page_path: lang_prefix(lang).into(), items: dated });
+        for c in [Collection::Report, Collection::Proceedings, Collection::Story] {
+            let ids = site.collection(c, lang);
+            specs.push(FeedSpec {
+                lang,
+                title: format!("{site_title}: {}", label(lang, &format!("title_{}", c.dir()))),
+                page_path: format!("{}{}/", lang_prefix(lang), c.dir()),
+                items: ids.into_iter().take(FEED_ITEMS).collect(),
+            });
+        }
+        for tax in site.taxonomies.iter().filter(|t| t.lang == lang && t.name == "topics") {
+            for term in &tax.terms {
+                specs.push(FeedSpec {
+                    lang,
+                    title: format!("{site_title}: {}", term.name),
+                    page_path: format!("{}topics/{}/", lang_prefix(lang), term.slug),
+                    items: term.pages.iter().copied().take(FEED_ITEMS).collect(),
+                });
+            }
+        }
+    }
+    specs
+}
+
+/// Keep only characters XML 1.0 allows; escaping cannot make the others legal.
+pub fn xml_safe(text: &str) -> String {
+    text.chars()
+        .filter(|&c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
+        .collect()
+}
+
+/// RFC 3339 time of an item's date at midnight (or its time) in the site's time zone.
+fn rfc3339(site: &Site, date: crate::model::ContentDate) -> String {
+    match date.0.in_tz(&site.config.timezone) {
+        Ok(z) => z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        Err(_) => format!("{}Z", date.0.strftime("%Y-%m-%dT%H:%M:%S")),
+    }
+}
+
+fn rfc2822(site: &Site, date: crate::model::ContentDate) -> String {
+    date.0
+        .in_tz(&site.config.timezone)
+        .ok()
+        .and_then(|z| jiff::fmt::rfc2822::to_string(&z).ok())
+        .unwrap_or_else(|| date.0.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string())
+}
+
+/// The newest item date in the feed, so a feed changes only when its content does.
+fn updated(site: &Site, spec: &FeedSpec) -> Option<crate::model::ContentDate> {
+    spec.items.iter().filter_map(|&i| site.pages[i].date).max()
+}
+
+fn atom(site: &Site, spec: &FeedSpec) -> String {
+    use atom_syndication::{Entry, Feed, FixedDateTime, Person, Text};
+    let time = |d| FixedDateTime::parse_from_rfc3339(&rfc3339(site, d)).unwrap_or_default();
+    let page_url = site.config.permalink(&spec.page_path);
+    let mut feed = Feed::default();
+    feed.set_title(Text::plain(xml_safe(&spec.title)));
+    feed.set_id(page_url.clone());
+    feed.set_lang(Some(spec.lang.code().to_string()));
+    feed.set_updated(updated(site, spec).map(time).unwrap_or_default());
+    feed.set_links(vec![
+        link(&page_url, "alternate"),
+        link(&site.config.permalink(&format!("{}atom.xml", spec.page_path)), "self"),
+    ]);
+    let entries = spec.items.iter().map(|&id| {
+        let p = &site.pages[id];
+        let url = site.config.permalink(&p.url_path);
+        let mut e = Entry::default();
+        e.set_title(Text::plain(xml_safe(&p.title)));
+        e.set_id(url.clone());
+        e.set_links(vec![link(&url, "alternate")]);
+        e.set_updated(p.front.updated.or(p.date).map(time).unwrap_or_default());
+        e.set_published(p.date.map(time));
+        e.set_summary(p.front.summary.as_deref().map(|s| Text::plain(xml_safe(s))));
+        let authors = site.page_authors[id]
+            .iter()
+            .map(|&a| Person { name: xml_safe(&site.authors[a].name), ..Default::default() });
+        e.set_authors(authors.collect::<Vec<_>>());
+        e
+    });
+    feed.set_entries(entries.collect::<Vec<_>>());
+    feed.to_string()
+}
+
+fn link(href: &str, rel: &str) -> atom_syndication::Link {
+    atom_syndication::Link { href: href.to_string(), rel: rel.to_string(), ..Default::default() }
+}
+
+fn rss(site: &Site, spec: &FeedSpec) -> String {
+    let page_url = site.config.permalink(&spec.page_path);
+    let items = spec.items.iter().map(|&id| {
+        let p = &site.pages[id];
+        let url = site.config.permalink(&p.url_path);
+        rss::Item {
+            title: Some(xml_safe(&p.title)),
+            link: Some(url.clone()),
+            description: p.front.summary.as_deref().map(xml_safe),
+            guid: Some(rss::Guid { value: url, permalink: true }),
+            pub_date: p.date.map(|d| rfc2822(site, d)),
+            ..Default::default()
+        }
+    });
+    let channel = rss::Channel {
+        title: xml_safe(&spec.title),
+        link: page_url,
+        description: xml_safe(site.config.description.get(spec.lang)),
+        language: Some(spec.lang.code().to_string()),
+        last_build_date: updated(site, spec).map(|d| rfc2822(site, d)),
+        items: items.collect(),
+        ..Default::default()
+    };
+    channel.to_string()
+}
+
+#[derive(Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: &'a str,
+    home_page_url: String,
+    feed_url: String,
+    language: &'static str,
+    items: Vec<JsonItem>,
+}
+
+#[derive(Serialize)]
+struct JsonItem {
+    id: String,
+    url: String,
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<String>,
+    content_text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    authors: Vec<JsonAuthor>,
+}
+
+#[derive(Serialize)]
+struct JsonAuthor {
+    name: String,
+}
+
+fn json_feed(site: &Site, spec: &FeedSpec) -> String {
+    let items = spec.items.iter().map(|&id| {
+        let p = &site.pages[id];
+        let url = site.config.permalink(&p.url_path);
+        let summary = p.front.summary.clone();
+        JsonItem {
+            id: url.clone(),
+            url,
+            title: p.title.clone(),
+            content_text: summary.clone().unwrap_or_else(|| p.date.map(|d| format_date(d, p.lang)).unwrap_or_default()),
+            summary,
+            date_published: p.date.map(|d| rfc3339(site, d)),
+            authors: site.page_authors[id].iter().map(|&a| JsonAuthor { name: site.authors[a].name.clone() }).collect(),
+        }
+    });
+    let feed = JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: &spec.title,
+        home_page_url: site.config.permalink(&spec.page_path),
+        feed_url: site.config.permalink(&format!("{}feed.json", spec.page_path)),
+        language: spec.lang.code(),
+        items: items.collect(),
+    };
+    serde_json::to_string_pretty(&feed).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_safe_drops_only_forbidden_characters() {
+        assert_eq!(xml_safe("a\u{0}b\u{1b}c\td\u{fffe}é中"), "abc\td\u{e9}中");
+    }
+}
