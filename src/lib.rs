@@ -14,6 +14,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod scaffold;
+pub mod sitemap;
 pub mod write;
 mod yaml;
 
@@ -82,6 +83,7 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
         BuildError::Site(SiteErrors::from_vec(e))
     })?;
     files.extend(feeds::all(&site, &|lang, key| templates.label(lang, key)));
+    files.extend(sitemap::files(&site, &render::page_paths(&site)));
     log::debug!("rendered {} files at {:?}", files.len(), started.elapsed());
     let counts = render::counts(&site);
     Ok(BuildOutput { site, files, warnings: SiteErrors::from_vec(problems).0, counts })

@@ -198,3 +198,32 @@ fn related_items_are_listed_and_checked() {
         stderr(&out)
     );
 }
+
+#[test]
+fn sitemap_lists_every_page_with_hreflang_and_robots_points_to_it() {
+    let dir = copy_site(&repo_root());
+    assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
+    let sitemap = read(dir.path(), "public/sitemap.xml");
+    let report = "https://example.org/reports/returning-migrants-rural-revitalization/";
+    assert!(sitemap.contains(&format!("<url><loc>{report}</loc><lastmod>2018-02-15</lastmod><xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"{report}\"/><xhtml:link rel=\"alternate\" hreflang=\"zh\" href=\"https://example.org/zh/reports/returning-migrants-rural-revitalization/\"/></url>")), "{sitemap}");
+    let listed = sitemap.matches("<url>").count();
+    let html_pages = tree(&dir.path().join("public")).keys().filter(|p| p.ends_with("index.html")).count();
+    assert_eq!(listed, html_pages - 1, "every page but the one redirect");
+    assert!(read(dir.path(), "public/robots.txt").contains("Sitemap: https://example.org/sitemap.xml"));
+}
+
+#[test]
+fn every_item_is_reachable_by_year_and_by_letter_without_javascript() {
+    let dir = copy_site(&repo_root());
+    assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
+    let years = read(dir.path(), "public/years/index.html");
+    assert!(years.contains("href=\"/years/2018/\"") && years.contains("href=\"/years/2016/\""));
+    assert!(years.find("/years/2018/") < years.find("/years/2016/"), "newest year first");
+    let m = read(dir.path(), "public/a-z/m/index.html");
+    assert!(m.contains("href=\"/reports/returning-migrants-rural-revitalization/\""));
+    let zh_h = read(dir.path(), "public/zh/a-z/h/index.html");
+    assert!(
+        zh_h.contains("href=\"/zh/stories/huichuan-micro-loans/\""),
+        "Chinese titles file under their pinyin initial"
+    );
+}

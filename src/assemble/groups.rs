@@ -89,6 +89,41 @@ pub fn taxonomies(pages: &[Page], names: &[String], languages: &[Lang]) -> Vec<T
     out
 }
 
+/// Browsing indexes that need no JavaScript, per language: items by year (newest year first)
+/// and by the first letter of their title (A–Z; Chinese titles by their pinyin initial).
+pub fn archive(pages: &[Page], languages: &[Lang]) -> Vec<Taxonomy> {
+    let mut out = Vec::new();
+    for &lang in languages {
+        let dated = || pages.iter().enumerate().filter(move |(_, p)| p.lang == lang && p.collection.is_dated());
+        let mut years: BTreeMap<i16, Vec<PageId>> = BTreeMap::new();
+        let mut letters: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
+        for (id, p) in dated() {
+            if let Some(d) = p.date {
+                years.entry(d.date().year()).or_default().push(id);
+            }
+            letters.entry(initial(&p.title)).or_default().push(id);
+        }
+        let years =
+            years.into_iter().rev().map(|(y, ids)| Term { name: y.to_string(), slug: y.to_string(), pages: ids });
+        out.push(Taxonomy { name: "years".into(), lang, terms: years.collect() });
+        let letters = letters.into_iter().map(|(l, mut ids)| {
+            ids.sort_by(|&a, &b| pages[a].title.to_lowercase().cmp(&pages[b].title.to_lowercase()).then(a.cmp(&b)));
+            Term { name: if l == "0-9" { l.clone() } else { l.to_uppercase() }, slug: l, pages: ids }
+        });
+        out.push(Taxonomy { name: "a-z".into(), lang, terms: letters.collect() });
+    }
+    out
+}
+
+/// `a`–`z`, `0-9`, or `other`, from the title's first letter once transliterated.
+fn initial(title: &str) -> String {
+    match slug::slugify(title).chars().next() {
+        Some(c) if c.is_ascii_lowercase() => c.to_string(),
+        Some(c) if c.is_ascii_digit() => "0-9".to_string(),
+        _ => "other".to_string(),
+    }
+}
+
 /// Series → issues (newest first) → reports, per language.
 pub fn catalogue(pages: &[Page]) -> Vec<Series> {
     type IssuesByNumber = BTreeMap<(u32, u32), Vec<PageId>>;
@@ -123,6 +158,14 @@ pub fn catalogue(pages: &[Page]) -> Vec<Series> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initials_cover_latin_chinese_and_digits() {
+        assert_eq!(initial("Migrant workers"), "m");
+        assert_eq!(initial("2016 Forum"), "0-9");
+        assert_eq!(initial("汇川区小额贷款"), "h");
+        assert_eq!(initial("¿?"), "other");
+    }
 
     #[test]
     fn name_slug_transliterates_and_never_is_empty() {

@@ -24,7 +24,7 @@ pub struct BuildOptions {
 }
 
 /// URL segments the generator itself uses; a page slug may not take them.
-pub const RESERVED_SLUGS: [&str; 12] = [
+pub const RESERVED_SLUGS: [&str; 14] = [
     "reports",
     "proceedings",
     "stories",
@@ -37,6 +37,8 @@ pub const RESERVED_SLUGS: [&str; 12] = [
     "zh",
     "static",
     "feeds",
+    "years",
+    "a-z",
 ];
 
 pub fn site(config: Config, pages: Vec<Page>, opts: &BuildOptions) -> Result<Site, Vec<SiteError>> {
@@ -53,7 +55,8 @@ pub fn site(config: Config, pages: Vec<Page>, opts: &BuildOptions) -> Result<Sit
         return Err(errors);
     }
     let (authors, page_authors) = groups::authors(&pages);
-    let taxonomies = groups::taxonomies(&pages, &config.taxonomies, &config.languages);
+    let mut taxonomies = groups::taxonomies(&pages, &config.taxonomies, &config.languages);
+    taxonomies.extend(groups::archive(&pages, &config.languages));
     let catalogue = groups::catalogue(&pages);
     let translations = translations(&pages);
     Ok(Site { config, pages, translations, related, authors, page_authors, taxonomies, catalogue, aliases })

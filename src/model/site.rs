@@ -83,10 +83,10 @@ pub struct Term {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Taxonomy {
-    /// `topics`, `regions`, as configured.
+    /// `topics`, `regions` (as configured), or the browsing indexes `years` and `a-z`.
     pub name: String,
     pub lang: Lang,
-    /// Sorted by slug.
+    /// In display order: by slug, or newest year first.
     pub terms: Vec<Term>,
 }
 

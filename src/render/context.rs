@@ -58,6 +58,10 @@ fn base_context(
             NavView { key: c.dir(), current: section(&p), url: urls.path(&p) }
         })
         .collect();
+    let years = format!("{}years/", lang_prefix(lang));
+    let browsing =
+        ["years/", "a-z/", "topics/", "regions/"].iter().any(|p| section(&format!("{}{p}", lang_prefix(lang))));
+    nav.push(NavView { key: "browse", current: browsing, url: urls.path(&years) });
     let cat = format!("{}catalogue/", lang_prefix(lang));
     nav.insert(1, NavView { key: "catalogue", current: section(&cat), url: urls.path(&cat) });
     ctx.insert("lang", lang.code());
@@ -141,6 +145,7 @@ fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut tera::Context) ->
             let first = urls.path(&format!("{}{}/", taxonomy_path(site, taxonomy), tm.slug));
             ctx.insert("taxonomy", &site.taxonomies[taxonomy].name);
             ctx.insert("taxonomy_url", &urls.path(&taxonomy_path(site, taxonomy)));
+            ctx.insert("browse", &browse(site, urls, taxonomy));
             ctx.insert("term", &Link { name: tm.name.clone(), url: first.clone() });
             paged_entries(urls, &tm.pages, &first, n, total, ctx);
             "term.html"
@@ -199,6 +204,7 @@ fn terms(site: &Site, urls: &Urls, t: usize, ctx: &mut tera::Context) -> &'stati
         .collect();
     ctx.insert("taxonomy", &tax.name);
     ctx.insert("terms", &terms);
+    ctx.insert("browse", &browse(site, urls, t));
     "taxonomy.html"
 }
 
@@ -210,6 +216,28 @@ fn issue_page(site: &Site, urls: &Urls, series: usize, issue: usize, ctx: &mut t
     ctx.insert("newer_issue", &neighbour(issue.checked_sub(1)));
     ctx.insert("older_issue", &neighbour(Some(issue + 1)));
     "issue.html"
+}
+
+#[derive(Serialize)]
+struct BrowseView {
+    key: String,
+    url: String,
+    current: bool,
+}
+
+/// Every index of the current page's language (years, A–Z, topics, regions), to move between them.
+fn browse(site: &Site, urls: &Urls, current: usize) -> Vec<BrowseView> {
+    let lang = site.taxonomies[current].lang;
+    let mut out: Vec<BrowseView> = (0..site.taxonomies.len())
+        .filter(|&t| site.taxonomies[t].lang == lang)
+        .map(|t| BrowseView {
+            key: site.taxonomies[t].name.clone(),
+            url: urls.path(&taxonomy_path(site, t)),
+            current: t == current,
+        })
+        .collect();
+    out.sort_by_key(|b| ["years", "a-z", "topics", "regions"].iter().position(|k| *k == b.key));
+    out
 }
 
 #[derive(Serialize)]

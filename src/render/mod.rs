@@ -84,6 +84,17 @@ pub fn site(site: &Site, templates: &Templates, theme: &ThemeFiles) -> Result<Ve
     Ok(files)
 }
 
+/// The URL path of every HTML page (not redirects or the 404 page), with the item it shows.
+pub fn page_paths(site: &Site) -> Vec<(String, Option<crate::model::PageId>)> {
+    let mut paths: Vec<_> = jobs::all(site)
+        .iter()
+        .filter(|j| !matches!(j, jobs::Job::Alias(_) | jobs::Job::NotFound))
+        .map(|j| (jobs::url_path(j, site), if let jobs::Job::Item(id) = j { Some(*id) } else { None }))
+        .collect();
+    paths.sort();
+    paths
+}
+
 /// Count of each kind of page rendered, for the build summary line.
 pub fn counts(site: &Site) -> jobs::Counts {
     jobs::counts(&jobs::all(site))
