@@ -73,10 +73,12 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
         }
     };
     fail_on_errors(&problems)?;
-    let site = assemble::site(config, pages, &settings.options).map_err(|mut e| {
+    let assets: std::collections::BTreeSet<String> = theme.assets.iter().map(|a| a.out_path.clone()).collect();
+    let (site, mut warnings) = assemble::site(config, pages, &assets, &settings.options).map_err(|mut e| {
         e.append(&mut problems.clone());
         BuildError::Site(SiteErrors::from_vec(e))
     })?;
+    problems.append(&mut warnings);
     log::debug!("assembled the site at {:?}", started.elapsed());
     let mut files = render::site(&site, &templates, &theme).map_err(|mut e| {
         e.append(&mut problems.clone());

@@ -126,7 +126,7 @@ fn raw_html_and_script_links_are_left_out_unless_trusted() {
     let out = build(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(0));
     let html = read(dir.path(), "public/reports/a/index.html");
-    assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
+    assert!(!html.contains("<script>alert(1)") && !html.contains("javascript:"), "{html}");
     assert!(stderr(&out).contains("content/reports/a.md:6:1: warning: raw HTML is left out of the page"));
     write(dir.path(), "site.yaml", "title: T\nbase_url: https://example.org/\nmarkdown:\n  trusted_html: true\n");
     assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
@@ -225,5 +225,69 @@ fn every_item_is_reachable_by_year_and_by_letter_without_javascript() {
     assert!(
         zh_h.contains("href=\"/zh/stories/huichuan-micro-loans/\""),
         "Chinese titles file under their pinyin initial"
+    );
+}
+
+#[test]
+fn citable_reports_carry_scholar_tags_and_others_warn() {
+    let dir = site(&[
+        (
+            "content/reports/cited.md",
+            "---\ntitle: Cited\ndate: 2018-02-15\nauthors: [Su Hongwen]\nseries: RR\nvolume: 20\nnumber: 1\npdf: files/cited.pdf\n---\n\nx\n",
+        ),
+        ("content/reports/anonymous.md", "---\ntitle: Anonymous\ndate: 2018-02-14\npdf: files/missing.pdf\n---\n\nx\n"),
+        ("static/files/cited.pdf", "%PDF-1.4"),
+    ]);
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let cited = read(dir.path(), "public/reports/cited/index.html");
+    for tag in [
+        "<meta name=\"citation_title\" content=\"Cited\">",
+        "<meta name=\"citation_author\" content=\"Su Hongwen\">",
+        "<meta name=\"citation_publication_date\" content=\"2018/02/15\">",
+        "<meta name=\"citation_journal_title\" content=\"RR\">",
+        "<meta name=\"citation_volume\" content=\"20\">",
+        "<meta name=\"citation_issue\" content=\"1\">",
+        "<meta name=\"citation_pdf_url\" content=\"https://example.org/files/cited.pdf\">",
+    ] {
+        assert!(cited.contains(tag), "{tag}");
+    }
+    let anonymous = read(dir.path(), "public/reports/anonymous/index.html");
+    assert!(!anonymous.contains("citation_") && !anonymous.contains("missing.pdf"));
+    let warnings = stderr(&out);
+    assert!(warnings.contains("content/reports/anonymous.md:1:1: warning: this report has no authors, so no Google Scholar citation tags are emitted"), "{warnings}");
+    assert!(warnings.contains(
+        "content/reports/anonymous.md:1:1: warning: `pdf: files/missing.pdf` names a file that is not in the site"
+    ));
+}
+
+#[test]
+fn hostile_front_matter_stays_text_in_html_meta_and_json_ld() {
+    let dir = copy_site(&fixture("sites/payloads"));
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for (path, bytes) in tree(&dir.path().join("public")) {
+        let text = String::from_utf8_lossy(&bytes);
+        if !path.ends_with(".html") {
+            continue;
+        }
+        // The only <script> elements are JSON-LD blocks; payloads never open one or an <img>.
+        assert_eq!(
+            text.matches("<script").count(),
+            text.matches("<script type=\"application/ld+json\">").count(),
+            "{path}"
+        );
+        assert!(!text.contains("<img") && !text.contains("<b>Bold"), "{path}");
+        for block in text.split("<script type=\"application/ld+json\">").skip(1) {
+            let json = block.split("</script>").next().unwrap_or_default();
+            assert!(!json.contains('<'), "raw < in JSON-LD of {path}");
+            serde_json::from_str::<serde_json::Value>(json).unwrap_or_else(|e| panic!("JSON-LD of {path}: {e}"));
+        }
+    }
+    let page = read(dir.path(), "public/reports/payload/index.html");
+    assert!(
+        page.contains("<title>Loans &amp; &lt;script&gt;alert(&#x27;t&#x27;)&lt;&#x2F;script&gt;")
+            || page.contains("<title>Loans &amp; &lt;script&gt;"),
+        "{page}"
     );
 }

@@ -34,7 +34,7 @@ fn build_prints_one_summary_line() {
     let text = stderr(&out);
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(
-        text.starts_with("Built 1 page, ") && text.contains(" listings, 1 catalogue page, 0 redirects ("),
+        text.starts_with("Built 2 pages, ") && text.contains(" listings, 1 catalogue page, 0 redirects ("),
         "{text}"
     );
     assert!(text.trim_end().ends_with(" ms") && text.contains("files) into "), "{text}");

@@ -6,13 +6,14 @@
 
 mod groups;
 mod links;
+pub mod research;
 
 pub use groups::name_slug;
 
 use crate::config::Config;
 use crate::error::SiteError;
 use crate::model::{Alias, Collection, Page, PageId, Site};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What this build publishes besides finished, dated-today-or-earlier items.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +42,14 @@ pub const RESERVED_SLUGS: [&str; 14] = [
     "a-z",
 ];
 
-pub fn site(config: Config, pages: Vec<Page>, opts: &BuildOptions) -> Result<Site, Vec<SiteError>> {
+/// Assemble the site. `assets` are the output paths of the static files (to check `pdf:`).
+/// Returns the site and its warnings, or every error.
+pub fn site(
+    config: Config,
+    pages: Vec<Page>,
+    assets: &BTreeSet<String>,
+    opts: &BuildOptions,
+) -> Result<(Site, Vec<SiteError>), Vec<SiteError>> {
     let (mut pages, held_back): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|p| is_published(p, opts));
     pages.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.rel_path.cmp(&b.rel_path)));
     let index = links::PathIndex::new(&pages, &held_back, opts.drafts);
@@ -59,7 +67,11 @@ pub fn site(config: Config, pages: Vec<Page>, opts: &BuildOptions) -> Result<Sit
     taxonomies.extend(groups::archive(&pages, &config.languages));
     let catalogue = groups::catalogue(&pages);
     let translations = translations(&pages);
-    Ok(Site { config, pages, translations, related, authors, page_authors, taxonomies, catalogue, aliases })
+    let (pdf_urls, mut warnings) = research::pdf_urls(&pages, assets);
+    warnings.extend(research::citation_warnings(&pages));
+    let site =
+        Site { config, pages, translations, related, authors, page_authors, taxonomies, catalogue, aliases, pdf_urls };
+    Ok((site, warnings))
 }
 
 fn is_published(page: &Page, opts: &BuildOptions) -> bool {

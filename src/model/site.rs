@@ -131,6 +131,8 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     pub catalogue: Vec<Series>,
     pub aliases: Vec<Alias>,
+    /// For each page, the URL (path or http address) of its PDF, when the file exists.
+    pub pdf_urls: Vec<Option<String>>,
 }
 
 impl Site {

@@ -115,11 +115,13 @@ fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut tera::Context) ->
         Job::Home(lang) => home(site, urls, lang, ctx),
         Job::Item(id) => {
             ctx.insert("item", &item::view(urls, id));
+            ctx.insert("meta", &super::meta::item(urls, id));
             site.pages[id].collection.kind_template()
         }
         Job::Person { author, n, total } => {
             let a = &site.authors[author];
             ctx.insert("person", &item::person_view(urls, a));
+            ctx.insert("meta", &super::meta::person(urls, a));
             paged_entries(urls, &a.works, &urls.author(a), n, total, ctx);
             "person.html"
         }

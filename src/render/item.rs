@@ -117,9 +117,7 @@ pub fn view<'s>(urls: &Urls<'s>, id: PageId) -> ItemView<'s> {
         issue_url,
         abstract_only,
         full_text_request_url: abstract_only.then(|| request_url(site, &p.title)).flatten(),
-        pdf_url: f.pdf.as_ref().map(|pdf| {
-            if pdf.starts_with("http") { pdf.clone() } else { urls.path(&format!("/{}", pdf.trim_start_matches('/'))) }
-        }),
+        pdf_url: site.pdf_urls[id].as_ref().map(|u| if u.starts_with('/') { urls.path(u) } else { u.clone() }),
         versions: revisions(f.versions.as_deref(), p.lang),
         corrections: revisions(f.corrections.as_deref(), p.lang),
         event: f.event.as_ref().map(|e| EventView {

@@ -8,6 +8,7 @@
 mod context;
 mod item;
 mod jobs;
+mod meta;
 mod strings;
 mod views;
 

@@ -90,4 +90,4 @@ pub fn read(root: &Path, rel: &str) -> String {
     std::fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
 }
 
-pub const REPORT: &str = "---\ntitle: \"A report\"\ndate: 2018-02-15\n---\n\nBody text.\n";
+pub const REPORT: &str = "---\ntitle: \"A report\"\ndate: 2018-02-15\nauthors: [Su Hongwen]\n---\n\nBody text.\n";

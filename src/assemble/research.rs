@@ -1,0 +1,58 @@
+//! Research-publishing checks: which PDFs exist, which reports can be cited.
+
+use crate::error::SiteError;
+use crate::model::{Collection, Page};
+use std::collections::BTreeSet;
+
+/// For each page, the URL of its PDF when the file is in the site (or is an http(s) URL);
+/// a `pdf:` naming a missing file is a warning, and the page then offers no download.
+pub fn pdf_urls(pages: &[Page], assets: &BTreeSet<String>) -> (Vec<Option<String>>, Vec<SiteError>) {
+    let mut warnings = Vec::new();
+    let urls = pages
+        .iter()
+        .map(|p| {
+            let pdf = p.front.pdf.as_deref()?.trim();
+            if pdf.starts_with("https://") || pdf.starts_with("http://") {
+                return Some(pdf.to_string());
+            }
+            let path = pdf.trim_start_matches('/');
+            if assets.contains(path) {
+                return Some(format!("/{path}"));
+            }
+            warnings.push(
+                SiteError::warning(&p.rel_path, 1, 1, format!("`pdf: {pdf}` names a file that is not in the site"))
+                    .with_hint(
+                        "put the PDF under static/ (static/files/x.pdf is `pdf: files/x.pdf`), or remove `pdf:`",
+                    ),
+            );
+            None
+        })
+        .collect();
+    (urls, warnings)
+}
+
+/// Reports without the data a citation needs (authors, a date) still build, but get no
+/// Google Scholar tags; say so, so the editor can add it.
+pub fn citation_warnings(pages: &[Page]) -> Vec<SiteError> {
+    pages
+        .iter()
+        .filter(|p| p.collection == Collection::Report && !is_citable(p))
+        .map(|p| {
+            SiteError::warning(
+                &p.rel_path,
+                1,
+                1,
+                "this report has no authors, so no Google Scholar citation tags are emitted",
+            )
+            .with_hint("add `authors:` (names or people slugs)")
+        })
+        .collect()
+}
+
+/// A report can be cited when it has a title, at least one author and a date.
+pub fn is_citable(p: &Page) -> bool {
+    p.collection == Collection::Report
+        && !p.title.trim().is_empty()
+        && p.date.is_some()
+        && p.front.authors.as_ref().is_some_and(|a| a.0.iter().any(|n| !n.trim().is_empty()))
+}
