@@ -291,3 +291,38 @@ fn hostile_front_matter_stays_text_in_html_meta_and_json_ld() {
         "{page}"
     );
 }
+
+#[test]
+fn reports_offer_citations_and_bib_ris_downloads_per_report_and_issue() {
+    let dir = copy_site(&repo_root());
+    assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
+    let page = read(dir.path(), "public/reports/returning-migrants-rural-revitalization/index.html");
+    assert!(
+        page.contains("<dt>APA</dt><dd>Su, H., Jiao, X., &amp; Liu, Z. (2018). <i>Migrant Workers Returning Home"),
+        "{page}"
+    );
+    assert!(page.contains(
+        "href=\"/reports/returning-migrants-rural-revitalization/returning-migrants-rural-revitalization.bib\" download"
+    ));
+    let bib = read(
+        dir.path(),
+        "public/reports/returning-migrants-rural-revitalization/returning-migrants-rural-revitalization.bib",
+    );
+    assert!(
+        bib.starts_with("@techreport{su2018returning,\n  author = {Su, Hongwen and Jiao, Xudong and Liu, Zheng},"),
+        "{bib}"
+    );
+    let ris = read(
+        dir.path(),
+        "public/reports/returning-migrants-rural-revitalization/returning-migrants-rural-revitalization.ris",
+    );
+    assert!(ris.starts_with("TY  - RPRT\r\nAU  - Su, Hongwen\r\n") && ris.ends_with("ER  - \r\n"));
+    let issue = read(dir.path(), "public/catalogue/research-report/vol-20/no-1/index.html");
+    assert!(issue.contains("href=\"/catalogue/research-report/vol-20/no-1/research-report-vol-20-no-1.bib\""));
+    assert!(
+        read(dir.path(), "public/catalogue/research-report/vol-20/no-1/research-report-vol-20-no-1.ris")
+            .contains("TI  - Migrant Workers")
+    );
+    let zh = read(dir.path(), "public/zh/reports/returning-migrants-rural-revitalization/index.html");
+    assert!(zh.contains("<dt>GB/T 7714</dt><dd>苏红文, 焦旭东, 刘峥. 农民工返乡创业创新助力乡村振兴[R/OL]."), "{zh}");
+}

@@ -34,6 +34,10 @@ pub struct ItemView<'a> {
     pub outcomes: Vec<&'a str>,
     pub facts: Vec<(&'static str, String)>,
     pub related: Vec<Link>,
+    pub citation: Option<CitationView>,
+    /// The items before and after this one in its catalogue issue.
+    pub issue_previous: Option<Link>,
+    pub issue_next: Option<Link>,
     pub extra: &'a serde_yaml::Value,
 }
 
@@ -131,12 +135,52 @@ pub fn view<'s>(urls: &Urls<'s>, id: PageId) -> ItemView<'s> {
         organisers: f.organisers.iter().flat_map(|l| l.0.iter().map(String::as_str)).collect(),
         outcomes: f.outcomes.iter().flat_map(|l| l.0.iter().map(String::as_str)).collect(),
         facts: story_facts(p),
+        citation: citation(urls, id),
+        issue_previous: issue_neighbour(urls, id, -1),
+        issue_next: issue_neighbour(urls, id, 1),
         related: site.related[id]
             .iter()
             .map(|&r| Link { name: site.pages[r].title.clone(), url: urls.page(r) })
             .collect(),
         extra: f.extra.as_ref().unwrap_or(&NULL),
     }
+}
+
+#[derive(Serialize)]
+pub struct CitationView {
+    pub apa: String,
+    pub chicago: String,
+    pub gbt7714: String,
+    pub bib_url: String,
+    pub ris_url: String,
+}
+
+fn citation(urls: &Urls, id: PageId) -> Option<CitationView> {
+    let p = &urls.site.pages[id];
+    if !crate::assemble::research::is_citable(p) {
+        return None;
+    }
+    let w = crate::cite::work(urls.site, id)?;
+    let base = urls.path(&format!("{}{}", p.url_path, p.slug));
+    Some(CitationView {
+        apa: crate::cite::apa(&w),
+        chicago: crate::cite::chicago(&w),
+        gbt7714: crate::cite::gbt7714(&w),
+        bib_url: format!("{base}.bib"),
+        ris_url: format!("{base}.ris"),
+    })
+}
+
+/// The item `step` places away in the same catalogue issue (issues list newest first).
+fn issue_neighbour(urls: &Urls, id: PageId, step: isize) -> Option<Link> {
+    let site = urls.site;
+    let p = &site.pages[id];
+    let slug = crate::assemble::name_slug(p.front.series.as_ref()?);
+    let series = site.catalogue.iter().find(|s| s.lang == p.lang && s.slug == slug)?;
+    let issue = series.issues.iter().find(|i| Some(i.volume) == p.front.volume && Some(i.number) == p.front.number)?;
+    let at = issue.pages.iter().position(|&x| x == id)?;
+    let other = *issue.pages.get(at.checked_add_signed(step)?)?;
+    Some(Link { name: site.pages[other].title.clone(), url: urls.page(other) })
 }
 
 fn programme(sessions: &[crate::model::Session], lang: Lang) -> Vec<DayView<'_>> {
@@ -252,6 +296,9 @@ pub fn person_view<'s>(urls: &Urls<'s>, a: &'s Author) -> PersonView<'s> {
 pub struct IssueView<'a> {
     pub label: String,
     pub url: String,
+    /// Citation files of the issue's citable reports, when it has any.
+    pub bib_url: Option<String>,
+    pub ris_url: Option<String>,
     pub volume: u32,
     pub number: u32,
     pub year: i16,
@@ -264,9 +311,14 @@ pub fn issue_view<'s>(urls: &Urls<'s>, s: &Series, i: &Issue, limit: usize) -> I
         Lang::Zh => format!("{} {}年 第{}卷 第{}期", s.name, i.year, i.volume, i.number),
         Lang::En => format!("{}, Vol. {}, No. {}, {}", s.name, i.volume, i.number, i.year),
     };
+    let (dir, stem) = crate::cite::issue_file(s, i);
+    let files = urls.path(&format!("/{dir}{stem}"));
+    let citable = i.pages.iter().any(|&id| crate::assemble::research::is_citable(&urls.site.pages[id]));
     IssueView {
         label,
         url: urls.issue(s, i),
+        bib_url: citable.then(|| format!("{files}.bib")),
+        ris_url: citable.then(|| format!("{files}.ris")),
         volume: i.volume,
         number: i.number,
         year: i.year,

@@ -1,0 +1,274 @@
+//! Stage 5: citations of reports: APA, Chicago (author-date) and GB/T 7714 strings for the page,
+//! and BibTeX and RIS files per report and per catalogue issue.
+//!
+//! Input: the assembled `Site`. Output: formatted strings (HTML-escaped, for templates) and
+//! `OutputFile`s. Names are read as "Family Given" (as Chinese names are written) or
+//! "Family, Given"; names in Han characters are kept whole.
+//! Must not: read the clock (no "accessed on" dates).
+
+use crate::model::{Lang, OutputFile, PageId, Site};
+
+/// A person's name split for citation styles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub family: String,
+    pub given: String,
+    /// Written in Han characters: shown whole, never abbreviated or inverted.
+    pub han: bool,
+}
+
+impl Name {
+    pub fn parse(raw: &str) -> Name {
+        let raw = raw.trim();
+        if raw.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+            return Name { family: raw.to_string(), given: String::new(), han: true };
+        }
+        let (family, given) = match raw.split_once(',') {
+            Some((f, g)) => (f.trim(), g.trim()),
+            None => raw.split_once(char::is_whitespace).map_or((raw, ""), |(f, g)| (f, g.trim())),
+        };
+        Name { family: family.to_string(), given: given.to_string(), han: false }
+    }
+
+    /// "H." or "H.-W." for "Hongwen" / "Hong-Wen".
+    fn initials(&self) -> String {
+        self.given
+            .split_whitespace()
+            .map(|part| {
+                part.split('-').filter_map(|p| p.chars().next()).map(|c| format!("{c}.")).collect::<Vec<_>>().join("-")
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn apa(&self) -> String {
+        if self.han || self.given.is_empty() {
+            self.family.clone()
+        } else {
+            format!("{}, {}", self.family, self.initials())
+        }
+    }
+
+    fn inverted(&self) -> String {
+        if self.han || self.given.is_empty() { self.family.clone() } else { format!("{}, {}", self.family, self.given) }
+    }
+
+    fn natural(&self) -> String {
+        if self.han || self.given.is_empty() { self.family.clone() } else { format!("{} {}", self.family, self.given) }
+    }
+
+    fn gbt(&self) -> String {
+        if self.han || self.given.is_empty() {
+            self.family.to_uppercase()
+        } else {
+            format!("{} {}", self.family.to_uppercase(), self.given)
+        }
+    }
+}
+
+/// What every style needs about one report.
+#[derive(Debug, Clone)]
+pub struct Work {
+    pub authors: Vec<Name>,
+    pub title: String,
+    pub year: i16,
+    pub date: String,
+    pub series: Option<String>,
+    pub volume: Option<u32>,
+    pub number: Option<u32>,
+    pub publisher: String,
+    pub url: String,
+    pub abstract_text: Option<String>,
+    pub lang: Lang,
+    pub key: String,
+}
+
+pub fn work(site: &Site, id: PageId) -> Option<Work> {
+    let p = &site.pages[id];
+    let date = p.date?;
+    let authors: Vec<Name> = p.front.authors.iter().flat_map(|a| a.0.iter()).map(|n| Name::parse(n)).collect();
+    let first = authors.first().map(|a| crate::assemble::name_slug(&a.family)).unwrap_or_else(|| "anon".into());
+    Some(Work {
+        key: format!(
+            "{}{}{}",
+            first.replace('-', ""),
+            date.date().year(),
+            p.slug.split('-').next().unwrap_or_default()
+        ),
+        authors,
+        title: p.title.clone(),
+        year: date.date().year(),
+        date: date.date().strftime("%Y/%m/%d").to_string(),
+        series: p.front.series.clone(),
+        volume: p.front.volume,
+        number: p.front.number,
+        publisher: site.config.title.get(p.lang).to_string(),
+        url: site.config.permalink(&p.url_path),
+        abstract_text: p.front.summary.clone(),
+        lang: p.lang,
+    })
+}
+
+fn html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn join_names(names: &[String], last_sep: &str) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{}{last_sep}{last}", init.join(", ")),
+    }
+}
+
+fn series_label(w: &Work) -> Option<String> {
+    let series = w.series.as_ref()?;
+    Some(match (w.volume, w.number) {
+        (Some(v), Some(n)) => format!("{series} Vol. {v}, No. {n}"),
+        _ => series.clone(),
+    })
+}
+
+/// APA 7th edition, report: "Su, H., Jiao, X., &amp; Liu, Z. (2018). <i>Title</i> (Series Vol. 20, No. 1). Publisher. URL"
+pub fn apa(w: &Work) -> String {
+    let names: Vec<String> = w.authors.iter().map(Name::apa).collect();
+    let authors = if names.len() > 1 { join_names(&names, ", & ") } else { names.join("") };
+    let series = series_label(w).map(|s| format!(" ({})", html(&s))).unwrap_or_default();
+    let lead = if authors.is_empty() { String::new() } else { format!("{} ", html(&authors)) };
+    format!("{lead}({}). <i>{}</i>{series}. {}. {}", w.year, html(&w.title), html(&w.publisher), html(&w.url))
+}
+
+/// Chicago 17th edition, author-date: "Su, Hongwen, Jiao Xudong, and Liu Zheng. 2018. <i>Title</i>. Series … Publisher. URL."
+pub fn chicago(w: &Work) -> String {
+    let mut names: Vec<String> = w.authors.iter().map(Name::natural).collect();
+    if let Some(first) = w.authors.first() {
+        names[0] = first.inverted();
+    }
+    let authors = if names.len() > 2 { join_names(&names, ", and ") } else { names.join(" and ") };
+    let series = series_label(w).map(|s| format!(" {}.", html(&s))).unwrap_or_default();
+    let lead = if authors.is_empty() { String::new() } else { format!("{}. ", html(&authors)) };
+    format!("{lead}{}. <i>{}</i>.{series} {}. {}.", w.year, html(&w.title), html(&w.publisher), html(&w.url))
+}
+
+/// GB/T 7714-2015, report online: "SU Hongwen, JIAO Xudong, LIU Zheng. Title[R/OL]. Publisher, 2018. URL."
+pub fn gbt7714(w: &Work) -> String {
+    let mut names: Vec<String> = w.authors.iter().take(3).map(Name::gbt).collect();
+    if w.authors.len() > 3 {
+        names.push(if w.lang == Lang::Zh { "等".into() } else { "et al".into() });
+    }
+    let lead = if names.is_empty() { String::new() } else { format!("{}. ", html(&names.join(", "))) };
+    let series = series_label(w).map(|s| format!(" {}.", html(&s))).unwrap_or_default();
+    format!("{lead}{}[R/OL].{series} {}, {}. {}.", html(&w.title), html(&w.publisher), w.year, html(&w.url))
+}
+
+/// BibTeX special characters escaped; braces keep their meaning only where we put them.
+fn bib_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' | '}' | '%' | '&' | '$' | '#' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn bibtex(w: &Work) -> String {
+    let authors: Vec<String> =
+        w.authors.iter().map(|n| if n.han { format!("{{{}}}", n.family) } else { n.inverted() }).collect();
+    let mut fields = vec![
+        ("author", authors.iter().map(|a| bib_escape(a)).collect::<Vec<_>>().join(" and ")),
+        ("title", format!("{{{}}}", bib_escape(&w.title))),
+        ("institution", bib_escape(&w.publisher)),
+        ("year", w.year.to_string()),
+        ("url", bib_escape(&w.url)),
+        ("language", if w.lang == Lang::Zh { "chinese".into() } else { "english".into() }),
+    ];
+    if let Some(series) = &w.series {
+        fields.push(("type", bib_escape(series)));
+    }
+    if let (Some(v), Some(n)) = (w.volume, w.number) {
+        fields.push(("number", format!("Vol. {v}, No. {n}")));
+    }
+    if let Some(a) = &w.abstract_text {
+        fields.push(("abstract", bib_escape(a)));
+    }
+    let body: Vec<String> =
+        fields.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("  {k} = {{{v}}}")).collect();
+    format!("@techreport{{{},\n{}\n}}\n", w.key, body.join(",\n"))
+}
+
+/// RIS: one tag per line, no line breaks inside values.
+pub fn ris(w: &Work) -> String {
+    let clean = |s: &str| s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
+    let mut lines = vec!["TY  - RPRT".to_string()];
+    lines.extend(w.authors.iter().map(|a| format!("AU  - {}", clean(&a.inverted()))));
+    lines.push(format!("TI  - {}", clean(&w.title)));
+    lines.push(format!("PY  - {}", w.year));
+    lines.push(format!("DA  - {}", w.date));
+    if let Some(s) = &w.series {
+        lines.push(format!("T2  - {}", clean(s)));
+    }
+    lines.extend(w.volume.map(|v| format!("VL  - {v}")));
+    lines.extend(w.number.map(|n| format!("IS  - {n}")));
+    lines.push(format!("PB  - {}", clean(&w.publisher)));
+    lines.push(format!("UR  - {}", clean(&w.url)));
+    lines.extend(w.abstract_text.as_ref().map(|a| format!("AB  - {}", clean(a))));
+    lines.push(format!("LA  - {}", w.lang.code()));
+    lines.push("ER  - ".to_string());
+    lines.join("\r\n") + "\r\n"
+}
+
+/// `<folder>/<slug>.bib` and `.ris` for each citable report, and for each catalogue issue.
+pub fn files(site: &Site) -> Vec<OutputFile> {
+    let mut out = Vec::new();
+    for (id, p) in site.pages.iter().enumerate().filter(|(_, p)| crate::assemble::research::is_citable(p)) {
+        if let Some(w) = work(site, id) {
+            let base = format!("{}{}", p.url_path.trim_start_matches('/'), p.slug);
+            out.push(OutputFile::text(format!("{base}.bib"), bibtex(&w)));
+            out.push(OutputFile::text(format!("{base}.ris"), ris(&w)));
+        }
+    }
+    for series in &site.catalogue {
+        for issue in &series.issues {
+            let works: Vec<Work> = issue
+                .pages
+                .iter()
+                .filter(|&&id| crate::assemble::research::is_citable(&site.pages[id]))
+                .filter_map(|&id| work(site, id))
+                .collect();
+            if works.is_empty() {
+                continue;
+            }
+            let (dir, name) = issue_file(series, issue);
+            out.push(OutputFile::text(
+                format!("{dir}{name}.bib"),
+                works.iter().map(bibtex).collect::<Vec<_>>().join("\n"),
+            ));
+            out.push(OutputFile::text(format!("{dir}{name}.ris"), works.iter().map(ris).collect::<String>()));
+        }
+    }
+    out
+}
+
+/// Folder (relative, ending in `/`) and file stem of an issue's citation files.
+pub fn issue_file(series: &crate::model::Series, issue: &crate::model::Issue) -> (String, String) {
+    let dir = format!(
+        "{}catalogue/{}/vol-{}/no-{}/",
+        crate::model::lang_prefix(series.lang),
+        series.slug,
+        issue.volume,
+        issue.number
+    );
+    (dir.trim_start_matches('/').to_string(), format!("{}-vol-{}-no-{}", series.slug, issue.volume, issue.number))
+}
+
+#[cfg(test)]
+mod tests;
