@@ -6,6 +6,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod assemble;
+pub mod calendar;
 pub mod cite;
 pub mod config;
 pub mod error;
@@ -88,6 +89,7 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
     files.extend(feeds::all(&site, &|lang, key| templates.label(lang, key)));
     files.extend(sitemap::files(&site, &render::page_paths(&site)));
     files.extend(cite::files(&site));
+    files.extend(calendar::files(&site));
     log::debug!("rendered {} files at {:?}", files.len(), started.elapsed());
     let counts = render::counts(&site);
     Ok(BuildOutput { site, files, warnings: SiteErrors::from_vec(problems).0, counts })

@@ -3,6 +3,7 @@
 mod common;
 
 mod build;
+mod calendar;
 mod cli;
 mod corpora;
 mod errors;

@@ -30,6 +30,8 @@ pub struct ItemView<'a> {
     pub event: Option<EventView<'a>>,
     /// Sessions grouped by day, in order.
     pub programme: Vec<DayView<'a>>,
+    /// The forum's iCalendar file.
+    pub calendar_url: Option<String>,
     pub organisers: Vec<&'a str>,
     pub outcomes: Vec<&'a str>,
     pub facts: Vec<(&'static str, String)>,
@@ -67,9 +69,17 @@ pub struct SessionView<'a> {
     pub time: String,
     pub end_time: Option<String>,
     pub title: &'a str,
-    pub speakers: &'a [String],
+    /// Speakers, linked to their people pages when the site has one.
+    pub speakers: Vec<SpeakerView>,
     pub summary: Option<&'a str>,
     pub slides: Option<&'a str>,
+    pub calendar_url: String,
+}
+
+#[derive(Serialize)]
+pub struct SpeakerView {
+    pub name: String,
+    pub url: Option<String>,
 }
 
 static NULL: serde_yaml::Value = serde_yaml::Value::Null;
@@ -131,7 +141,8 @@ pub fn view<'s>(urls: &Urls<'s>, id: PageId) -> ItemView<'s> {
             end_display: e.end.filter(|end| end.date() != e.start.date()).map(|d| format_date(d, p.lang)),
             timezone: e.timezone.as_deref().unwrap_or(&site.config.timezone),
         }),
-        programme: programme(f.sessions.as_deref().unwrap_or_default(), p.lang),
+        programme: programme(urls, id),
+        calendar_url: f.event.as_ref().map(|_| urls.path(&crate::calendar::event_path(p))),
         organisers: f.organisers.iter().flat_map(|l| l.0.iter().map(String::as_str)).collect(),
         outcomes: f.outcomes.iter().flat_map(|l| l.0.iter().map(String::as_str)).collect(),
         facts: story_facts(p),
@@ -183,19 +194,30 @@ fn issue_neighbour(urls: &Urls, id: PageId, step: isize) -> Option<Link> {
     Some(Link { name: site.pages[other].title.clone(), url: urls.page(other) })
 }
 
-fn programme(sessions: &[crate::model::Session], lang: Lang) -> Vec<DayView<'_>> {
-    let mut sorted: Vec<&crate::model::Session> = sessions.iter().collect();
-    sorted.sort_by_key(|s| s.start);
+/// Sessions in time order, grouped by day; times are the forum's local times as written.
+fn programme<'s>(urls: &Urls<'s>, id: PageId) -> Vec<DayView<'s>> {
+    let site = urls.site;
+    let p = &site.pages[id];
+    let sessions = p.front.sessions.as_deref().unwrap_or_default();
+    let mut order: Vec<usize> = (0..sessions.len()).collect();
+    order.sort_by_key(|&i| (sessions[i].start, i));
     let mut days: Vec<DayView> = Vec::new();
-    for s in sorted {
-        let day = format_date(s.start, lang);
+    for i in order {
+        let s = &sessions[i];
+        let day = format_date(s.start, p.lang);
         let view = SessionView {
             time: s.start.0.strftime("%H:%M").to_string(),
             end_time: s.end.map(|e| e.0.strftime("%H:%M").to_string()),
             title: &s.title,
-            speakers: &s.speakers.0,
+            speakers: s
+                .speakers
+                .0
+                .iter()
+                .map(|n| SpeakerView { name: n.clone(), url: person_url(urls, p.lang, n) })
+                .collect(),
             summary: s.summary.as_deref(),
             slides: s.slides.as_deref(),
+            calendar_url: urls.path(&crate::calendar::session_path(p, i + 1)),
         };
         match days.last_mut() {
             Some(d) if d.day == day => d.sessions.push(view),
@@ -203,6 +225,15 @@ fn programme(sessions: &[crate::model::Session], lang: Lang) -> Vec<DayView<'_>>
         }
     }
     days
+}
+
+/// The page of the person called `name` (or with that slug) in `lang`, if the site has one.
+fn person_url(urls: &Urls, lang: Lang, name: &str) -> Option<String> {
+    let site = urls.site;
+    site.authors
+        .iter()
+        .find(|a| a.lang == lang && (a.name.eq_ignore_ascii_case(name) || a.slug == name))
+        .map(|a| urls.author(a))
 }
 
 /// A story's structured facts as (UI string key, value) pairs, in a fixed order.
