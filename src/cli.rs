@@ -147,8 +147,8 @@ fn check(args: CheckArgs) -> ExitCode {
     match seedbed::build_site(&args.site.root, &settings(&args.site, None)) {
         Ok(output) => {
             print_problems(&output.warnings);
-            for line in seedbed::assemble::missing_translations(&output.site) {
-                eprintln!("note: {line}");
+            for warning in seedbed::assemble::missing_translations(&output.site) {
+                eprintln!("{warning}");
             }
             eprintln!("Checked {} items: no errors ({} ms)", output.site.pages.len(), started.elapsed().as_millis());
             ExitCode::SUCCESS

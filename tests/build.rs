@@ -326,3 +326,29 @@ fn reports_offer_citations_and_bib_ris_downloads_per_report_and_issue() {
     let zh = read(dir.path(), "public/zh/reports/returning-migrants-rural-revitalization/index.html");
     assert!(zh.contains("<dt>GB/T 7714</dt><dd>苏红文, 焦旭东, 刘峥. 农民工返乡创业创新助力乡村振兴[R/OL]."), "{zh}");
 }
+
+#[test]
+fn region_pages_group_stories_by_province_and_county() {
+    let dir = copy_site(&repo_root());
+    assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
+    let guizhou = read(dir.path(), "public/regions/guizhou/index.html");
+    assert!(guizhou.contains("<a href=\"/regions/guizhou-huichuan/\">Huichuan, Guizhou</a>"), "{guizhou}");
+    assert!(
+        guizhou.contains("href=\"/stories/returnee-tea-cooperative/\""),
+        "a county's stories are in its province too"
+    );
+    let meitan = read(dir.path(), "public/regions/guizhou-meitan/index.html");
+    assert!(
+        meitan.contains("href=\"/stories/returnee-tea-cooperative/\"")
+            && !meitan.contains("href=\"/stories/huichuan-micro-loans/\"")
+    );
+}
+
+#[test]
+fn untranslated_items_switch_language_to_the_listing_not_a_missing_page() {
+    let dir = copy_site(&repo_root());
+    assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
+    let page = read(dir.path(), "public/stories/gansu-labour-platform/index.html");
+    assert!(page.contains("<a href=\"/zh/stories/\" hreflang=\"zh\" lang=\"zh\">"), "{page}");
+    assert!(!page.contains("<link rel=\"alternate\" hreflang=\"zh\""), "no hreflang for a page that does not exist");
+}

@@ -86,3 +86,18 @@ fn new_creates_valid_content_for_every_collection() {
     let check = seedbed(&["check", "--root", r, "--drafts"]);
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
 }
+
+#[test]
+fn check_warns_about_missing_translations_without_failing() {
+    let dir = site(&[
+        ("site.yaml", "title: T\nbase_url: https://example.org/\nlanguages: [en, zh]\n"),
+        ("content/reports/a.md", REPORT),
+        ("content/reports/b.md", REPORT),
+        ("content/reports/b.zh.md", REPORT),
+    ]);
+    let out = seedbed(&["check", "--root", dir.path().to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stderr(&out);
+    assert!(text.contains("content/reports/a.md:1:1: warning: no translation into zh"), "{text}");
+    assert!(!text.contains("content/reports/b.md:1:1: warning: no translation"), "{text}");
+}

@@ -52,18 +52,43 @@ pub fn authors(pages: &[Page]) -> (Vec<Author>, Vec<Vec<usize>>) {
     (by_key.into_values().collect(), page_authors)
 }
 
-/// The values an item carries for a taxonomy; a story's `region` counts as one of its regions.
-fn term_names(page: &Page, taxonomy: &str) -> Vec<String> {
-    let mut names: Vec<String> = match taxonomy {
-        "topics" => page.front.topics.as_ref().map(|l| l.0.clone()).unwrap_or_default(),
-        "regions" => page.front.regions.as_ref().map(|l| l.0.clone()).unwrap_or_default(),
-        _ => Vec::new(),
+/// One value an item carries for a taxonomy, with the slug of the value it sits under.
+struct TermName {
+    name: String,
+    slug: String,
+    parent: Option<String>,
+}
+
+impl TermName {
+    fn top(name: &str) -> TermName {
+        TermName { name: name.to_string(), slug: name_slug(name), parent: None }
+    }
+}
+
+/// The values an item carries for a taxonomy; a story's `region` counts as one of its regions,
+/// and its county as a region under that province.
+fn term_names(page: &Page, taxonomy: &str) -> Vec<TermName> {
+    let listed = match taxonomy {
+        "topics" => page.front.topics.as_ref(),
+        "regions" => page.front.regions.as_ref(),
+        _ => None,
     };
+    let mut names: Vec<TermName> = listed.iter().flat_map(|l| l.0.iter()).map(|n| TermName::top(n)).collect();
     if taxonomy == "regions"
         && let Some(r) = &page.front.region
-        && !names.contains(&r.province)
     {
-        names.push(r.province.clone());
+        let province = TermName::top(&r.province);
+        if let Some(county) = &r.county {
+            let name = match page.lang {
+                Lang::Zh => format!("{}{county}", r.province),
+                Lang::En => format!("{county}, {}", r.province),
+            };
+            let slug = format!("{}-{}", province.slug, name_slug(county));
+            names.push(TermName { name, slug, parent: Some(province.slug.clone()) });
+        }
+        if !names.iter().any(|n| n.slug == province.slug) {
+            names.push(province);
+        }
     }
     names
 }
@@ -74,10 +99,13 @@ pub fn taxonomies(pages: &[Page], names: &[String], languages: &[Lang]) -> Vec<T
         for &lang in languages {
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
             for (id, p) in pages.iter().enumerate().filter(|(_, p)| p.lang == lang && p.collection.is_dated()) {
-                for term in term_names(p, name) {
-                    let slug = name_slug(&term);
-                    let entry =
-                        terms.entry(slug.clone()).or_insert_with(|| Term { name: term, slug, pages: Vec::new() });
+                for t in term_names(p, name) {
+                    let entry = terms.entry(t.slug.clone()).or_insert_with(|| Term {
+                        name: t.name,
+                        slug: t.slug,
+                        parent: t.parent,
+                        pages: Vec::new(),
+                    });
                     if entry.pages.last() != Some(&id) {
                         entry.pages.push(id);
                     }
@@ -103,12 +131,16 @@ pub fn archive(pages: &[Page], languages: &[Lang]) -> Vec<Taxonomy> {
             }
             letters.entry(initial(&p.title)).or_default().push(id);
         }
-        let years =
-            years.into_iter().rev().map(|(y, ids)| Term { name: y.to_string(), slug: y.to_string(), pages: ids });
+        let years = years.into_iter().rev().map(|(y, ids)| Term {
+            name: y.to_string(),
+            slug: y.to_string(),
+            parent: None,
+            pages: ids,
+        });
         out.push(Taxonomy { name: "years".into(), lang, terms: years.collect() });
         let letters = letters.into_iter().map(|(l, mut ids)| {
             ids.sort_by(|&a, &b| pages[a].title.to_lowercase().cmp(&pages[b].title.to_lowercase()).then(a.cmp(&b)));
-            Term { name: if l == "0-9" { l.clone() } else { l.to_uppercase() }, slug: l, pages: ids }
+            Term { name: if l == "0-9" { l.clone() } else { l.to_uppercase() }, slug: l, parent: None, pages: ids }
         });
         out.push(Taxonomy { name: "a-z".into(), lang, terms: letters.collect() });
     }

@@ -152,12 +152,13 @@ fn duplicate_urls(pages: &[Page], aliases: &[Alias]) -> Vec<SiteError> {
         .collect()
 }
 
-/// One line per item that lacks a version in some site language; `check` prints these as notes.
-pub fn missing_translations(site: &Site) -> Vec<String> {
+/// A warning per item that lacks a version in some site language; `check` prints these
+/// (a missing translation never fails a build).
+pub fn missing_translations(site: &Site) -> Vec<SiteError> {
     if site.config.languages.len() < 2 {
         return Vec::new();
     }
-    let mut lines: Vec<String> = site
+    let mut warnings: Vec<SiteError> = site
         .pages
         .iter()
         .enumerate()
@@ -169,9 +170,12 @@ pub fn missing_translations(site: &Site) -> Vec<String> {
                 .filter(|&&l| l != p.lang && !site.translations[id].iter().any(|&t| site.pages[t].lang == l))
                 .map(|l| l.code())
                 .collect();
-            (!missing.is_empty()).then(|| format!("{} has no translation into {}", p.rel_path, missing.join(", ")))
+            (!missing.is_empty()).then(|| {
+                SiteError::warning(&p.rel_path, 1, 1, format!("no translation into {}", missing.join(", ")))
+                    .with_hint("add the translation as a file with the language before `.md`, like x.zh.md")
+            })
         })
         .collect();
-    lines.sort();
-    lines
+    warnings.sort();
+    warnings
 }

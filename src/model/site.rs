@@ -78,6 +78,8 @@ impl Author {
 pub struct Term {
     pub name: String,
     pub slug: String,
+    /// The slug of the term this one sits under (a county's province), if any.
+    pub parent: Option<String>,
     pub pages: Vec<PageId>,
 }
 

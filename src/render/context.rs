@@ -77,17 +77,23 @@ fn base_context(
     ctx
 }
 
-/// The same page in `lang` and `true` when it exists; that language's home page and `false` otherwise.
+/// The same page in `lang` and `true` when it exists; otherwise the nearest page that does (the
+/// item's listing, or that language's home page) and `false`.
 fn alternate(site: &Site, job: &Job, url_path: &str, lang: Lang, known: &HashSet<String>) -> (String, bool) {
     let home = (lang_prefix(lang).to_string(), false);
     if let Job::Item(id) = *job {
         if site.pages[id].lang == lang {
             return (site.pages[id].url_path.clone(), true);
         }
+        // Untranslated: the same collection's listing in that language, never a missing page.
+        let listing = match site.pages[id].collection {
+            Collection::Page => home,
+            c => (format!("{}{}/", lang_prefix(lang), c.dir()), false),
+        };
         return site.translations[id]
             .iter()
             .find(|&&t| site.pages[t].lang == lang)
-            .map_or(home, |&t| (site.pages[t].url_path.clone(), true));
+            .map_or(listing, |&t| (site.pages[t].url_path.clone(), true));
     }
     let bare = url_path.strip_prefix(lang_prefix(Lang::Zh)).unwrap_or_else(|| url_path.trim_start_matches('/'));
     let candidate = format!("{}{bare}", lang_prefix(lang));
@@ -149,6 +155,18 @@ fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut tera::Context) ->
             ctx.insert("taxonomy_url", &urls.path(&taxonomy_path(site, taxonomy)));
             ctx.insert("browse", &browse(site, urls, taxonomy));
             ctx.insert("term", &Link { name: tm.name.clone(), url: first.clone() });
+            let tax = &site.taxonomies[taxonomy];
+            let subterms: Vec<TermView> = tax
+                .terms
+                .iter()
+                .filter(|c| c.parent.as_deref() == Some(tm.slug.as_str()))
+                .map(|c| TermView {
+                    name: c.name.clone(),
+                    url: urls.path(&format!("{}{}/", taxonomy_path(site, taxonomy), c.slug)),
+                    count: c.pages.len(),
+                })
+                .collect();
+            ctx.insert("subterms", &subterms);
             paged_entries(urls, &tm.pages, &first, n, total, ctx);
             "term.html"
         }
