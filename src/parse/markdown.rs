@@ -50,6 +50,12 @@ pub fn render(ctx: &BodyContext, body: &str) -> RenderedBody {
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
+    // Table alignment as classes, not inline styles, so pages work under a strict CSP.
+    if html.contains(" style=\"text-align: ") {
+        for align in ["left", "center", "right"] {
+            html = html.replace(&format!(" style=\"text-align: {align}\""), &format!(" class=\"align-{align}\""));
+        }
+    }
     state.rendered.html = html;
     state.rendered
 }

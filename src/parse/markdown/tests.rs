@@ -79,3 +79,9 @@ fn a_line_break_before_a_link_stays_a_space() {
     let r = render(&ctx(false), "See\n[the report](https://x.org) and\n**this**.\n");
     assert_eq!(r.html, "<p>See\n<a href=\"https://x.org\">the report</a> and\n<strong>this</strong>.</p>\n");
 }
+
+#[test]
+fn table_alignment_uses_classes_not_inline_styles() {
+    let r = render(&ctx(false), "| a | b |\n|:---|---:|\n| 1 | 2 |\n");
+    assert!(r.html.contains("<td class=\"align-right\">2</td>") && !r.html.contains("style="), "{}", r.html);
+}

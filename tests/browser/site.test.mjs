@@ -1,0 +1,164 @@
+// The bundled example site in a real browser (Debian's Chromium driven by playwright-core):
+// navigation, language switch, downloads, accessibility (axe-core), browsing without
+// JavaScript, screenshots; and a fixture full of script payloads that must never run.
+// Run by scripts/test, which builds the sites and sets SEEDBED_SITE, SEEDBED_PAYLOADS, SEEDBED_SCREENSHOTS.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+import { serve } from "./server.mjs";
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const SITE = process.env.SEEDBED_SITE;
+const PAYLOADS = process.env.SEEDBED_PAYLOADS;
+const SHOTS = process.env.SEEDBED_SCREENSHOTS ?? "target/screenshots";
+let browser, site, payloads;
+
+before(async () => {
+  assert.ok(SITE && PAYLOADS, "set SEEDBED_SITE and SEEDBED_PAYLOADS to built sites (scripts/test does)");
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--no-first-run", "--disable-sync"],
+  });
+  site = await serve(SITE);
+  payloads = await serve(PAYLOADS);
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  await payloads?.close();
+});
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, ...options });
+  return context.newPage();
+}
+
+test("home → catalogue → issue → report → author → topic", async () => {
+  const page = await newPage();
+  await page.goto(site.url + "/");
+  await page.locator(".main-nav").getByRole("link", { name: "Catalogue" }).click();
+  assert.equal(await page.locator("h1").textContent(), "Catalogue");
+  await page.getByRole("link", { name: "Research Report, Vol. 20, No. 1, 2018" }).click();
+  await page.getByRole("link", { name: /^Migrant Workers Returning Home/ }).click();
+  assert.match(await page.locator("h1").textContent(), /Migrant Workers Returning Home/);
+  await page.locator(".item-header .byline").getByRole("link", { name: "Su Hongwen" }).click();
+  assert.equal(await page.locator("h1").textContent(), "Su Hongwen");
+  assert.ok(await page.getByRole("link", { name: /^Training That Leads to Jobs/ }).isVisible());
+  await page.goBack();
+  await page.locator(".item-terms").getByRole("link", { name: "Rural revitalization" }).click();
+  assert.equal(await page.locator("h1").textContent(), "Rural revitalization");
+  await page.context().close();
+});
+
+test("switch language and back", async () => {
+  const page = await newPage();
+  await page.goto(site.url + "/reports/returning-migrants-rural-revitalization/");
+  await page.locator(".lang-switch").getByRole("link", { name: "中文" }).click();
+  assert.equal(new URL(page.url()).pathname, "/zh/reports/returning-migrants-rural-revitalization/");
+  assert.equal(await page.locator("html").getAttribute("lang"), "zh");
+  assert.equal(await page.locator("h1").textContent(), "农民工返乡创业创新助力乡村振兴");
+  await page.locator(".lang-switch").getByRole("link", { name: "English" }).click();
+  assert.equal(new URL(page.url()).pathname, "/reports/returning-migrants-rural-revitalization/");
+  await page.goto(site.url + "/stories/gansu-labour-platform/");
+  await page.locator(".lang-switch").getByRole("link", { name: "中文" }).click();
+  const response = await page.goto(page.url());
+  assert.equal(response.status(), 200, "an untranslated item switches to a page that exists");
+  await page.context().close();
+});
+
+test("add-to-calendar and citation downloads respond", async () => {
+  const page = await newPage();
+  await page.goto(site.url + "/proceedings/forum-2016-returnee-entrepreneurship/");
+  const [ics] = await Promise.all([page.waitForEvent("download"),
+    page.getByRole("link", { name: "Add the forum to your calendar" }).click()]);
+  assert.equal(ics.suggestedFilename(), "forum-2016-returnee-entrepreneurship.ics");
+  assert.match(fs.readFileSync(await ics.path(), "utf8"), /^BEGIN:VCALENDAR\r\n/);
+  await page.goto(site.url + "/reports/returning-migrants-rural-revitalization/");
+  const [bib] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "BibTeX" }).click()]);
+  assert.match(fs.readFileSync(await bib.path(), "utf8"), /^@techreport\{su2018returning,/);
+  const ris = await page.request.get(site.url + "/reports/returning-migrants-rural-revitalization/returning-migrants-rural-revitalization.ris");
+  assert.equal(ris.status(), 200);
+  await page.context().close();
+});
+
+// One page of every template, in both languages where the template has one.
+const TEMPLATES = ["/", "/zh/", "/reports/", "/reports/returning-migrants-rural-revitalization/",
+  "/zh/reports/returning-migrants-rural-revitalization/", "/reports/county-guarantee-funds/",
+  "/proceedings/forum-2016-returnee-entrepreneurship/", "/stories/returnee-tea-cooperative/", "/people/",
+  "/people/su-hongwen/", "/topics/", "/topics/returning-migrants/", "/regions/guizhou/", "/catalogue/",
+  "/catalogue/research-report/", "/catalogue/research-report/vol-20/no-1/", "/years/", "/a-z/m/", "/about/",
+  "/subscribe/", "/404.html"];
+
+test("every page template has no serious or critical axe-core violations", async () => {
+  // First prove the harness can fail: an image without alt text is a critical violation.
+  const probe = await newPage();
+  await probe.setContent("<!DOCTYPE html><html lang=en><title>t</title><img src=x.png>");
+  await probe.addScriptTag({ content: axeSource });
+  const probed = await probe.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  assert.ok(probed.violations.some((v) => v.id === "image-alt" && v.impact === "critical"));
+  await probe.context().close();
+  const failures = [];
+  for (const scheme of ["light", "dark"]) {
+    const page = await newPage({ colorScheme: scheme });
+    for (const url of TEMPLATES) {
+      await page.goto(site.url + url);
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+      for (const v of result.violations.filter((v) => ["serious", "critical"].includes(v.impact))) {
+        failures.push(`${scheme} ${url}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      }
+    }
+    await page.context().close();
+  }
+  assert.deepEqual(failures, []);
+});
+
+test("without JavaScript every item is reachable by links", async () => {
+  const page = await newPage({ javaScriptEnabled: false });
+  await page.goto(site.url + "/");
+  await page.locator(".main-nav").getByRole("link", { name: "Browse" }).click();
+  await page.getByRole("link", { name: "2017" }).click();
+  await page.getByRole("link", { name: /^Guarantee Funds and Micro-loans/ }).click();
+  assert.match(await page.locator("h1").textContent(), /^Guarantee Funds/);
+  await page.locator(".main-nav").getByRole("link", { name: "Forums" }).click();
+  await page.getByRole("link", { name: /^2016 Forum/ }).first().click();
+  assert.ok(await page.getByRole("heading", { name: "Programme" }).isVisible());
+  await page.context().close();
+});
+
+test("screenshots at 375 and 1280 px, light and dark", async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const pages = { home: "/", report: "/reports/returning-migrants-rural-revitalization/",
+    forum: "/proceedings/forum-2016-returnee-entrepreneurship/", "zh-report": "/zh/reports/returning-migrants-rural-revitalization/" };
+  for (const width of [375, 1280]) {
+    for (const scheme of ["light", "dark"]) {
+      const page = await newPage({ viewport: { width, height: 900 }, colorScheme: scheme });
+      for (const [name, url] of Object.entries(pages)) {
+        await page.goto(site.url + url);
+        const file = path.join(SHOTS, `${name}-${width}-${scheme}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        assert.ok(fs.statSync(file).size > 10_000, file);
+      }
+      await page.context().close();
+    }
+  }
+});
+
+test("script payloads in front matter never run", async () => {
+  const page = await newPage();
+  const dialogs = [];
+  page.on("dialog", async (d) => { dialogs.push(d.message()); await d.dismiss(); });
+  const pages = fs.readdirSync(PAYLOADS, { recursive: true }).filter((f) => f.endsWith(".html"));
+  assert.ok(pages.length > 10);
+  for (const file of pages) {
+    const url = "/" + file.replace(/index\.html$/, "").split(path.sep).join("/");
+    await page.goto(payloads.url + url);
+  }
+  assert.deepEqual(dialogs, []);
+  await page.context().close();
+});
