@@ -37,6 +37,20 @@ pub enum Command {
     },
     /// Create a content file with the front matter its collection needs.
     New(NewArgs),
+    /// Build the site in memory and serve it on this machine (http://127.0.0.1:1111/).
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on. Anything but a loopback address exposes the site to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
 }
 
 #[derive(Args, Debug)]
@@ -105,7 +119,32 @@ pub fn run(cli: Cli) -> ExitCode {
             );
         })),
         Command::New(args) => new(args),
+        Command::Serve(args) => serve(args),
     }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    if !args.bind.is_loopback() {
+        eprintln!("warning: serving on {} makes the site reachable from other machines", args.bind);
+    }
+    let (server, addr) = match seedbed::serve::bind(std::net::SocketAddr::new(args.bind, args.port)) {
+        Ok(bound) => bound,
+        Err(e) => return report_env(Err(e)),
+    };
+    let host =
+        if addr.ip().is_loopback() && addr.is_ipv4() { format!("127.0.0.1:{}", addr.port()) } else { addr.to_string() };
+    let output = match seedbed::build_site(&args.site.root, &settings(&args.site, Some(format!("http://{host}/")))) {
+        Ok(o) => o,
+        Err(e) => return report_build_error(e),
+    };
+    print_problems(&output.warnings);
+    let site = match seedbed::serve::ServedSite::new(output.files) {
+        Ok(s) => s,
+        Err(e) => return report_env(Err(e)),
+    };
+    eprintln!("Serving http://{host}/ (Ctrl+C to stop; restart to pick up changes)");
+    seedbed::serve::run(&site, &server, addr);
+    ExitCode::SUCCESS
 }
 
 fn settings(site: &SiteArgs, base_url: Option<String>) -> BuildSettings {

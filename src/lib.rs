@@ -16,6 +16,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod sitemap;
 pub mod write;
 mod yaml;

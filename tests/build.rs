@@ -352,3 +352,19 @@ fn untranslated_items_switch_language_to_the_listing_not_a_missing_page() {
     assert!(page.contains("<a href=\"/zh/stories/\" hreflang=\"zh\" lang=\"zh\">"), "{page}");
     assert!(!page.contains("<link rel=\"alternate\" hreflang=\"zh\""), "no hreflang for a page that does not exist");
 }
+
+#[test]
+fn abstract_only_reports_publish_the_abstract_and_a_request_link_but_not_the_body() {
+    let dir = copy_site(&repo_root());
+    assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
+    let page = read(dir.path(), "public/reports/county-guarantee-funds/index.html");
+    assert!(page.contains("County guarantee funds are meant to close that gap."), "the abstract is shown");
+    assert!(
+        page.contains("href=\"mailto:publications@example.org?subject=Full%20text%20request%3A%20Guarantee%20Funds"),
+        "{page}"
+    );
+    assert!(!page.contains("anonymised records of 2,140 guaranteed loans"), "the body is not published");
+    for file in ["public/atom.xml", "public/reports/rss.xml", "public/feed.json"] {
+        assert!(!read(dir.path(), file).contains("anonymised records"), "{file}");
+    }
+}

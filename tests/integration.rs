@@ -8,4 +8,5 @@ mod cli;
 mod corpora;
 mod errors;
 mod feeds;
+mod serve;
 mod snapshots;
