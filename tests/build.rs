@@ -255,7 +255,12 @@ fn citable_reports_carry_scholar_tags_and_others_warn() {
     let anonymous = read(dir.path(), "public/reports/anonymous/index.html");
     assert!(!anonymous.contains("citation_") && !anonymous.contains("missing.pdf"));
     let warnings = stderr(&out);
-    assert!(warnings.contains("content/reports/anonymous.md:1:1: warning: this report has no authors, so no Google Scholar citation tags are emitted"), "{warnings}");
+    assert!(
+        warnings.contains(
+            "content/reports/anonymous.md:1:1: warning: this report has no authors, so no Google Scholar citation tags are emitted"
+        ),
+        "{warnings}"
+    );
     assert!(warnings.contains(
         "content/reports/anonymous.md:1:1: warning: `pdf: files/missing.pdf` names a file that is not in the site"
     ));
@@ -367,4 +372,15 @@ fn abstract_only_reports_publish_the_abstract_and_a_request_link_but_not_the_bod
     for file in ["public/atom.xml", "public/reports/rss.xml", "public/feed.json"] {
         assert!(!read(dir.path(), file).contains("anonymised records"), "{file}");
     }
+}
+
+#[test]
+fn a_report_without_authors_or_date_builds_with_a_warning_and_no_scholar_tags() {
+    let dir = site(&[("content/reports/bare.md", "---\ntitle: Bare\n---\n\nText.\n")]);
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains(
+        "content/reports/bare.md:1:1: warning: this report has no authors and no date, so no Google Scholar citation tags are emitted"
+    ));
+    assert!(!read(dir.path(), "public/reports/bare/index.html").contains("citation_"));
 }

@@ -38,13 +38,19 @@ pub fn citation_warnings(pages: &[Page]) -> Vec<SiteError> {
         .iter()
         .filter(|p| p.collection == Collection::Report && !is_citable(p))
         .map(|p| {
+            let has_authors = p.front.authors.as_ref().is_some_and(|a| a.0.iter().any(|n| !n.trim().is_empty()));
+            let missing = match (has_authors, p.date.is_some()) {
+                (false, false) => "no authors and no date",
+                (false, true) => "no authors",
+                _ => "no date",
+            };
             SiteError::warning(
                 &p.rel_path,
                 1,
                 1,
-                "this report has no authors, so no Google Scholar citation tags are emitted",
+                format!("this report has {missing}, so no Google Scholar citation tags are emitted"),
             )
-            .with_hint("add `authors:` (names or people slugs)")
+            .with_hint("add `authors:` (names or people slugs) and `date:`")
         })
         .collect()
 }
