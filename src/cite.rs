@@ -110,7 +110,7 @@ pub fn work(site: &Site, id: PageId) -> Option<Work> {
 }
 
 fn html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    crate::parse::markdown::escape_attr(text)
 }
 
 fn join_names(names: &[String], last_sep: &str) -> String {

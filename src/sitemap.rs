@@ -38,5 +38,5 @@ pub fn files(site: &Site, pages: &[(String, Option<PageId>)]) -> Vec<OutputFile>
 }
 
 fn escape(text: &str) -> String {
-    xml_safe(text).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    crate::parse::markdown::escape_attr(&xml_safe(text))
 }
