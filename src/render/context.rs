@@ -148,28 +148,7 @@ fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut tera::Context) ->
             "people.html"
         }
         Job::Terms(t) => terms(site, urls, t, ctx),
-        Job::Term { taxonomy, term, n, total } => {
-            let tm = &site.taxonomies[taxonomy].terms[term];
-            let first = urls.path(&format!("{}{}/", taxonomy_path(site, taxonomy), tm.slug));
-            ctx.insert("taxonomy", &site.taxonomies[taxonomy].name);
-            ctx.insert("taxonomy_url", &urls.path(&taxonomy_path(site, taxonomy)));
-            ctx.insert("browse", &browse(site, urls, taxonomy));
-            ctx.insert("term", &Link { name: tm.name.clone(), url: first.clone() });
-            let tax = &site.taxonomies[taxonomy];
-            let subterms: Vec<TermView> = tax
-                .terms
-                .iter()
-                .filter(|c| c.parent.as_deref() == Some(tm.slug.as_str()))
-                .map(|c| TermView {
-                    name: c.name.clone(),
-                    url: urls.path(&format!("{}{}/", taxonomy_path(site, taxonomy), c.slug)),
-                    count: c.pages.len(),
-                })
-                .collect();
-            ctx.insert("subterms", &subterms);
-            paged_entries(urls, &tm.pages, &first, n, total, ctx);
-            "term.html"
-        }
+        Job::Term { taxonomy, term, n, total } => term_page(site, urls, (taxonomy, term), (n, total), ctx),
         Job::Catalogue(lang) => {
             let series: Vec<_> =
                 site.catalogue.iter().filter(|s| s.lang == lang).map(|s| item::series_view(urls, s)).collect();
@@ -212,6 +191,32 @@ fn home(site: &Site, urls: &Urls, lang: Lang, ctx: &mut tera::Context) -> &'stat
     let per = site.config.items_per_page;
     ctx.insert("latest_issue", &newest_issue.map(|(s, i)| item::issue_view(urls, s, i, per)));
     "home.html"
+}
+
+fn term_page(
+    site: &Site,
+    urls: &Urls,
+    (t, term): (usize, usize),
+    (n, total): (usize, usize),
+    ctx: &mut tera::Context,
+) -> &'static str {
+    let tax = &site.taxonomies[t];
+    let tm = &tax.terms[term];
+    let base = urls.path(&taxonomy_path(site, t));
+    let first = format!("{base}{}/", tm.slug);
+    ctx.insert("taxonomy", &tax.name);
+    ctx.insert("taxonomy_url", &base);
+    ctx.insert("term", &Link { name: tm.name.clone(), url: first.clone() });
+    let subterms: Vec<TermView> = tax
+        .terms
+        .iter()
+        .filter(|c| c.parent.as_deref() == Some(tm.slug.as_str()))
+        .map(|c| TermView { name: c.name.clone(), url: format!("{base}{}/", c.slug), count: c.pages.len() })
+        .collect();
+    ctx.insert("subterms", &subterms);
+    ctx.insert("browse", &browse(site, urls, t));
+    paged_entries(urls, &tm.pages, &first, n, total, ctx);
+    "term.html"
 }
 
 fn terms(site: &Site, urls: &Urls, t: usize, ctx: &mut tera::Context) -> &'static str {
