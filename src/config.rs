@@ -63,10 +63,12 @@ struct RawConfig {
     taxonomies: Option<Vec<String>>,
     markdown: Option<MarkdownConfig>,
     timezone: Option<String>,
+    search_index: Option<bool>,
     extra: Option<serde_yaml::Value>,
 }
 
-const RAW_KEYS: [&str; 12] = [
+const RAW_KEYS: [&str; 13] = [
+    "search_index",
     "title",
     "description",
     "base_url",
@@ -98,6 +100,8 @@ pub struct Config {
     pub taxonomies: Vec<String>,
     pub markdown: MarkdownConfig,
     pub timezone: String,
+    /// Write the search index (experimental: not yet size-optimised for large sites).
+    pub search_index: bool,
     pub extra: serde_yaml::Value,
 }
 
@@ -182,6 +186,7 @@ fn resolve(raw: RawConfig) -> Config {
         taxonomies,
         markdown,
         timezone,
+        search_index,
         extra,
     } = raw;
     let default_language = default_language.unwrap_or(Lang::En);
@@ -201,6 +206,7 @@ fn resolve(raw: RawConfig) -> Config {
         taxonomies: taxonomies.unwrap_or_else(|| KNOWN_TAXONOMIES.iter().map(|s| s.to_string()).collect()),
         markdown: markdown.unwrap_or_default(),
         timezone: timezone.unwrap_or_else(|| "Asia/Shanghai".into()),
+        search_index: search_index.unwrap_or(false),
         extra: extra.unwrap_or(serde_yaml::Value::Null),
     }
 }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod scaffold;
+pub mod search_index;
 pub mod serve;
 pub mod sitemap;
 pub mod write;
@@ -91,6 +92,9 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
     files.extend(sitemap::files(&site, &render::page_paths(&site)));
     files.extend(cite::files(&site));
     files.extend(calendar::files(&site));
+    if site.config.search_index {
+        files.extend(search_index::files(&site));
+    }
     log::debug!("rendered {} files at {:?}", files.len(), started.elapsed());
     let counts = render::counts(&site);
     Ok(BuildOutput { site, files, warnings: SiteErrors::from_vec(problems).0, counts })

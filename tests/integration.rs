@@ -8,5 +8,6 @@ mod cli;
 mod corpora;
 mod errors;
 mod feeds;
+mod search;
 mod serve;
 mod snapshots;

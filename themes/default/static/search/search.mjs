@@ -1,0 +1,118 @@
+// seedbed's search client: an ES module with no dependencies that runs in browsers and in Node.
+// It reads the static index written by `seedbed build` (search/manifest.json, term shards
+// search/t/N.json, fragments search/f/N.json), downloading only the shards that hold the
+// query's terms and the fragments of the results shown.
+//
+// Ranking: BM25F (the index stores each posting's field-weighted, length-normalised term
+// frequency; the client applies idf and saturation), OR semantics, with a bonus for covering
+// more of the query and for query terms standing close together in the page.
+import { stem } from "./stem.mjs";
+
+const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/u;
+const ALNUM = /[\p{Alphabetic}\p{N}]/u;
+
+/** Search tokens of `text`, exactly as the index builder makes them. */
+export function tokens(text) {
+  const out = [];
+  let word = "";
+  let han = [];
+  const flushWord = () => { if (word) out.push(stem(word)); word = ""; };
+  const flushHan = () => {
+    if (han.length === 1) out.push(han[0]);
+    for (let i = 0; i + 1 < han.length; i++) out.push(han[i] + han[i + 1]);
+    han = [];
+  };
+  for (const c of text + " ") {
+    if (HAN.test(c)) { flushWord(); han.push(c); }
+    else if (ALNUM.test(c)) { flushHan(); word += c.toLowerCase(); }
+    else { flushWord(); flushHan(); }
+  }
+  return out;
+}
+
+// Weight of the coverage bonus (share of the query's idf that a page matches) and of
+// proximity (query terms within PROXIMITY_WINDOW positions of each other). Both are off: in
+// this form each lowered CISI nDCG@10 (BENCHMARKS.md, "Search quality"); they stay as the
+// hooks a better formulation will use.
+const COVERAGE = 0;
+const PROXIMITY = 0;
+const PROXIMITY_WINDOW = 8;
+
+/**
+ * Open an index. `load(path)` returns the parsed JSON of `search/<path>`: fetch in a browser,
+ * a file read in Node.
+ */
+export async function createSearch(load) {
+  const manifest = await load("manifest.json");
+  const shards = new Map();
+  const fragments = new Map();
+  const N = manifest.docs;
+
+  function shardOf(term) {
+    let lo = 0, hi = manifest.shards.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (manifest.shards[mid] <= term) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  async function postings(term) {
+    const i = shardOf(term);
+    if (!shards.has(i)) shards.set(i, load(`t/${i}.json`));
+    const shard = await shards.get(i);
+    return Object.hasOwn(shard, term) ? shard[term] : [];
+  }
+
+  /** Every matching document, best first: [{ doc, score }]. */
+  async function search(text) {
+    const all = tokens(text);
+    const qtf = new Map();
+    for (const t of all) qtf.set(t, (qtf.get(t) ?? 0) + 1);
+    const terms = [...qtf.keys()];
+    const lists = await Promise.all(terms.map(postings));
+    const idf = lists.map((rows) => Math.log(1 + (N - rows.length + 0.5) / (rows.length + 0.5)));
+    const totalIdf = terms.reduce((sum, t, i) => sum + idf[i] * qtf.get(t), 0) || 1;
+    const hits = new Map();
+    lists.forEach((rows, i) => {
+      for (const row of rows) {
+        const w = row[1] / 1000;
+        let h = hits.get(row[0]);
+        if (!h) hits.set(row[0], (h = { doc: row[0], bm25: 0, covered: 0, positions: new Map() }));
+        h.bm25 += qtf.get(terms[i]) * idf[i] * (w / (manifest.k1 + w));
+        h.covered += idf[i] * qtf.get(terms[i]);
+        h.positions.set(i, row.slice(2));
+      }
+    });
+    const results = [];
+    for (const h of hits.values()) {
+      const coverage = h.covered / totalIdf;
+      const near = PROXIMITY > 0 ? PROXIMITY * proximity(h.positions, idf) : 0;
+      const score = h.bm25 * (1 + COVERAGE * coverage * coverage) + near;
+      results.push({ doc: h.doc, score });
+    }
+    results.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    return results;
+  }
+
+  /** What a result shows: url, slug, title, collection, lang, date, text. */
+  function fragment(doc) {
+    if (!fragments.has(doc)) fragments.set(doc, load(`f/${doc}.json`));
+    return fragments.get(doc);
+  }
+
+  return { search, fragment, tokens };
+}
+
+// Sum over consecutive query terms found close together: rarer pairs and nearer pairs count more.
+function proximity(positions, idf) {
+  let bonus = 0;
+  const found = [...positions.keys()].sort((a, b) => a - b);
+  for (let k = 0; k + 1 < found.length; k++) {
+    const a = positions.get(found[k]), b = positions.get(found[k + 1]);
+    let best = Infinity;
+    for (const p of a) for (const q of b) best = Math.min(best, Math.abs(q - p));
+    if (best <= PROXIMITY_WINDOW) bonus += Math.min(idf[found[k]], idf[found[k + 1]]) / best;
+  }
+  return bonus;
+}
