@@ -4,8 +4,7 @@
 // query's terms and the fragments of the results shown.
 //
 // Ranking: BM25F (the index stores each posting's field-weighted, length-normalised term
-// frequency; the client applies idf and saturation), OR semantics, with a bonus for covering
-// more of the query and for query terms standing close together in the page.
+// frequency; the client applies idf and saturation), OR semantics.
 import { stem } from "./stem.mjs";
 
 const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/u;
@@ -30,13 +29,9 @@ export function tokens(text) {
   return out;
 }
 
-// Weight of the coverage bonus (share of the query's idf that a page matches) and of
-// proximity (query terms within PROXIMITY_WINDOW positions of each other). Both are off: in
-// this form each lowered CISI nDCG@10 (BENCHMARKS.md, "Search quality"); they stay as the
-// hooks a better formulation will use.
+// Weight of the coverage bonus (share of the query's idf that a page matches). Off: in this form
+// it lowered CISI nDCG@10 (BENCHMARKS.md, "Search quality"); a better formulation is still to come.
 const COVERAGE = 0;
-const PROXIMITY = 0;
-const PROXIMITY_WINDOW = 8;
 
 /**
  * Open an index. `load(path)` returns the parsed JSON of `search/<path>`: fetch in a browser,
@@ -71,24 +66,25 @@ export async function createSearch(load) {
     for (const t of all) qtf.set(t, (qtf.get(t) ?? 0) + 1);
     const terms = [...qtf.keys()];
     const lists = await Promise.all(terms.map(postings));
-    const idf = lists.map((rows) => Math.log(1 + (N - rows.length + 0.5) / (rows.length + 0.5)));
+    // flat: document frequency, then doc-id delta, weight, doc-id delta, weight, …
+    const idf = lists.map((flat) => { const df = flat[0] ?? 0; return Math.log(1 + (N - df + 0.5) / (df + 0.5)); });
     const totalIdf = terms.reduce((sum, t, i) => sum + idf[i] * qtf.get(t), 0) || 1;
     const hits = new Map();
-    lists.forEach((rows, i) => {
-      for (const row of rows) {
-        const w = row[1] / 1000;
-        let h = hits.get(row[0]);
-        if (!h) hits.set(row[0], (h = { doc: row[0], bm25: 0, covered: 0, positions: new Map() }));
+    lists.forEach((flat, i) => {
+      let doc = 0;
+      for (let k = 1; k + 1 < flat.length; k += 2) {
+        doc += flat[k];
+        const w = flat[k + 1] / manifest.weight_scale;
+        let h = hits.get(doc);
+        if (!h) hits.set(doc, (h = { doc, bm25: 0, covered: 0 }));
         h.bm25 += qtf.get(terms[i]) * idf[i] * (w / (manifest.k1 + w));
         h.covered += idf[i] * qtf.get(terms[i]);
-        h.positions.set(i, row.slice(2));
       }
     });
     const results = [];
     for (const h of hits.values()) {
       const coverage = h.covered / totalIdf;
-      const near = PROXIMITY > 0 ? PROXIMITY * proximity(h.positions, idf) : 0;
-      const score = h.bm25 * (1 + COVERAGE * coverage * coverage) + near;
+      const score = h.bm25 * (1 + COVERAGE * coverage * coverage);
       results.push({ doc: h.doc, score });
     }
     results.sort((a, b) => b.score - a.score || a.doc - b.doc);
@@ -102,17 +98,4 @@ export async function createSearch(load) {
   }
 
   return { search, fragment, tokens };
-}
-
-// Sum over consecutive query terms found close together: rarer pairs and nearer pairs count more.
-function proximity(positions, idf) {
-  let bonus = 0;
-  const found = [...positions.keys()].sort((a, b) => a - b);
-  for (let k = 0; k + 1 < found.length; k++) {
-    const a = positions.get(found[k]), b = positions.get(found[k + 1]);
-    let best = Infinity;
-    for (const p of a) for (const q of b) best = Math.min(best, Math.abs(q - p));
-    if (best <= PROXIMITY_WINDOW) bonus += Math.min(idf[found[k]], idf[found[k + 1]]) / best;
-  }
-  return bonus;
 }
