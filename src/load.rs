@@ -40,7 +40,7 @@ pub fn site(root: &Path) -> Result<(Config, LoadedSite, Vec<SiteError>), BuildEr
         .into_par_iter()
         .map(|(rel_path, abs)| Ok(SourceFile { rel_path, bytes: read(&abs)? }))
         .collect::<Result<Vec<_>, BuildError>>()?;
-    let theme = theme(&canonical_root, &config, others, &mut warnings)?;
+    let theme = theme(&canonical_root, &config, &config_text, others, &mut warnings)?;
     let config_file = SourceFile { rel_path: CONFIG_FILE.into(), bytes: config_bytes };
     Ok((config, LoadedSite { config_file, content, theme }, warnings))
 }
@@ -48,6 +48,7 @@ pub fn site(root: &Path) -> Result<(Config, LoadedSite, Vec<SiteError>), BuildEr
 fn theme(
     root: &Path,
     config: &Config,
+    config_text: &str,
     content_assets: Vec<(String, PathBuf)>,
     warnings: &mut Vec<SiteError>,
 ) -> Result<ThemeFiles, BuildError> {
@@ -56,8 +57,8 @@ fn theme(
     if root.join(&theme_dir).is_dir() {
         layers.push((theme_dir.clone(), walk(root, &theme_dir, warnings)));
     } else if config.theme != "default" {
-        let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
-        let (line, col) = crate::yaml::key_position(&text, "theme").unwrap_or((1, 1));
+        let text = config_text;
+        let (line, col) = crate::yaml::key_position(text, "theme").unwrap_or((1, 1));
         return Err(BuildError::Site(SiteErrors::single(
             SiteError::new(
                 CONFIG_FILE,
@@ -66,7 +67,7 @@ fn theme(
                 format!("theme `{}` not found: there is no {theme_dir}/ folder", config.theme),
             )
             .with_hint("use `theme: default`, or copy a theme into the themes/ folder")
-            .with_source(&text),
+            .with_source(text),
         )));
     }
     let mut site_layer: Vec<(String, PathBuf)> = walk(root, "templates", warnings);
