@@ -86,3 +86,15 @@ fn the_index_is_written_without_unpublished_or_abstract_only_text() {
     assert!(!index.contains("County E-commerce Centres"), "drafts are not indexed");
     assert!(index.contains("\"返乡\""), "Chinese bigrams are indexed");
 }
+
+/// Results are built with DOM APIs: no HTML parsing of index data or of the query.
+#[test]
+fn the_search_client_never_parses_html() {
+    let dir = repo_root().join("themes/default/static/search");
+    for entry in std::fs::read_dir(&dir).expect("client folder").flatten() {
+        let text = std::fs::read_to_string(entry.path()).expect("read");
+        for banned in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"] {
+            assert!(!text.contains(banned), "{} uses {banned}", entry.path().display());
+        }
+    }
+}

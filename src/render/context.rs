@@ -62,6 +62,10 @@ fn base_context(
     let browsing =
         ["years/", "a-z/", "topics/", "regions/"].iter().any(|p| section(&format!("{}{p}", lang_prefix(lang))));
     nav.push(NavView { key: "browse", current: browsing, url: urls.path(&years) });
+    if site.config.search_index {
+        let search = format!("{}search/", lang_prefix(lang));
+        nav.push(NavView { key: "search", current: section(&search), url: urls.path(&search) });
+    }
     let cat = format!("{}catalogue/", lang_prefix(lang));
     nav.insert(1, NavView { key: "catalogue", current: section(&cat), url: urls.path(&cat) });
     ctx.insert("lang", lang.code());
@@ -106,6 +110,9 @@ pub fn render(job: &Job, site: &Site, templates: &Templates, known: &HashSet<Str
     let mut ctx = base_context(site, templates, job, &path, known);
     let urls = Urls { site };
     let template = fill_context(job, site, &urls, &mut ctx);
+    if let Job::Search(lang) = *job {
+        ctx.insert("search_labels", &search_labels(templates, lang));
+    }
     let out = output_path(&path);
     let html = templates.render(template, &ctx, &out)?;
     Ok(OutputFile::text(out, html))
@@ -166,8 +173,21 @@ fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut tera::Context) ->
             ctx.insert("target_permalink", &site.config.permalink(&site.pages[target].url_path));
             "alias.html"
         }
+        Job::Search(_) => "search.html",
         Job::NotFound => "404.html",
     }
+}
+
+/// UI strings the search script needs, as JSON safe inside a `<script>` element.
+fn search_labels(templates: &Templates, lang: Lang) -> String {
+    let kinds: BTreeMap<&str, String> =
+        Collection::ALL.iter().map(|c| (c.kind(), templates.label(lang, &format!("kind_{}", c.kind())))).collect();
+    let labels = serde_json::json!({
+        "results": templates.label(lang, "search_results"),
+        "none": templates.label(lang, "search_none"),
+        "kinds": kinds,
+    });
+    super::meta::script_safe_json(&labels)
 }
 
 /// One page of a list, and the pager that links the list's pages.

@@ -8,15 +8,34 @@ use crate::model::{Collection, Lang, PageId, Site, lang_prefix};
 pub enum Job {
     Home(Lang),
     Item(PageId),
-    Person { author: usize, n: usize, total: usize },
-    Listing { collection: Collection, lang: Lang, n: usize, total: usize },
+    Person {
+        author: usize,
+        n: usize,
+        total: usize,
+    },
+    Listing {
+        collection: Collection,
+        lang: Lang,
+        n: usize,
+        total: usize,
+    },
     People(Lang),
     Terms(usize),
-    Term { taxonomy: usize, term: usize, n: usize, total: usize },
+    Term {
+        taxonomy: usize,
+        term: usize,
+        n: usize,
+        total: usize,
+    },
     Catalogue(Lang),
     Series(usize),
-    Issue { series: usize, issue: usize },
+    Issue {
+        series: usize,
+        issue: usize,
+    },
     Alias(usize),
+    /// The search page (only when the site writes a search index).
+    Search(Lang),
     NotFound,
 }
 
@@ -53,6 +72,9 @@ pub fn all(site: &Site) -> Vec<Job> {
     let mut jobs = vec![Job::NotFound];
     for &lang in &site.config.languages {
         jobs.extend([Job::Home(lang), Job::People(lang), Job::Catalogue(lang)]);
+        if site.config.search_index {
+            jobs.push(Job::Search(lang));
+        }
         for collection in [Collection::Report, Collection::Proceedings, Collection::Story] {
             let total = pages_needed(site.collection(collection, lang).len(), per);
             jobs.extend((1..=total).map(|n| Job::Listing { collection, lang, n, total }));
@@ -102,6 +124,7 @@ pub fn url_path(job: &Job, site: &Site) -> String {
             strip(urls.issue(&site.catalogue[series], &site.catalogue[series].issues[issue]))
         }
         Job::Alias(a) => site.aliases[a].url_path.clone(),
+        Job::Search(lang) => format!("{}search/", lang_prefix(lang)),
         Job::NotFound => "/404.html".to_string(),
     }
 }
@@ -129,7 +152,7 @@ pub fn output_path(url_path: &str) -> String {
 
 pub fn job_lang(job: &Job, site: &Site) -> Lang {
     match *job {
-        Job::Home(l) | Job::Listing { lang: l, .. } | Job::People(l) | Job::Catalogue(l) => l,
+        Job::Home(l) | Job::Listing { lang: l, .. } | Job::People(l) | Job::Catalogue(l) | Job::Search(l) => l,
         Job::Item(id) => site.pages[id].lang,
         Job::Person { author, .. } => site.authors[author].lang,
         Job::Terms(t) | Job::Term { taxonomy: t, .. } => site.taxonomies[t].lang,

@@ -8,7 +8,7 @@
 mod context;
 mod item;
 mod jobs;
-mod meta;
+pub(crate) mod meta;
 mod strings;
 mod views;
 

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 const TYPES = {
-  ".html": "text/html; charset=utf-8", ".css": "text/css", ".xml": "application/xml", ".json": "application/json",
+  ".html": "text/html; charset=utf-8", ".css": "text/css", ".mjs": "text/javascript", ".js": "text/javascript", ".svg": "image/svg+xml", ".xml": "application/xml", ".json": "application/json",
   ".ics": "text/calendar; charset=utf-8", ".bib": "application/x-bibtex; charset=utf-8",
   ".ris": "application/x-research-info-systems", ".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8",
 };

@@ -92,7 +92,7 @@ const TEMPLATES = ["/", "/zh/", "/reports/", "/reports/returning-migrants-rural-
   "/proceedings/forum-2016-returnee-entrepreneurship/", "/stories/returnee-tea-cooperative/", "/people/",
   "/people/su-hongwen/", "/topics/", "/topics/returning-migrants/", "/regions/guizhou/", "/catalogue/",
   "/catalogue/research-report/", "/catalogue/research-report/vol-20/no-1/", "/years/", "/a-z/m/", "/about/",
-  "/subscribe/", "/404.html"];
+  "/subscribe/", "/404.html", "/search/", "/zh/search/"];
 
 test("every page template has no serious or critical axe-core violations", async () => {
   // First prove the harness can fail: an image without alt text is a critical violation.
@@ -147,6 +147,36 @@ test("screenshots at 375 and 1280 px, light and dark", async () => {
       await page.context().close();
     }
   }
+});
+
+test("search: typed and linked queries, highlights, Chinese, hostile and prototype-named queries", async () => {
+  const page = await newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`error: ${e.message}`));
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("dialog", async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
+  await page.goto(site.url + "/");
+  await page.locator(".main-nav").getByRole("link", { name: "Search" }).click();
+  await page.locator("#search-input").pressSequentially("guarantee fund", { delay: 20 });
+  await page.waitForSelector('#search-results[data-query="guarantee fund"] li');
+  const top3 = await page.locator("#search-results li a").evaluateAll((as) => as.slice(0, 3).map((a) => a.textContent));
+  assert.ok(top3.some((t) => /^Guarantee Funds/.test(t)), `top three: ${top3}`);
+  assert.ok(await page.locator("#search-results mark").count() > 0, "matched words are highlighted");
+  assert.equal(new URL(page.url()).searchParams.get("q"), "guarantee fund", "the query lives in the URL");
+  await page.locator("#search-results li a", { hasText: /^Guarantee Funds/ }).click();
+  assert.match(await page.locator("h1").textContent(), /^Guarantee Funds/);
+  await page.goBack();
+  await page.goto(site.url + "/zh/search/?q=" + encodeURIComponent("返乡创业"));
+  await page.waitForSelector('#search-results[data-query="返乡创业"] li');
+  assert.match(await page.locator("#search-results li a").first().textContent(), /返乡创业/);
+  for (const q of ["constructor", "__proto__", "toString", "hasOwnProperty", "<img src=x onerror=alert(1)>",
+    "</script><script>alert(2)</script>", "javascript:alert(3)"]) {
+    await page.goto(site.url + "/search/?q=" + encodeURIComponent(q));
+    await page.waitForFunction((want) => document.querySelector("#search-results")?.dataset.query === want, q);
+    assert.equal(await page.locator("#search-input").inputValue(), q);
+  }
+  assert.deepEqual(problems, []);
+  await page.context().close();
 });
 
 test("script payloads in front matter never run", async () => {

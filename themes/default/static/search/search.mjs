@@ -59,9 +59,28 @@ export async function createSearch(load) {
     return Object.hasOwn(shard, term) ? shard[term] : [];
   }
 
-  /** Every matching document, best first: [{ doc, score }]. */
-  async function search(text) {
+  /** Vocabulary terms starting with `prefix` (from the shards that can hold them), most common first. */
+  async function expand(prefix, limit = 12) {
+    const first = shardOf(prefix), last = shardOf(prefix + "\uffff");
+    const found = [];
+    for (let i = first; i <= last; i++) {
+      if (!shards.has(i)) shards.set(i, load(`t/${i}.json`));
+      const shard = await shards.get(i);
+      for (const term of Object.keys(shard)) if (term.startsWith(prefix)) found.push([term, shard[term][0]]);
+    }
+    return found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([t]) => t);
+  }
+
+  /**
+   * Every matching document, best first: [{ doc, score }]. With `prefix`, the last word is also
+   * matched as the beginning of longer words (the reader is still typing it).
+   */
+  async function search(text, { prefix = false } = {}) {
     const all = tokens(text);
+    const lastWord = prefix ? /[\p{Alphabetic}\p{N}]+$/u.exec(text)?.[0]?.toLowerCase() : undefined;
+    if (lastWord && lastWord.length >= 2 && !HAN.test(lastWord)) {
+      for (const t of await expand(lastWord)) if (!all.includes(t)) all.push(t);
+    }
     const qtf = new Map();
     for (const t of all) qtf.set(t, (qtf.get(t) ?? 0) + 1);
     const terms = [...qtf.keys()];
