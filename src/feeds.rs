@@ -52,7 +52,7 @@ fn specs(site: &Site, label: &dyn Fn(Lang, &str) -> String) -> Vec<FeedSpec> {
                 lang,
                 title: format!("{site_title}: {}", label(lang, &format!("title_{}", c.dir()))),
                 page_path: format!("{}{}/", lang_prefix(lang), c.dir()),
-                items: ids.into_iter().take(FEED_ITEMS).collect(),
+                items: ids.iter().copied().take(FEED_ITEMS).collect(),
             });
         }
         for tax in site.taxonomies.iter().filter(|t| t.lang == lang && t.name == "topics") {

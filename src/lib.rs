@@ -84,19 +84,20 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
     })?;
     problems.append(&mut warnings);
     log::debug!("assembled the site at {:?}", started.elapsed());
-    let mut files = render::site(&site, &templates, &theme).map_err(|mut e| {
+    let rendered = render::site(&site, &templates, &theme).map_err(|mut e| {
         e.append(&mut problems.clone());
         BuildError::Site(SiteErrors::from_vec(e))
     })?;
+    let mut files = rendered.files;
     files.extend(feeds::all(&site, &|lang, key| templates.label(lang, key)));
-    files.extend(sitemap::files(&site, &render::page_paths(&site)));
+    files.extend(sitemap::files(&site, &rendered.page_paths));
     files.extend(cite::files(&site));
     files.extend(calendar::files(&site));
     if site.config.search_index {
         files.extend(search_index::files(&site));
     }
     log::debug!("rendered {} files at {:?}", files.len(), started.elapsed());
-    let counts = render::counts(&site);
+    let counts = rendered.counts;
     Ok(BuildOutput { site, files, warnings: SiteErrors::from_vec(problems).0, counts })
 }
 

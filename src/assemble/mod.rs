@@ -69,8 +69,23 @@ pub fn site(
     let translations = translations(&pages);
     let (pdf_urls, mut warnings) = research::pdf_urls(&pages, assets);
     warnings.extend(research::citation_warnings(&pages));
-    let site =
-        Site { config, pages, translations, related, authors, page_authors, taxonomies, catalogue, aliases, pdf_urls };
+    let mut collections: BTreeMap<(Collection, crate::model::Lang), Vec<PageId>> = BTreeMap::new();
+    for (id, p) in pages.iter().enumerate() {
+        collections.entry((p.collection, p.lang)).or_default().push(id);
+    }
+    let site = Site {
+        config,
+        pages,
+        translations,
+        related,
+        authors,
+        page_authors,
+        taxonomies,
+        catalogue,
+        aliases,
+        pdf_urls,
+        collections,
+    };
     Ok((site, warnings))
 }
 

@@ -135,14 +135,14 @@ pub struct Site {
     pub aliases: Vec<Alias>,
     /// For each page, the URL (path or http address) of its PDF, when the file exists.
     pub pdf_urls: Vec<Option<String>>,
+    /// Pages of each collection in each language, newest first.
+    pub collections: std::collections::BTreeMap<(Collection, Lang), Vec<PageId>>,
 }
 
 impl Site {
     /// Pages of one collection in one language, newest first.
-    pub fn collection(&self, collection: Collection, lang: Lang) -> Vec<PageId> {
-        (0..self.pages.len())
-            .filter(|&i| self.pages[i].collection == collection && self.pages[i].lang == lang)
-            .collect()
+    pub fn collection(&self, collection: Collection, lang: Lang) -> &[PageId] {
+        self.collections.get(&(collection, lang)).map_or(&[], Vec::as_slice)
     }
 }
 

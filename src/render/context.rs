@@ -1,7 +1,7 @@
 //! Template contexts: what every page gets (site, UI strings, menu, language switch) and
 //! what each kind of page adds. Lists get one page of summaries, never bodies.
 
-use super::jobs::{Job, job_lang, output_path, taxonomy_path, url_path};
+use super::jobs::{Job, job_lang, output_path, taxonomy_path};
 use super::views::{EntryView, Link, NAV_COLLECTIONS, Urls};
 use super::{Templates, home_url, item};
 use crate::error::SiteError;
@@ -26,13 +26,7 @@ struct NavView {
 }
 
 /// What every template gets: the site, the UI strings, the language switch and the menu.
-fn base_context(
-    site: &Site,
-    templates: &Templates,
-    job: &Job,
-    url_path: &str,
-    known: &HashSet<String>,
-) -> tera::Context {
+fn base_context(site: &Site, templates: &Templates, job: &Job, url_path: &str, known: &HashSet<&str>) -> tera::Context {
     let lang = job_lang(job, site);
     let urls = Urls { site };
     let mut ctx = tera::Context::new();
@@ -83,7 +77,7 @@ fn base_context(
 
 /// The same page in `lang` and `true` when it exists; otherwise the nearest page that does (the
 /// item's listing, or that language's home page) and `false`.
-fn alternate(site: &Site, job: &Job, url_path: &str, lang: Lang, known: &HashSet<String>) -> (String, bool) {
+fn alternate(site: &Site, job: &Job, url_path: &str, lang: Lang, known: &HashSet<&str>) -> (String, bool) {
     let home = (lang_prefix(lang).to_string(), false);
     if let Job::Item(id) = *job {
         if site.pages[id].lang == lang {
@@ -101,19 +95,24 @@ fn alternate(site: &Site, job: &Job, url_path: &str, lang: Lang, known: &HashSet
     }
     let bare = url_path.strip_prefix(lang_prefix(Lang::Zh)).unwrap_or_else(|| url_path.trim_start_matches('/'));
     let candidate = format!("{}{bare}", lang_prefix(lang));
-    if known.contains(&candidate) { (candidate, true) } else { home }
+    if known.contains(candidate.as_str()) { (candidate, true) } else { home }
 }
 
 /// Render one job to its output file.
-pub fn render(job: &Job, site: &Site, templates: &Templates, known: &HashSet<String>) -> Result<OutputFile, SiteError> {
-    let path = url_path(job, site);
-    let mut ctx = base_context(site, templates, job, &path, known);
+pub fn render(
+    job: &Job,
+    path: &str,
+    site: &Site,
+    templates: &Templates,
+    known: &HashSet<&str>,
+) -> Result<OutputFile, SiteError> {
+    let mut ctx = base_context(site, templates, job, path, known);
     let urls = Urls { site };
     let template = fill_context(job, site, &urls, &mut ctx);
     if let Job::Search(lang) = *job {
         ctx.insert("search_labels", &search_labels(templates, lang));
     }
-    let out = output_path(&path);
+    let out = output_path(path);
     let html = templates.render(template, &ctx, &out)?;
     Ok(OutputFile::text(out, html))
 }
@@ -141,7 +140,7 @@ fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut tera::Context) ->
         Job::Listing { collection, lang, n, total } => {
             ctx.insert("collection", collection.dir());
             let first = urls.path(&format!("{}{}/", lang_prefix(lang), collection.dir()));
-            paged_entries(urls, &site.collection(collection, lang), &first, n, total, ctx);
+            paged_entries(urls, site.collection(collection, lang), &first, n, total, ctx);
             "list.html"
         }
         Job::People(lang) => {
@@ -199,7 +198,7 @@ fn paged_entries(urls: &Urls, ids: &[PageId], first_url: &str, n: usize, total: 
 fn home(site: &Site, urls: &Urls, lang: Lang, ctx: &mut tera::Context) -> &'static str {
     let latest: BTreeMap<&str, Vec<EntryView>> = [Collection::Report, Collection::Proceedings, Collection::Story]
         .into_iter()
-        .map(|c| (c.dir(), entries(urls, &site.collection(c, lang), 1, 5)))
+        .map(|c| (c.dir(), entries(urls, site.collection(c, lang), 1, 5)))
         .collect();
     ctx.insert("latest", &latest);
     let newest_issue = site

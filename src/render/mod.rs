@@ -59,12 +59,21 @@ impl Templates {
     }
 }
 
+/// What rendering produced: the files, and what the summary line and the sitemap need.
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    pub counts: Counts,
+    /// The URL path of every HTML page (not redirects or the 404 page), with the item it shows.
+    pub page_paths: Vec<(String, Option<crate::model::PageId>)>,
+}
+
 /// Render every page of the site, then add the theme's static files.
-pub fn site(site: &Site, templates: &Templates, theme: &ThemeFiles) -> Result<Vec<OutputFile>, Vec<SiteError>> {
+pub fn site(site: &Site, templates: &Templates, theme: &ThemeFiles) -> Result<Rendered, Vec<SiteError>> {
     let jobs = jobs::all(site);
-    let known: HashSet<String> = jobs.iter().map(|j| jobs::url_path(j, site)).collect();
+    let paths: Vec<String> = jobs.iter().map(|j| jobs::url_path(j, site)).collect();
+    let known: HashSet<&str> = paths.iter().map(String::as_str).collect();
     let results: Vec<Result<OutputFile, SiteError>> =
-        jobs.par_iter().map(|job| context::render(job, site, templates, &known)).collect();
+        jobs.par_iter().zip(&paths).map(|(job, path)| context::render(job, path, site, templates, &known)).collect();
     let mut files = Vec::with_capacity(results.len() + theme.assets.len());
     let mut errors = Vec::new();
     for r in results {
@@ -82,23 +91,14 @@ pub fn site(site: &Site, templates: &Templates, theme: &ThemeFiles) -> Result<Ve
             .iter()
             .map(|a| OutputFile { path: a.out_path.clone(), contents: OutputContents::Copy(a.source.clone()) }),
     );
-    Ok(files)
-}
-
-/// The URL path of every HTML page (not redirects or the 404 page), with the item it shows.
-pub fn page_paths(site: &Site) -> Vec<(String, Option<crate::model::PageId>)> {
-    let mut paths: Vec<_> = jobs::all(site)
+    let mut page_paths: Vec<_> = jobs
         .iter()
-        .filter(|j| !matches!(j, jobs::Job::Alias(_) | jobs::Job::NotFound))
-        .map(|j| (jobs::url_path(j, site), if let jobs::Job::Item(id) = j { Some(*id) } else { None }))
+        .zip(paths)
+        .filter(|(j, _)| !matches!(j, jobs::Job::Alias(_) | jobs::Job::NotFound))
+        .map(|(j, path)| (path, if let jobs::Job::Item(id) = j { Some(*id) } else { None }))
         .collect();
-    paths.sort();
-    paths
-}
-
-/// Count of each kind of page rendered, for the build summary line.
-pub fn counts(site: &Site) -> jobs::Counts {
-    jobs::counts(&jobs::all(site))
+    page_paths.sort();
+    Ok(Rendered { files, counts: jobs::counts(&jobs), page_paths })
 }
 
 fn template_error(e: &tera::Error, files: &HashMap<String, String>, out_path: Option<&str>) -> SiteError {
