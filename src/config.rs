@@ -100,7 +100,7 @@ pub struct Config {
     pub taxonomies: Vec<String>,
     pub markdown: MarkdownConfig,
     pub timezone: String,
-    /// Write the search index (experimental: not yet size-optimised for large sites).
+    /// Write the search index and the search page (on unless `search_index: false`).
     pub search_index: bool,
     pub extra: serde_yaml::Value,
 }
@@ -206,7 +206,7 @@ fn resolve(raw: RawConfig) -> Config {
         taxonomies: taxonomies.unwrap_or_else(|| KNOWN_TAXONOMIES.iter().map(|s| s.to_string()).collect()),
         markdown: markdown.unwrap_or_default(),
         timezone: timezone.unwrap_or_else(|| "Asia/Shanghai".into()),
-        search_index: search_index.unwrap_or(false),
+        search_index: search_index.unwrap_or(true),
         extra: extra.unwrap_or(serde_yaml::Value::Null),
     }
 }

@@ -2,23 +2,7 @@
 //! and the CISI search-evaluation converter (both in ../shared, beside this repository).
 
 use crate::common::*;
-use std::path::PathBuf;
-use std::process::Command;
 
-fn shared() -> PathBuf {
-    let dir = std::env::var_os("SEEDBED_SHARED").map(PathBuf::from).unwrap_or_else(|| repo_root().join("../shared"));
-    assert!(
-        dir.join("bench/gen_corpus.py").exists(),
-        "the shared tools are expected at {} (set SEEDBED_SHARED)",
-        dir.display()
-    );
-    dir
-}
-
-fn python(args: &[&str]) {
-    let out = Command::new("python3").args(args).output().expect("python3 must be installed");
-    assert!(out.status.success(), "python3 {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 #[test]
 fn the_generated_benchmark_corpus_builds() {

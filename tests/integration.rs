@@ -9,5 +9,6 @@ mod corpora;
 mod errors;
 mod feeds;
 mod search;
+mod search_chinese;
 mod serve;
 mod snapshots;

@@ -28,9 +28,7 @@ fn client_tokens(lines: &[String]) -> Vec<String> {
 
 /// Every distinct word of the CISI collection and of the example site.
 fn vocabulary() -> Vec<String> {
-    let shared = std::env::var_os("SEEDBED_SHARED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("../shared"));
+    let shared = shared();
     let mut text = String::new();
     for f in ["eval/cisi/raw/CISI.ALL", "eval/cisi/raw/CISI.QRY"] {
         text.push_str(&String::from_utf8_lossy(&std::fs::read(shared.join(f)).expect("CISI in ../shared")));

@@ -185,6 +185,10 @@ fn search_labels(templates: &Templates, lang: Lang) -> String {
         "results": templates.label(lang, "search_results"),
         "none": templates.label(lang, "search_none"),
         "kinds": kinds,
+        "langs": Lang::ALL.iter().map(|l| (l.code(), templates.label(lang, &format!("lang_{}", l.code())))).collect::<BTreeMap<_, _>>(),
+        "facets": crate::search_index::FACETS.iter().map(|f| (*f, templates.label(lang, &format!("facet_{f}")))).collect::<BTreeMap<_, _>>(),
+        "filters": templates.label(lang, "search_filters"),
+        "clear": templates.label(lang, "search_clear"),
     });
     super::meta::script_safe_json(&labels)
 }

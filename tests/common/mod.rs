@@ -91,3 +91,19 @@ pub fn read(root: &Path, rel: &str) -> String {
 }
 
 pub const REPORT: &str = "---\ntitle: \"A report\"\ndate: 2018-02-15\nauthors: [Su Hongwen]\n---\n\nBody text.\n";
+
+/// The shared tools (corpus generator, CISI), beside this repository unless SEEDBED_SHARED says otherwise.
+pub fn shared() -> PathBuf {
+    let dir = std::env::var_os("SEEDBED_SHARED").map(PathBuf::from).unwrap_or_else(|| repo_root().join("../shared"));
+    assert!(
+        dir.join("bench/gen_corpus.py").exists(),
+        "the shared tools are expected at {} (set SEEDBED_SHARED)",
+        dir.display()
+    );
+    dir
+}
+
+pub fn python(args: &[&str]) {
+    let out = std::process::Command::new("python3").args(args).output().expect("python3 must be installed");
+    assert!(out.status.success(), "python3 {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}

@@ -1,24 +1,37 @@
 // seedbed's search client: an ES module with no dependencies that runs in browsers and in Node.
 // It reads the static index written by `seedbed build` (search/manifest.json, term shards
-// search/t/N.json, fragments search/f/N.json), downloading only the shards that hold the
-// query's terms and the fragments of the results shown.
+// search/t/N.json, vocabulary search/v/X.json, filters search/facets.json, fragments
+// search/f/N.json), downloading only the files a query needs.
 //
 // Ranking: BM25F (the index stores each posting's field-weighted, length-normalised term
-// frequency; the client applies idf and saturation), OR semantics.
+// frequency; the client applies idf and saturation), OR semantics. Pages containing a Chinese
+// query string exactly (its bigrams at consecutive positions) rank above pages that only contain
+// its characters.
 import { stem } from "./stem.mjs";
 
 const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/u;
 const ALNUM = /[\p{Alphabetic}\p{N}]/u;
+/** Vocabulary terms a prefix expands to, most common first. */
+const PREFIX_TERMS = 8;
 
 /** Search tokens of `text`, exactly as the index builder makes them. */
 export function tokens(text) {
+  return parse(text).tokens;
+}
+
+/** Tokens of `text` and its Chinese phrases (runs of 3 or more Han characters, as bigrams). */
+function parse(text) {
   const out = [];
+  const phrases = [];
   let word = "";
   let han = [];
   const flushWord = () => { if (word) out.push(stem(word)); word = ""; };
   const flushHan = () => {
     if (han.length === 1) out.push(han[0]);
-    for (let i = 0; i + 1 < han.length; i++) out.push(han[i] + han[i + 1]);
+    const bigrams = [];
+    for (let i = 0; i + 1 < han.length; i++) bigrams.push(han[i] + han[i + 1]);
+    out.push(...bigrams);
+    if (bigrams.length > 1) phrases.push(bigrams);
     han = [];
   };
   for (const c of text + " ") {
@@ -26,12 +39,71 @@ export function tokens(text) {
     else if (ALNUM.test(c)) { flushHan(); word += c.toLowerCase(); }
     else { flushWord(); flushHan(); }
   }
-  return out;
+  return { tokens: out, phrases };
 }
 
-// Weight of the coverage bonus (share of the query's idf that a page matches). Off: in this form
-// it lowered CISI nDCG@10 (BENCHMARKS.md, "Search quality"); a better formulation is still to come.
-const COVERAGE = 0;
+/** Edit distance (insert, delete, substitute, swap of neighbours), giving up above `max`. */
+export function editDistance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2 = null;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** Postings of a term: document frequency, documents, weights and (Han terms) positions per document. */
+function decode(term, flat) {
+  const han = HAN.test(term);
+  const docs = [], weights = [], positions = han ? new Map() : null;
+  let doc = 0;
+  for (let k = 1; k + 1 < flat.length;) {
+    doc += flat[k];
+    docs.push(doc);
+    weights.push(flat[k + 1]);
+    k += 2;
+    if (han) {
+      const n = flat[k++];
+      const at = [];
+      let p = 0;
+      for (let i = 0; i < n; i++) at.push((p += flat[k++]));
+      positions.set(doc, at);
+    }
+  }
+  return { df: flat[0] ?? 0, docs, weights, positions };
+}
+
+/** Does `doc` hold the phrase's bigrams at consecutive positions? */
+function hasPhrase(doc, phrase, lists) {
+  const at = phrase.map((t) => lists.get(t)?.positions?.get(doc));
+  if (at.some((a) => !a)) return false;
+  const sets = at.map((a) => new Set(a));
+  return at[0].some((p) => sets.every((s, i) => s.has(p + i)));
+}
+
+/** Documents of one facet value, from its runs (gap since the previous run's end, length, …). */
+function runDocs(runs) {
+  const out = [];
+  let end = 0;
+  for (let k = 0; k + 1 < runs.length; k += 2) {
+    const start = end + runs[k];
+    for (let d = start; d < start + runs[k + 1]; d++) out.push(d);
+    end = start + runs[k + 1];
+  }
+  return out;
+}
 
 /**
  * Open an index. `load(path)` returns the parsed JSON of `search/<path>`: fetch in a browser,
@@ -39,9 +111,10 @@ const COVERAGE = 0;
  */
 export async function createSearch(load) {
   const manifest = await load("manifest.json");
-  const shards = new Map();
-  const fragments = new Map();
+  const cache = new Map();
   const N = manifest.docs;
+  const vocabularyKeys = new Set(manifest.vocabulary ?? []);
+  const once = (path) => { if (!cache.has(path)) cache.set(path, load(path)); return cache.get(path); };
 
   function shardOf(term) {
     let lo = 0, hi = manifest.shards.length - 1;
@@ -53,68 +126,118 @@ export async function createSearch(load) {
   }
 
   async function postings(term) {
-    const i = shardOf(term);
-    if (!shards.has(i)) shards.set(i, load(`t/${i}.json`));
-    const shard = await shards.get(i);
-    return Object.hasOwn(shard, term) ? shard[term] : [];
+    const shard = await once(`t/${shardOf(term)}.json`);
+    return decode(term, Object.hasOwn(shard, term) ? shard[term] : []);
   }
 
-  /** Vocabulary terms starting with `prefix` (from the shards that can hold them), most common first. */
-  async function expand(prefix, limit = 12) {
-    const first = shardOf(prefix), last = shardOf(prefix + "\uffff");
-    const found = [];
-    for (let i = first; i <= last; i++) {
-      if (!shards.has(i)) shards.set(i, load(`t/${i}.json`));
-      const shard = await shards.get(i);
-      for (const term of Object.keys(shard)) if (term.startsWith(prefix)) found.push([term, shard[term][0]]);
+  /** The vocabulary file of words starting like `word`: [[term, df], …]. */
+  async function vocabulary(word) {
+    const key = word.codePointAt(0)?.toString(16);
+    return key && vocabularyKeys.has(key) ? once(`v/${key}.json`) : [];
+  }
+
+  /** Vocabulary terms starting with `prefix`, most common first. */
+  async function expand(prefix) {
+    const found = (await vocabulary(prefix)).filter(([t]) => t.startsWith(prefix));
+    return found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, PREFIX_TERMS).map(([t]) => t);
+  }
+
+  /** Terms closest to a word that matches nothing: one edit for 4–7 letters, two from 8. */
+  async function corrections(term) {
+    if (term.length < 4 || HAN.test(term)) return [];
+    const max = term.length >= 8 ? 2 : 1;
+    let best = max + 1, found = [];
+    for (const [t, df] of await vocabulary(term)) {
+      const d = editDistance(term, t, best);
+      if (d < best) { best = d; found = []; }
+      if (d === best && d <= max) found.push([t, df]);
     }
-    return found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([t]) => t);
+    return found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([t]) => t);
+  }
+
+  /** The query's terms with their counts, after prefix expansion and typo correction. */
+  async function queryTerms(text, prefix) {
+    const { tokens: all, phrases } = parse(text);
+    const lastWord = prefix ? /[\p{Alphabetic}\p{N}]+$/u.exec(text)?.[0]?.toLowerCase() : undefined;
+    const expanded = lastWord && lastWord.length >= 2 && !HAN.test(lastWord) ? await expand(lastWord) : [];
+    for (const t of expanded) if (!all.includes(t)) all.push(t);
+    const qtf = new Map();
+    for (const t of all) qtf.set(t, (qtf.get(t) ?? 0) + 1);
+    const lists = new Map(await Promise.all([...qtf.keys()].map(async (t) => [t, await postings(t)])));
+    const fixed = [];
+    for (const [t, list] of [...lists]) {
+      if (list.df > 0 || (expanded.length && lastWord && stem(lastWord) === t)) continue;
+      for (const c of await corrections(t)) {
+        if (!lists.has(c)) { lists.set(c, await postings(c)); qtf.set(c, qtf.get(t)); }
+        fixed.push([t, c]);
+      }
+    }
+    return { qtf, lists, phrases, corrections: fixed };
   }
 
   /**
-   * Every matching document, best first: [{ doc, score }]. With `prefix`, the last word is also
-   * matched as the beginning of longer words (the reader is still typing it).
+   * Every matching document, best first: [{ doc, score, phrases }], with `.corrections` (typo
+   * fixes applied: [[typed, used], …]). With `prefix`, the last word is also matched as the
+   * beginning of longer words (the reader is still typing it). `filters` ({ facet: [values] })
+   * keeps documents having one of the values of every facet given.
    */
-  async function search(text, { prefix = false } = {}) {
-    const all = tokens(text);
-    const lastWord = prefix ? /[\p{Alphabetic}\p{N}]+$/u.exec(text)?.[0]?.toLowerCase() : undefined;
-    if (lastWord && lastWord.length >= 2 && !HAN.test(lastWord)) {
-      for (const t of await expand(lastWord)) if (!all.includes(t)) all.push(t);
-    }
-    const qtf = new Map();
-    for (const t of all) qtf.set(t, (qtf.get(t) ?? 0) + 1);
-    const terms = [...qtf.keys()];
-    const lists = await Promise.all(terms.map(postings));
-    // flat: document frequency, then doc-id delta, weight, doc-id delta, weight, …
-    const idf = lists.map((flat) => { const df = flat[0] ?? 0; return Math.log(1 + (N - df + 0.5) / (df + 0.5)); });
-    const totalIdf = terms.reduce((sum, t, i) => sum + idf[i] * qtf.get(t), 0) || 1;
+  async function search(text, { prefix = false, filters = {} } = {}) {
+    const { qtf, lists, phrases, corrections: fixed } = await queryTerms(text, prefix);
     const hits = new Map();
-    lists.forEach((flat, i) => {
-      let doc = 0;
-      for (let k = 1; k + 1 < flat.length; k += 2) {
-        doc += flat[k];
-        const w = flat[k + 1] / manifest.weight_scale;
+    for (const [term, list] of lists) {
+      const idf = Math.log(1 + (N - list.df + 0.5) / (list.df + 0.5));
+      list.docs.forEach((doc, i) => {
+        const w = list.weights[i] / manifest.weight_scale;
         let h = hits.get(doc);
-        if (!h) hits.set(doc, (h = { doc, bm25: 0, covered: 0 }));
-        h.bm25 += qtf.get(terms[i]) * idf[i] * (w / (manifest.k1 + w));
-        h.covered += idf[i] * qtf.get(terms[i]);
-      }
-    });
-    const results = [];
-    for (const h of hits.values()) {
-      const coverage = h.covered / totalIdf;
-      const score = h.bm25 * (1 + COVERAGE * coverage * coverage);
-      results.push({ doc: h.doc, score });
+        if (!h) hits.set(doc, (h = { doc, score: 0, phrases: 0 }));
+        h.score += qtf.get(term) * idf * (w / (manifest.k1 + w));
+      });
     }
-    results.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    for (const phrase of phrases) {
+      for (const doc of lists.get(phrase[0]).docs) if (hasPhrase(doc, phrase, lists)) hits.get(doc).phrases++;
+    }
+    let results = [...hits.values()];
+    if (Object.values(filters).some((v) => v.length)) results = await applyFilters(results, filters);
+    results.sort((a, b) => b.phrases - a.phrases || b.score - a.score || a.doc - b.doc);
+    results.corrections = fixed;
     return results;
   }
 
-  /** What a result shows: url, slug, title, collection, lang, date, text. */
-  function fragment(doc) {
-    if (!fragments.has(doc)) fragments.set(doc, load(`f/${doc}.json`));
-    return fragments.get(doc);
+  /** For each facet and value, its documents as a Set (loaded once). */
+  const facetSets = async () => {
+    const raw = await once("facets.json");
+    return Object.fromEntries(Object.entries(raw).map(([name, f]) =>
+      [name, f.values.map((v, i) => [v, new Set(runDocs(f.docs[i]))])]));
+  };
+  let facetCache;
+
+  function matches(facets, doc, filters, skip) {
+    return Object.entries(filters).every(([name, chosen]) => name === skip || !chosen.length ||
+      (facets[name] ?? []).some(([v, set]) => chosen.includes(v) && set.has(doc)));
   }
 
-  return { search, fragment, tokens };
+  async function applyFilters(results, filters) {
+    const facets = await (facetCache ??= facetSets());
+    return results.filter((r) => matches(facets, r.doc, filters, null));
+  }
+
+  /**
+   * Counts per facet value over `results` (unfiltered), each facet counted with the other facets'
+   * filters applied: { facet: [[value, count], …] } with values that have at least one result.
+   */
+  async function facetCounts(results, filters = {}) {
+    const facets = await (facetCache ??= facetSets());
+    const out = {};
+    for (const [name, values] of Object.entries(facets)) {
+      const pool = results.filter((r) => matches(facets, r.doc, filters, name));
+      out[name] = values.map(([v, set]) => [v, pool.reduce((n, r) => n + (set.has(r.doc) ? 1 : 0), 0)])
+        .filter(([, n]) => n > 0);
+    }
+    return out;
+  }
+
+  /** What a result shows: url, slug, title, collection, lang, date, text. */
+  const fragment = (doc) => once(`f/${doc}.json`);
+
+  return { search, facetCounts, fragment, tokens };
 }

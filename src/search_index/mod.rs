@@ -1,0 +1,122 @@
+//! Stage 5: the search index: static JSON under `search/` that the client module
+//! (`static/search/search.mjs`) queries with no server.
+//!
+//! Input: the assembled `Site`. Output: `search/manifest.json` (document count, scoring constants,
+//! the first term of each shard, the vocabulary files), `search/t/N.json` (term shards),
+//! `search/v/X.json` (vocabulary by first character), `search/facets.json` (filters) and
+//! `search/f/N.json` (one fragment per document: what a result shows). Must not: index drafts,
+//! future items or the body of abstract-only reports.
+
+mod facets;
+mod postings;
+mod tokens;
+
+pub use facets::FACETS;
+pub use postings::{FIELDS, K1};
+pub use tokens::{is_han, plain_text, tokens};
+
+use crate::model::{Access, OutputFile, Page, Site};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Characters of plain text a fragment keeps for snippets.
+const FRAGMENT_TEXT: usize = 1200;
+
+/// The five fields of a document, in `FIELDS` order.
+fn fields(site: &Site, p: &Page, id: usize) -> [String; 5] {
+    let headings = p.headings.iter().map(|h| h.text.as_str()).collect::<Vec<_>>().join(" ");
+    let authors = site.page_authors[id].iter().map(|&a| site.authors[a].name.as_str()).collect::<Vec<_>>().join(" ");
+    let body = if p.front.access == Some(Access::AbstractOnly) { String::new() } else { plain_text(&p.body_html) };
+    [p.title.clone(), headings, authors, p.front.summary.clone().unwrap_or_default(), body]
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    version: u32,
+    docs: usize,
+    k1: f64,
+    /// Stored weights are the BM25F term weight times this.
+    weight_scale: f64,
+    /// The first term of each shard, sorted: shard `i` holds terms from `shards[i]` up to `shards[i + 1]`.
+    shards: Vec<String>,
+    /// Keys of the vocabulary files that exist (`v/KEY.json`).
+    vocabulary: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Fragment<'a> {
+    url: String,
+    slug: &'a str,
+    title: &'a str,
+    collection: &'static str,
+    lang: &'static str,
+    date: Option<String>,
+    text: String,
+}
+
+/// Page ids in document order: by collection, language, newest first, then URL. Grouping keeps
+/// the collection, language and year filters to a few runs each.
+fn document_order(site: &Site) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..site.pages.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (p, q) = (&site.pages[a], &site.pages[b]);
+        (p.collection, p.lang, std::cmp::Reverse(p.date), &p.url_path).cmp(&(
+            q.collection,
+            q.lang,
+            std::cmp::Reverse(q.date),
+            &q.url_path,
+        ))
+    });
+    order
+}
+
+/// The text indexed for each document, in document order (the client's document ids): the
+/// fields joined by line breaks. For tests that check search results against the text.
+pub fn indexed_text(site: &Site) -> Vec<String> {
+    document_order(site).into_iter().map(|id| fields(site, &site.pages[id], id).join("\n")).collect()
+}
+
+pub fn files(site: &Site) -> Vec<OutputFile> {
+    let order = document_order(site);
+    let (docs, fragments): (Vec<postings::DocTerms>, Vec<OutputFile>) = order
+        .par_iter()
+        .enumerate()
+        .map(|(doc, &id)| {
+            let p = &site.pages[id];
+            let f = fields(site, p, id);
+            let text: String = [f[3].as_str(), f[4].as_str()].join(" ").chars().take(FRAGMENT_TEXT).collect();
+            (postings::doc_terms(&f), fragment(site, p, doc, text))
+        })
+        .unzip();
+    let postings = postings::postings(&docs);
+    let (shards, vocabulary) = rayon::join(|| postings::shards(&postings), || postings::vocabulary(&postings));
+    let manifest = Manifest {
+        version: 3,
+        docs: order.len(),
+        k1: postings::K1,
+        weight_scale: postings::WEIGHT_SCALE,
+        shards: shards.iter().map(|(first, _)| first.clone()).collect(),
+        vocabulary: vocabulary.iter().map(|(key, _)| key.as_str()).collect(),
+    };
+    let mut files = vec![
+        OutputFile::text("search/manifest.json", serde_json::to_string(&manifest).unwrap_or_default()),
+        OutputFile::text("search/facets.json", facets::json(&order.iter().map(|&id| &site.pages[id]).collect::<Vec<_>>())),
+    ];
+    files.extend(vocabulary.into_iter().map(|(key, json)| OutputFile::text(format!("search/v/{key}.json"), json)));
+    files.extend(shards.into_iter().enumerate().map(|(i, (_, json))| OutputFile::text(format!("search/t/{i}.json"), json)));
+    files.extend(fragments);
+    files
+}
+
+fn fragment(site: &Site, p: &Page, doc: usize, text: String) -> OutputFile {
+    let f = Fragment {
+        url: format!("{}{}", site.config.base_path(), p.url_path),
+        slug: &p.slug,
+        title: &p.title,
+        collection: p.collection.kind(),
+        lang: p.lang.code(),
+        date: p.date.map(|d| d.date().to_string()),
+        text,
+    };
+    OutputFile::text(format!("search/f/{doc}.json"), serde_json::to_string(&f).unwrap_or_default())
+}

@@ -1,0 +1,219 @@
+//! The inverted index: term shards and vocabulary files.
+//!
+//! Input: each document's fields (in `FIELDS` order). Output: JSON for `search/t/N.json` (term →
+//! flat postings) and `search/v/X.json` (the words starting with one character, with their
+//! document frequency, for prefix search and typo tolerance). Must not: drop any posting of a Han
+//! bigram (every page containing a Chinese string must be found) or reorder documents.
+//!
+//! A term's postings are one flat array: document frequency, then for each document the doc-id
+//! delta and the quantised BM25F term weight; Han terms also carry their positions (count, then
+//! position deltas), which phrase matching needs.
+
+use super::tokens::{each_token, is_han};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
+
+/// BM25F: per-field weight and length normalisation, one saturation constant.
+pub const FIELDS: [(&str, f64, f64); 5] =
+    [("title", 3.0, 0.75), ("headings", 2.0, 0.75), ("authors", 2.0, 0.3), ("summary", 1.5, 0.75), ("body", 1.0, 0.75)];
+pub const K1: f64 = 1.2;
+/// Term weights are stored as integers in thousandths (hundredths cost 0.003 nDCG@10 on CISI).
+pub const WEIGHT_SCALE: f64 = 1000.0;
+/// A shard is closed once its JSON passes this many bytes.
+const SHARD_BYTES: usize = 24 * 1024;
+/// Words in more documents than this keep only their highest-weighted postings: their idf is
+/// near zero, so the rest change no ranking, and a query must not download them. Han bigrams are
+/// never cut.
+const MAX_POSTINGS: usize = 5000;
+
+#[derive(Default)]
+pub struct TermInDoc {
+    tf: [u32; 5],
+    /// Token positions (Han terms only): fields follow each other with a gap of one.
+    positions: Vec<u32>,
+}
+
+/// One document's terms and the length of each field in tokens.
+pub struct DocTerms {
+    terms: HashMap<Box<str>, TermInDoc>,
+    lengths: [u32; 5],
+}
+
+pub fn doc_terms(fields: &[String; 5]) -> DocTerms {
+    let mut terms: HashMap<Box<str>, TermInDoc> = HashMap::default();
+    let mut lengths = [0u32; 5];
+    // Token positions run on across fields; `allow`: the counter also advances between fields.
+    let mut position = 0u32;
+    #[allow(clippy::explicit_counter_loop)]
+    for (f, text) in fields.iter().enumerate() {
+        each_token(text, |t| {
+            let entry = match terms.get_mut(t) {
+                Some(e) => e,
+                None => terms.entry(t.into()).or_default(),
+            };
+            entry.tf[f] += 1;
+            if t.starts_with(is_han) {
+                entry.positions.push(position);
+            }
+            lengths[f] += 1;
+            position += 1;
+        });
+        position += 1;
+    }
+    DocTerms { terms, lengths }
+}
+
+/// One posting before encoding: document, quantised weight, positions.
+type Row<'a> = (u32, u32, &'a [u32]);
+
+/// Flat postings of every term, in term order.
+pub fn postings(docs: &[DocTerms]) -> BTreeMap<&str, Vec<u32>> {
+    let n = docs.len().max(1) as f64;
+    let avg: Vec<f64> = (0..5).map(|f| docs.iter().map(|d| d.lengths[f] as f64).sum::<f64>() / n).collect();
+    // Documents in order, so every term's postings come out sorted by document.
+    let mut rows: HashMap<&str, Vec<Row>> = HashMap::default();
+    for (doc, d) in docs.iter().enumerate() {
+        for (term, t) in &d.terms {
+            let weight = (weighted_tf(&t.tf, &d.lengths, &avg) * WEIGHT_SCALE).round().max(1.0) as u32;
+            rows.entry(term).or_default().push((doc as u32, weight, &t.positions));
+        }
+    }
+    rows.into_par_iter().map(|(t, rows)| (t, encode(t, rows))).collect()
+}
+
+/// BM25F's combined, length-normalised term frequency (the client applies idf and k1).
+fn weighted_tf(tf: &[u32; 5], lengths: &[u32; 5], avg: &[f64]) -> f64 {
+    FIELDS
+        .iter()
+        .enumerate()
+        .filter(|(f, _)| tf[*f] > 0)
+        .map(|(f, (_, weight, b))| {
+            let norm = 1.0 - b + b * lengths[f] as f64 / avg[f].max(1.0);
+            weight * tf[f] as f64 / norm
+        })
+        .sum()
+}
+
+/// Very common words keep only their `MAX_POSTINGS` heaviest documents (the frequency stays the
+/// true one, so idf is right).
+fn encode(term: &str, mut rows: Vec<Row>) -> Vec<u32> {
+    let df = rows.len() as u32;
+    let han = term.starts_with(is_han);
+    if rows.len() > MAX_POSTINGS && !han {
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        rows.truncate(MAX_POSTINGS);
+        rows.sort_unstable_by_key(|r| r.0);
+    }
+    let mut flat = Vec::with_capacity(rows.len() * 2 + 1);
+    flat.push(df);
+    let mut last = 0;
+    for (doc, weight, positions) in rows {
+        flat.extend([doc - last, weight]);
+        last = doc;
+        if han {
+            flat.push(positions.len() as u32);
+            let mut at = 0;
+            for &p in positions {
+                flat.push(p - at);
+                at = p;
+            }
+        }
+    }
+    flat
+}
+
+/// Terms in order, cut into shards of about `SHARD_BYTES` of JSON: (first term, JSON).
+pub fn shards(postings: &BTreeMap<&str, Vec<u32>>) -> Vec<(String, String)> {
+    let mut groups: Vec<Vec<(&str, &Vec<u32>)>> = vec![Vec::new()];
+    let mut size = 0;
+    for (&term, flat) in postings {
+        let bytes = flat.len() * 4 + term.len() + 6;
+        if size + bytes > SHARD_BYTES && groups.last().is_some_and(|g| !g.is_empty()) {
+            groups.push(Vec::new());
+            size = 0;
+        }
+        size += bytes;
+        if let Some(g) = groups.last_mut() {
+            g.push((term, flat));
+        }
+    }
+    groups.into_par_iter().map(|g| (g[0].0.to_string(), object_json(&g))).collect()
+}
+
+/// `{"term":[…],…}` for terms already in order.
+fn object_json(terms: &[(&str, &Vec<u32>)]) -> String {
+    let mut out = String::with_capacity(terms.iter().map(|(t, f)| t.len() + f.len() * 4 + 6).sum());
+    out.push('{');
+    for (i, (term, flat)) in terms.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(term).unwrap_or_default());
+        out.push_str(":[");
+        push_numbers(&mut out, flat);
+        out.push(']');
+    }
+    out.push('}');
+    out
+}
+
+pub fn push_numbers(out: &mut String, numbers: &[u32]) {
+    let mut buf = itoa::Buffer::new();
+    for (i, n) in numbers.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(buf.format(*n));
+    }
+}
+
+/// Words (not Han bigrams) grouped by first character: (file key, `[["word",df],…]`).
+pub fn vocabulary(postings: &BTreeMap<&str, Vec<u32>>) -> Vec<(String, String)> {
+    let mut groups: BTreeMap<String, Vec<(&str, u32)>> = BTreeMap::new();
+    for (&term, flat) in postings {
+        let Some(first) = term.chars().next().filter(|c| !is_han(*c)) else { continue };
+        groups.entry(vocabulary_key(first)).or_default().push((term, flat[0]));
+    }
+    groups.into_iter().map(|(key, words)| (key, serde_json::to_string(&words).unwrap_or_default())).collect()
+}
+
+/// The vocabulary file of words starting with `c`: its code point in hex (the client does the same).
+pub fn vocabulary_key(c: char) -> String {
+    format!("{:x}", c as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(title: &str, body: &str) -> [String; 5] {
+        [title.into(), String::new(), String::new(), String::new(), body.into()]
+    }
+
+    #[test]
+    fn han_postings_carry_positions_and_words_do_not() {
+        let docs = [doc_terms(&fields("返乡创业", "x")), doc_terms(&fields("", "创业 返乡"))];
+        let p = postings(&docs);
+        let positions = |flat: &[u32]| [flat[3], flat[4], flat[7], flat[8]];
+        // Doc 0: title at 0. Doc 1: four empty fields, each followed by a gap, then 创业 at 4, 返乡 at 5.
+        assert_eq!((p["返乡"][0], p["返乡"][5], positions(&p["返乡"])), (2, 1, [1, 0, 1, 5]));
+        assert_eq!(p["乡创"].len(), 5, "one document, one position");
+        assert_eq!(p["x"].len(), 3, "df, doc, weight");
+    }
+
+    #[test]
+    fn common_words_are_capped_but_keep_their_document_frequency() {
+        let docs: Vec<DocTerms> = (0..MAX_POSTINGS + 3).map(|_| doc_terms(&fields("the", ""))).collect();
+        let p = postings(&docs);
+        assert_eq!(p["the"][0] as usize, MAX_POSTINGS + 3);
+        assert_eq!(p["the"].len(), 1 + 2 * MAX_POSTINGS);
+    }
+
+    #[test]
+    fn vocabulary_groups_words_by_first_character_and_skips_han() {
+        let docs = [doc_terms(&fields("apple ant 返乡", "bee"))];
+        let v = vocabulary(&postings(&docs));
+        assert_eq!(v, [("61".into(), r#"[["ant",1],["appl",1]]"#.into()), ("62".into(), r#"[["bee",1]]"#.into())]);
+    }
+}
