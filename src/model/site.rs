@@ -47,6 +47,8 @@ pub struct Page {
     /// The `related:` items, as links positioned at the `related:` key.
     pub related: Vec<InternalLink>,
     pub word_count: usize,
+    /// The body as plain text (for the search index).
+    pub text: String,
 }
 
 impl Page {

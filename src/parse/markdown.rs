@@ -28,6 +28,22 @@ pub struct RenderedBody {
     pub links: Vec<InternalLink>,
     pub warnings: Vec<SiteError>,
     pub word_count: usize,
+    /// The body's text without markup, blocks separated by a space (what search indexes).
+    pub text: String,
+}
+
+/// Inline elements: their end is not a break between words.
+fn is_inline(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
 }
 
 /// The `href` written for the N-th internal link until assemble puts the real URL in.
@@ -79,6 +95,8 @@ struct BodyState<'a, 'b> {
     /// A soft line break not yet written: dropped when it falls between two Han characters.
     pending_break: bool,
     last_char: Option<char>,
+    /// A space is due in `rendered.text` before the next text (a block or line ended).
+    text_space: bool,
 }
 
 impl<'a, 'b> BodyState<'a, 'b> {
@@ -96,6 +114,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
             warned_html: false,
             pending_break: false,
             last_char: None,
+            text_space: false,
         }
     }
 
@@ -121,6 +140,15 @@ impl<'a, 'b> BodyState<'a, 'b> {
                 self.rendered.word_count += count_words(t);
                 self.flush_break(t.chars().next());
                 self.last_char = t.chars().last();
+                self.push_text(t);
+            }
+            Event::End(end) if !is_inline(end) => {
+                self.flush_break(None);
+                self.text_space = true;
+            }
+            Event::HardBreak | Event::Rule => {
+                self.flush_break(None);
+                self.text_space = true;
             }
             _ => self.flush_break(None),
         }
@@ -169,6 +197,13 @@ impl<'a, 'b> BodyState<'a, 'b> {
         }
     }
 
+    fn push_text(&mut self, text: &str) {
+        if std::mem::take(&mut self.text_space) && !self.rendered.text.is_empty() {
+            self.rendered.text.push(' ');
+        }
+        self.rendered.text.push_str(text);
+    }
+
     /// Inside a code block: collect its text until the block ends.
     fn code_event(&mut self, event: Event<'a>) {
         match (event, &mut self.code) {
@@ -184,6 +219,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
         if std::mem::take(&mut self.pending_break) && !(self.last_char.is_some_and(is_han) && next.is_some_and(is_han))
         {
             self.emit(Event::SoftBreak);
+            self.text_space = true;
         }
     }
 
@@ -230,6 +266,9 @@ impl<'a, 'b> BodyState<'a, 'b> {
         let Some((lang, code, line)) = self.code.take() else {
             return;
         };
+        self.text_space = true;
+        self.push_text(&code);
+        self.text_space = true;
         let html = if lang.is_empty() {
             highlight::plain(&code, "")
         } else {

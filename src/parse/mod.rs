@@ -72,6 +72,7 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
         headings: body.headings,
         links: body.links,
         word_count: body.word_count,
+        text: body.text,
     };
     (Some(page), problems)
 }

@@ -13,21 +13,23 @@ mod tokens;
 
 pub use facets::FACETS;
 pub use postings::{FIELDS, K1};
-pub use tokens::{is_han, plain_text, tokens};
+pub use tokens::{is_han, tokens};
 
 use crate::model::{Access, OutputFile, Page, Site};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use serde::Serialize;
 
 /// Characters of plain text a fragment keeps for snippets.
 const FRAGMENT_TEXT: usize = 1200;
 
 /// The five fields of a document, in `FIELDS` order.
-fn fields(site: &Site, p: &Page, id: usize) -> [String; 5] {
+fn fields<'a>(site: &Site, p: &'a Page, id: usize) -> [Cow<'a, str>; 5] {
     let headings = p.headings.iter().map(|h| h.text.as_str()).collect::<Vec<_>>().join(" ");
     let authors = site.page_authors[id].iter().map(|&a| site.authors[a].name.as_str()).collect::<Vec<_>>().join(" ");
-    let body = if p.front.access == Some(Access::AbstractOnly) { String::new() } else { plain_text(&p.body_html) };
-    [p.title.clone(), headings, authors, p.front.summary.clone().unwrap_or_default(), body]
+    let body = if p.front.access == Some(Access::AbstractOnly) { "" } else { p.text.as_str() };
+    let summary = p.front.summary.as_deref().unwrap_or_default();
+    [Cow::Borrowed(p.title.as_str()), Cow::Owned(headings), Cow::Owned(authors), Cow::Borrowed(summary), Cow::Borrowed(body)]
 }
 
 #[derive(Serialize)]
@@ -77,19 +79,24 @@ pub fn indexed_text(site: &Site) -> Vec<String> {
 }
 
 pub fn files(site: &Site) -> Vec<OutputFile> {
+    let started = std::time::Instant::now();
     let order = document_order(site);
-    let (docs, fragments): (Vec<postings::DocTerms>, Vec<OutputFile>) = order
-        .par_iter()
+    // Blocks of consecutive documents, several per thread so uneven pages balance out.
+    let size = order.len().div_ceil(rayon::current_num_threads() * 4).max(64);
+    let blocks: Vec<postings::Block> = order
+        .par_chunks(size)
         .enumerate()
-        .map(|(doc, &id)| {
-            let p = &site.pages[id];
-            let f = fields(site, p, id);
-            let text: String = [f[3].as_str(), f[4].as_str()].join(" ").chars().take(FRAGMENT_TEXT).collect();
-            (postings::doc_terms(&f), fragment(site, p, doc, text))
+        .map(|(b, ids)| {
+            let docs = ids.iter().map(|&id| fields(site, &site.pages[id], id));
+            let docs: Vec<[Cow<str>; 5]> = docs.collect();
+            postings::block((b * size) as u32, docs.iter().map(|f| f.each_ref().map(|s| s.as_ref())))
         })
-        .unzip();
-    let postings = postings::postings(&docs);
+        .collect();
+    log::debug!("search: tokenised {} documents in {:?}", order.len(), started.elapsed());
+    let postings = postings::postings(&blocks);
+    log::debug!("search: postings of {} terms at {:?}", postings.len(), started.elapsed());
     let (shards, vocabulary) = rayon::join(|| postings::shards(&postings), || postings::vocabulary(&postings));
+    log::debug!("search: {} shards at {:?}", shards.len(), started.elapsed());
     let manifest = Manifest {
         version: 3,
         docs: order.len(),
@@ -104,11 +111,14 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
     ];
     files.extend(vocabulary.into_iter().map(|(key, json)| OutputFile::text(format!("search/v/{key}.json"), json)));
     files.extend(shards.into_iter().enumerate().map(|(i, (_, json))| OutputFile::text(format!("search/t/{i}.json"), json)));
-    files.extend(fragments);
+    files.par_extend(order.par_iter().enumerate().map(|(doc, &id)| fragment(site, &site.pages[id], doc)));
     files
 }
 
-fn fragment(site: &Site, p: &Page, doc: usize, text: String) -> OutputFile {
+fn fragment(site: &Site, p: &Page, doc: usize) -> OutputFile {
+    let summary = p.front.summary.as_deref().unwrap_or_default();
+    let body = if p.front.access == Some(Access::AbstractOnly) { "" } else { p.text.as_str() };
+    let text: String = summary.chars().chain(" ".chars()).chain(body.chars()).take(FRAGMENT_TEXT).collect();
     let f = Fragment {
         url: format!("{}{}", site.config.base_path(), p.url_path),
         slug: &p.slug,

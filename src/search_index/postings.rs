@@ -9,7 +9,7 @@
 //! delta and the quantised BM25F term weight; Han terms also carry their positions (count, then
 //! position deltas), which phrase matching needs.
 
-use super::tokens::{each_token, is_han};
+use super::tokens::{each_raw_token, is_han, stem};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
@@ -27,59 +27,118 @@ const SHARD_BYTES: usize = 24 * 1024;
 /// never cut.
 const MAX_POSTINGS: usize = 5000;
 
-#[derive(Default)]
-pub struct TermInDoc {
-    tf: [u32; 5],
-    /// Token positions (Han terms only): fields follow each other with a gap of one.
-    positions: Vec<u32>,
-}
-
-/// One document's terms and the length of each field in tokens.
-pub struct DocTerms {
-    terms: HashMap<Box<str>, TermInDoc>,
-    lengths: [u32; 5],
-}
-
-pub fn doc_terms(fields: &[String; 5]) -> DocTerms {
-    let mut terms: HashMap<Box<str>, TermInDoc> = HashMap::default();
-    let mut lengths = [0u32; 5];
-    // Token positions run on across fields; `allow`: the counter also advances between fields.
-    let mut position = 0u32;
-    #[allow(clippy::explicit_counter_loop)]
-    for (f, text) in fields.iter().enumerate() {
-        each_token(text, |t| {
-            let entry = match terms.get_mut(t) {
-                Some(e) => e,
-                None => terms.entry(t.into()).or_default(),
-            };
-            entry.tf[f] += 1;
-            if t.starts_with(is_han) {
-                entry.positions.push(position);
-            }
-            lengths[f] += 1;
-            position += 1;
-        });
-        position += 1;
-    }
-    DocTerms { terms, lengths }
-}
-
 /// One posting before encoding: document, quantised weight, positions.
 type Row<'a> = (u32, u32, &'a [u32]);
 
-/// Flat postings of every term, in term order.
-pub fn postings(docs: &[DocTerms]) -> BTreeMap<&str, Vec<u32>> {
-    let n = docs.len().max(1) as f64;
-    let avg: Vec<f64> = (0..5).map(|f| docs.iter().map(|d| d.lengths[f] as f64).sum::<f64>() / n).collect();
-    // Documents in order, so every term's postings come out sorted by document.
-    let mut rows: HashMap<&str, Vec<Row>> = HashMap::default();
-    for (doc, d) in docs.iter().enumerate() {
-        for (term, t) in &d.terms {
-            let weight = (weighted_tf(&t.tf, &d.lengths, &avg) * WEIGHT_SCALE).round().max(1.0) as u32;
-            rows.entry(term).or_default().push((doc as u32, weight, &t.positions));
+/// Values per posting before weighting: document, then the term's frequency in each field.
+const ROW: usize = 6;
+
+/// The postings of a run of consecutive documents, with terms numbered within the block (blocks
+/// are indexed in parallel and merged in document order).
+pub struct Block {
+    terms: Vec<Box<str>>,
+    /// Per local term: flat rows of `ROW` values, Han terms followed by count and positions.
+    rows: Vec<Vec<u32>>,
+    /// Per document of the block: the length of each field in tokens.
+    lengths: Vec<[u32; 5]>,
+}
+
+/// Index documents `first..` (each given as its five fields).
+pub fn block<'a>(first: u32, docs: impl Iterator<Item = [&'a str; 5]>) -> Block {
+    let mut block = Block { terms: Vec::new(), rows: Vec::new(), lengths: Vec::new() };
+    // Raw (unstemmed) token → local term, and term → local term: each distinct word is stemmed once.
+    let mut by_raw: HashMap<Box<str>, u32> = HashMap::default();
+    let mut by_term: HashMap<Box<str>, u32> = HashMap::default();
+    let mut tf: Vec<[u32; 5]> = Vec::new();
+    let mut positions: Vec<Vec<u32>> = Vec::new();
+    let mut touched: Vec<u32> = Vec::new();
+    for (doc, fields) in (first..).zip(docs) {
+        let mut lengths = [0u32; 5];
+        // Token positions run on across fields, with a gap between fields so no phrase spans two.
+        let mut position = 0u32;
+        for (f, text) in fields.iter().enumerate() {
+            each_raw_token(text, |raw, han| {
+                let id = match by_raw.get(raw) {
+                    Some(&id) => id,
+                    None => {
+                        let term: Box<str> = if han { raw.into() } else { stem(raw).into() };
+                        let next = block.terms.len() as u32;
+                        let id = *by_term.entry(term.clone()).or_insert(next);
+                        if id == next {
+                            block.terms.push(term);
+                            block.rows.push(Vec::new());
+                            tf.push([0; 5]);
+                            positions.push(Vec::new());
+                        }
+                        by_raw.insert(raw.into(), id);
+                        id
+                    }
+                };
+                let i = id as usize;
+                if tf[i] == [0; 5] {
+                    touched.push(id);
+                }
+                tf[i][f] += 1;
+                if han {
+                    positions[i].push(position);
+                }
+                lengths[f] += 1;
+                position += 1;
+            });
+            position += 1;
+        }
+        for id in touched.drain(..) {
+            let i = id as usize;
+            let row = &mut block.rows[i];
+            row.push(doc);
+            row.extend(std::mem::take(&mut tf[i]));
+            if block.terms[i].starts_with(is_han) {
+                row.push(positions[i].len() as u32);
+                row.append(&mut positions[i]);
+            }
+        }
+        block.lengths.push(lengths);
+    }
+    block
+}
+
+/// Flat postings of every term, in term order, from the blocks in document order.
+pub fn postings(blocks: &[Block]) -> Vec<(&str, Vec<u32>)> {
+    let lengths: Vec<[u32; 5]> = blocks.iter().flat_map(|b| b.lengths.iter().copied()).collect();
+    let n = lengths.len().max(1) as f64;
+    let avg: Vec<f64> = (0..5).map(|f| lengths.iter().map(|l| l[f] as f64).sum::<f64>() / n).collect();
+    let mut terms: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    for (b, block) in blocks.iter().enumerate() {
+        for (i, term) in block.terms.iter().enumerate() {
+            terms.entry(term).or_default().push((b, i));
         }
     }
-    rows.into_par_iter().map(|(t, rows)| (t, encode(t, rows))).collect()
+    let terms: Vec<(&str, Vec<(usize, usize)>)> = terms.into_iter().collect();
+    terms
+        .into_par_iter()
+        .map(|(term, parts)| {
+            let han = term.starts_with(is_han);
+            let mut rows: Vec<Row> = Vec::new();
+            for (b, i) in parts {
+                let flat = &blocks[b].rows[i];
+                let mut k = 0;
+                while k < flat.len() {
+                    let doc = flat[k];
+                    let tf: [u32; 5] = [flat[k + 1], flat[k + 2], flat[k + 3], flat[k + 4], flat[k + 5]];
+                    k += ROW;
+                    let mut pos: &[u32] = &[];
+                    if han {
+                        let count = flat[k] as usize;
+                        pos = &flat[k + 1..k + 1 + count];
+                        k += 1 + count;
+                    }
+                    let weight = weighted_tf(&tf, &lengths[doc as usize], &avg);
+                    rows.push((doc, (weight * WEIGHT_SCALE).round().max(1.0) as u32, pos));
+                }
+            }
+            (term, encode(han, rows))
+        })
+        .collect()
 }
 
 /// BM25F's combined, length-normalised term frequency (the client applies idf and k1).
@@ -97,9 +156,8 @@ fn weighted_tf(tf: &[u32; 5], lengths: &[u32; 5], avg: &[f64]) -> f64 {
 
 /// Very common words keep only their `MAX_POSTINGS` heaviest documents (the frequency stays the
 /// true one, so idf is right).
-fn encode(term: &str, mut rows: Vec<Row>) -> Vec<u32> {
+fn encode(han: bool, mut rows: Vec<Row>) -> Vec<u32> {
     let df = rows.len() as u32;
-    let han = term.starts_with(is_han);
     if rows.len() > MAX_POSTINGS && !han {
         rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         rows.truncate(MAX_POSTINGS);
@@ -124,10 +182,10 @@ fn encode(term: &str, mut rows: Vec<Row>) -> Vec<u32> {
 }
 
 /// Terms in order, cut into shards of about `SHARD_BYTES` of JSON: (first term, JSON).
-pub fn shards(postings: &BTreeMap<&str, Vec<u32>>) -> Vec<(String, String)> {
+pub fn shards(postings: &[(&str, Vec<u32>)]) -> Vec<(String, String)> {
     let mut groups: Vec<Vec<(&str, &Vec<u32>)>> = vec![Vec::new()];
     let mut size = 0;
-    for (&term, flat) in postings {
+    for &(term, ref flat) in postings {
         let bytes = flat.len() * 4 + term.len() + 6;
         if size + bytes > SHARD_BYTES && groups.last().is_some_and(|g| !g.is_empty()) {
             groups.push(Vec::new());
@@ -169,9 +227,9 @@ pub fn push_numbers(out: &mut String, numbers: &[u32]) {
 }
 
 /// Words (not Han bigrams) grouped by first character: (file key, `[["word",df],…]`).
-pub fn vocabulary(postings: &BTreeMap<&str, Vec<u32>>) -> Vec<(String, String)> {
+pub fn vocabulary(postings: &[(&str, Vec<u32>)]) -> Vec<(String, String)> {
     let mut groups: BTreeMap<String, Vec<(&str, u32)>> = BTreeMap::new();
-    for (&term, flat) in postings {
+    for &(term, ref flat) in postings {
         let Some(first) = term.chars().next().filter(|c| !is_han(*c)) else { continue };
         groups.entry(vocabulary_key(first)).or_default().push((term, flat[0]));
     }
@@ -187,14 +245,18 @@ pub fn vocabulary_key(c: char) -> String {
 mod tests {
     use super::*;
 
-    fn fields(title: &str, body: &str) -> [String; 5] {
-        [title.into(), String::new(), String::new(), String::new(), body.into()]
+    fn fields<'a>(title: &'a str, body: &'a str) -> [&'a str; 5] {
+        [title, "", "", "", body]
+    }
+
+    fn index<'a>(docs: &'a [Block]) -> BTreeMap<&'a str, Vec<u32>> {
+        postings(docs).into_iter().collect()
     }
 
     #[test]
     fn han_postings_carry_positions_and_words_do_not() {
-        let docs = [doc_terms(&fields("返乡创业", "x")), doc_terms(&fields("", "创业 返乡"))];
-        let p = postings(&docs);
+        let blocks = [block(0, [fields("返乡创业", "x")].into_iter()), block(1, [fields("", "创业 返乡")].into_iter())];
+        let p = index(&blocks);
         let positions = |flat: &[u32]| [flat[3], flat[4], flat[7], flat[8]];
         // Doc 0: title at 0. Doc 1: four empty fields, each followed by a gap, then 创业 at 4, 返乡 at 5.
         assert_eq!((p["返乡"][0], p["返乡"][5], positions(&p["返乡"])), (2, 1, [1, 0, 1, 5]));
@@ -203,17 +265,26 @@ mod tests {
     }
 
     #[test]
+    fn blocks_merge_in_document_order_with_words_stemmed() {
+        let one = block(0, [fields("Migrants", ""), fields("x", "")].into_iter());
+        let two = block(2, [fields("migrant", "")].into_iter());
+        let blocks = [one, two];
+        let p = index(&blocks);
+        assert_eq!((p["migrant"][0], p["migrant"][1], p["migrant"][3]), (2, 0, 2), "docs 0 and 2");
+    }
+
+    #[test]
     fn common_words_are_capped_but_keep_their_document_frequency() {
-        let docs: Vec<DocTerms> = (0..MAX_POSTINGS + 3).map(|_| doc_terms(&fields("the", ""))).collect();
-        let p = postings(&docs);
+        let blocks = [block(0, (0..MAX_POSTINGS + 3).map(|_| fields("the", "")))];
+        let p = index(&blocks);
         assert_eq!(p["the"][0] as usize, MAX_POSTINGS + 3);
         assert_eq!(p["the"].len(), 1 + 2 * MAX_POSTINGS);
     }
 
     #[test]
     fn vocabulary_groups_words_by_first_character_and_skips_han() {
-        let docs = [doc_terms(&fields("apple ant 返乡", "bee"))];
-        let v = vocabulary(&postings(&docs));
+        let blocks = [block(0, [fields("apple ant 返乡", "bee")].into_iter())];
+        let v = vocabulary(&postings(&blocks));
         assert_eq!(v, [("61".into(), r#"[["ant",1],["appl",1]]"#.into()), ("62".into(), r#"[["bee",1]]"#.into())]);
     }
 }

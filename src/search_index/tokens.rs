@@ -1,11 +1,10 @@
-//! Search tokens and the plain text they are cut from.
+//! Search tokens.
 //!
-//! Input: text (a field of a page, or HTML for `plain_text`). Output: tokens identical to the
+//! Input: text (a field of a page). Output: tokens identical to the
 //! client's (`static/search/search.mjs`): maximal runs of letters and digits, lower-cased and
 //! Snowball-English stemmed; runs of Han characters become overlapping bigrams (a lone character
 //! stays a unigram). Must not: diverge from the client (a test runs both over every word).
 
-use rustc_hash::FxHashMap as HashMap;
 use std::sync::LazyLock;
 
 static STEMMER: LazyLock<rust_stemmers::Stemmer> =
@@ -18,103 +17,55 @@ pub fn is_han(c: char) -> bool {
 /// Search tokens of `text`, in order.
 pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    each_token(text, |t| out.push(t.to_string()));
+    each_raw_token(text, |t, han| out.push(if han { t.to_string() } else { stem(t) }));
     out
 }
 
-/// Calls `emit` with each search token of `text`, in order, without allocating per token.
-pub fn each_token(text: &str, mut emit: impl FnMut(&str)) {
-    let mut word = String::new();
-    let mut han: Vec<char> = Vec::new();
-    let mut pair = String::new();
-    for c in text.chars().chain(std::iter::once(' ')) {
+/// The Snowball English stem of a lower-cased word.
+pub fn stem(word: &str) -> String {
+    STEMMER.stem(word).into_owned()
+}
+
+/// Calls `emit(token, is_han)` for each token of `text` in order, words lower-cased but not yet
+/// stemmed (the indexer stems each distinct word once). Tokens are slices of `text` where they
+/// can be (Han bigrams always are; words unless they need lower-casing).
+pub fn each_raw_token(text: &str, mut emit: impl FnMut(&str, bool)) {
+    let mut lower = String::new();
+    let mut starts: Vec<usize> = Vec::new();
+    let mut rest = text.char_indices().peekable();
+    while let Some(&(at, c)) = rest.peek() {
         if is_han(c) {
-            flush_word(&mut word, &mut emit);
-            han.push(c);
-        } else if c.is_ascii_alphanumeric() {
-            flush_han(&mut han, &mut pair, &mut emit);
-            word.push(c.to_ascii_lowercase());
-        } else if c.is_alphanumeric() {
-            flush_han(&mut han, &mut pair, &mut emit);
-            word.extend(c.to_lowercase());
-        } else {
-            flush_word(&mut word, &mut emit);
-            flush_han(&mut han, &mut pair, &mut emit);
-        }
-    }
-}
-
-thread_local! {
-    /// Stems already computed on this thread: a corpus repeats a small vocabulary millions of times.
-    static STEMS: std::cell::RefCell<HashMap<String, String>> = Default::default();
-}
-
-fn flush_word(word: &mut String, emit: &mut impl FnMut(&str)) {
-    if word.is_empty() {
-        return;
-    }
-    STEMS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some(s) = cache.get(word.as_str()) {
-            emit(s);
-        } else {
-            let s = STEMMER.stem(word).into_owned();
-            emit(&s);
-            cache.insert(word.clone(), s);
-        }
-    });
-    word.clear();
-}
-
-fn flush_han(han: &mut Vec<char>, pair: &mut String, emit: &mut impl FnMut(&str)) {
-    if han.len() == 1 {
-        pair.clear();
-        pair.push(han[0]);
-        emit(pair);
-    }
-    for w in han.windows(2) {
-        pair.clear();
-        pair.extend(w);
-        emit(pair);
-    }
-    han.clear();
-}
-
-/// Text of the page's HTML body without tags, entities decoded, white space collapsed.
-pub fn plain_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    let mut space = false;
-    while let Some(c) = rest.chars().next() {
-        let (piece, len) = match c {
-            '<' => (Some(' '), rest.find('>').map_or(rest.len(), |i| i + 1)),
-            '&' => entity(rest),
-            c if c.is_whitespace() => (Some(' '), c.len_utf8()),
-            c => (Some(c), c.len_utf8()),
-        };
-        rest = &rest[len..];
-        match piece {
-            Some(' ') => space = !out.is_empty(),
-            Some(c) => {
-                if std::mem::take(&mut space) {
-                    out.push(' ');
-                }
-                out.push(c);
+            starts.clear();
+            while let Some(&(i, _)) = rest.peek().filter(|(_, c)| is_han(*c)) {
+                starts.push(i);
+                rest.next();
             }
-            None => {}
+            let end = rest.peek().map_or(text.len(), |&(i, _)| i);
+            starts.push(end);
+            if starts.len() == 2 {
+                emit(&text[starts[0]..end], true);
+            }
+            for w in starts.windows(3) {
+                emit(&text[w[0]..w[2]], true);
+            }
+        } else if c.is_alphanumeric() {
+            let mut needs_lower = false;
+            while let Some(&(_, c)) = rest.peek().filter(|(_, c)| c.is_alphanumeric() && !is_han(*c)) {
+                needs_lower |= !(c.is_ascii_lowercase() || c.is_ascii_digit());
+                rest.next();
+            }
+            let word = &text[at..rest.peek().map_or(text.len(), |&(i, _)| i)];
+            if needs_lower {
+                lower.clear();
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+                emit(&lower, false);
+            } else {
+                emit(word, false);
+            }
+        } else {
+            rest.next();
         }
     }
-    out
-}
-
-/// The character an entity at the start of `text` stands for (the ones pulldown-cmark writes).
-fn entity(text: &str) -> (Option<char>, usize) {
-    for (name, c) in [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&#39;", '\'')] {
-        if text.starts_with(name) {
-            return (Some(c), name.len());
-        }
-    }
-    (Some('&'), 1)
 }
 
 #[cfg(test)]
@@ -126,10 +77,6 @@ mod tests {
         assert_eq!(tokens("Returning migrants' e-commerce"), ["return", "migrant", "e", "commerc"]);
         assert_eq!(tokens("返乡创业 and 乡"), ["返乡", "乡创", "创业", "and", "乡"]);
         assert_eq!(tokens("AI2018年"), ["ai2018", "年"]);
-    }
-
-    #[test]
-    fn plain_text_drops_tags_and_decodes_entities() {
-        assert_eq!(plain_text("<p>A &amp; B <em>&lt;c&gt;</em></p>\n<p>d</p>"), "A & B <c> d");
+        assert_eq!(tokens("Café ÉTÉ über-straße 返乡x创业"), ["café", "été", "über", "straße", "返乡", "x", "创业"]);
     }
 }

@@ -85,3 +85,9 @@ fn table_alignment_uses_classes_not_inline_styles() {
     let r = render(&ctx(false), "| a | b |\n|:---|---:|\n| 1 | 2 |\n");
     assert!(r.html.contains("<td class=\"align-right\">2</td>") && !r.html.contains("style="), "{}", r.html);
 }
+
+#[test]
+fn body_text_has_no_markup_and_separates_blocks() {
+    let body = render(&ctx(false), "# Title\n\nA *b*c &amp; `c`\nd <span>x</span>\n\n```rust\nfn f() {}\n```\n\n返乡\n创业\n\n- one\n- two\n");
+    assert_eq!(body.text, "Title A bc & c d x fn f() {}\n 返乡创业 one two");
+}
