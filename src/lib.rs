@@ -84,7 +84,13 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
     })?;
     problems.append(&mut warnings);
     log::debug!("assembled the site at {:?}", started.elapsed());
-    let rendered = render::site(&site, &templates, &theme).map_err(|mut e| {
+    // The search index needs only the assembled site: build it beside the rendering, so each
+    // fills the other's idle time on the cores.
+    let (rendered, index) = rayon::join(
+        || render::site(&site, &templates, &theme),
+        || if site.config.search_index { search_index::files(&site) } else { Vec::new() },
+    );
+    let rendered = rendered.map_err(|mut e| {
         e.append(&mut problems.clone());
         BuildError::Site(SiteErrors::from_vec(e))
     })?;
@@ -93,9 +99,7 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
     files.extend(sitemap::files(&site, &rendered.page_paths));
     files.extend(cite::files(&site));
     files.extend(calendar::files(&site));
-    if site.config.search_index {
-        files.extend(search_index::files(&site));
-    }
+    files.extend(index);
     log::debug!("rendered {} files at {:?}", files.len(), started.elapsed());
     let counts = rendered.counts;
     Ok(BuildOutput { site, files, warnings: SiteErrors::from_vec(problems).0, counts })

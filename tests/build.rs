@@ -278,7 +278,10 @@ fn hostile_front_matter_stays_text_in_html_meta_and_json_ld() {
         }
         // The only <script> elements are JSON-LD blocks and the search page's own two; payloads
         // never open one or an <img>.
-        let search = ["<script type=\"application/json\" id=\"search-labels\">", "<script type=\"module\" src=\"/search/ui.mjs\">"];
+        let search = [
+            "<script type=\"application/json\" id=\"search-labels\">",
+            "<script type=\"module\" src=\"/search/ui.mjs\">",
+        ];
         let own = text.matches("<script type=\"application/ld+json\">").count()
             + search.iter().map(|s| text.matches(s).count()).sum::<usize>();
         assert_eq!(text.matches("<script").count(), own, "{path}");

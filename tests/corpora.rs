@@ -3,7 +3,6 @@
 
 use crate::common::*;
 
-
 #[test]
 fn the_generated_benchmark_corpus_builds() {
     let out = tempfile::tempdir().expect("tempdir");

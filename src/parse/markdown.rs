@@ -19,6 +19,8 @@ pub struct BodyContext<'a> {
     pub line_offset: usize,
     pub trusted_html: bool,
     pub smart_punctuation: bool,
+    /// Collect the body's plain text (only the search index needs it).
+    pub keep_text: bool,
 }
 
 #[derive(Debug, Default)]
@@ -198,6 +200,9 @@ impl<'a, 'b> BodyState<'a, 'b> {
     }
 
     fn push_text(&mut self, text: &str) {
+        if !self.ctx.keep_text {
+            return;
+        }
         if std::mem::take(&mut self.text_space) && !self.rendered.text.is_empty() {
             self.rendered.text.push(' ');
         }

@@ -48,6 +48,7 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
             line_offset: split.body_first_line,
             trusted_html: config.markdown.trusted_html,
             smart_punctuation: config.markdown.smart_punctuation.unwrap_or(true),
+            keep_text: config.search_index,
         },
         split.body,
     );

@@ -17,8 +17,8 @@ pub use tokens::{is_han, tokens};
 
 use crate::model::{Access, OutputFile, Page, Site};
 use rayon::prelude::*;
-use std::borrow::Cow;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Characters of plain text a fragment keeps for snippets.
 const FRAGMENT_TEXT: usize = 1200;
@@ -29,7 +29,13 @@ fn fields<'a>(site: &Site, p: &'a Page, id: usize) -> [Cow<'a, str>; 5] {
     let authors = site.page_authors[id].iter().map(|&a| site.authors[a].name.as_str()).collect::<Vec<_>>().join(" ");
     let body = if p.front.access == Some(Access::AbstractOnly) { "" } else { p.text.as_str() };
     let summary = p.front.summary.as_deref().unwrap_or_default();
-    [Cow::Borrowed(p.title.as_str()), Cow::Owned(headings), Cow::Owned(authors), Cow::Borrowed(summary), Cow::Borrowed(body)]
+    [
+        Cow::Borrowed(p.title.as_str()),
+        Cow::Owned(headings),
+        Cow::Owned(authors),
+        Cow::Borrowed(summary),
+        Cow::Borrowed(body),
+    ]
 }
 
 #[derive(Serialize)]
@@ -107,10 +113,15 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
     };
     let mut files = vec![
         OutputFile::text("search/manifest.json", serde_json::to_string(&manifest).unwrap_or_default()),
-        OutputFile::text("search/facets.json", facets::json(&order.iter().map(|&id| &site.pages[id]).collect::<Vec<_>>())),
+        OutputFile::text(
+            "search/facets.json",
+            facets::json(&order.iter().map(|&id| &site.pages[id]).collect::<Vec<_>>()),
+        ),
     ];
     files.extend(vocabulary.into_iter().map(|(key, json)| OutputFile::text(format!("search/v/{key}.json"), json)));
-    files.extend(shards.into_iter().enumerate().map(|(i, (_, json))| OutputFile::text(format!("search/t/{i}.json"), json)));
+    files.extend(
+        shards.into_iter().enumerate().map(|(i, (_, json))| OutputFile::text(format!("search/t/{i}.json"), json)),
+    );
     files.par_extend(order.par_iter().enumerate().map(|(doc, &id)| fragment(site, &site.pages[id], doc)));
     files
 }

@@ -1,7 +1,13 @@
 use super::*;
 
 fn ctx(trusted_html: bool) -> BodyContext<'static> {
-    BodyContext { rel_path: "content/reports/a.md", line_offset: 3, trusted_html, smart_punctuation: true }
+    BodyContext {
+        rel_path: "content/reports/a.md",
+        line_offset: 3,
+        trusted_html,
+        smart_punctuation: true,
+        keep_text: true,
+    }
 }
 
 #[test]
@@ -88,6 +94,9 @@ fn table_alignment_uses_classes_not_inline_styles() {
 
 #[test]
 fn body_text_has_no_markup_and_separates_blocks() {
-    let body = render(&ctx(false), "# Title\n\nA *b*c &amp; `c`\nd <span>x</span>\n\n```rust\nfn f() {}\n```\n\n返乡\n创业\n\n- one\n- two\n");
+    let body = render(
+        &ctx(false),
+        "# Title\n\nA *b*c &amp; `c`\nd <span>x</span>\n\n```rust\nfn f() {}\n```\n\n返乡\n创业\n\n- one\n- two\n",
+    );
     assert_eq!(body.text, "Title A bc & c d x fn f() {}\n 返乡创业 one two");
 }
