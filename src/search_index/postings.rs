@@ -56,6 +56,7 @@ pub fn block<'a>(first: u32, docs: impl Iterator<Item = [&'a str; 5]>) -> Block 
         let mut lengths = [0u32; 5];
         // Token positions run on across fields, with a gap between fields so no phrase spans two.
         let mut position = 0u32;
+        #[allow(clippy::explicit_counter_loop)] // the closure advances it too
         for (f, text) in fields.iter().enumerate() {
             each_raw_token(text, |raw, han| {
                 let id = match by_raw.get(raw) {
@@ -249,7 +250,7 @@ mod tests {
         [title, "", "", "", body]
     }
 
-    fn index<'a>(docs: &'a [Block]) -> BTreeMap<&'a str, Vec<u32>> {
+    fn index(docs: &[Block]) -> BTreeMap<&str, Vec<u32>> {
         postings(docs).into_iter().collect()
     }
 
