@@ -182,6 +182,7 @@ fn search_labels(templates: &Templates, lang: Lang) -> String {
     let kinds: BTreeMap<&str, String> =
         Collection::ALL.iter().map(|c| (c.kind(), templates.label(lang, &format!("kind_{}", c.kind())))).collect();
     let labels = serde_json::json!({
+        "result": templates.label(lang, "search_result"),
         "results": templates.label(lang, "search_results"),
         "none": templates.label(lang, "search_none"),
         "kinds": kinds,

@@ -92,7 +92,7 @@ const TEMPLATES = ["/", "/zh/", "/reports/", "/reports/returning-migrants-rural-
   "/proceedings/forum-2016-returnee-entrepreneurship/", "/stories/returnee-tea-cooperative/", "/people/",
   "/people/su-hongwen/", "/topics/", "/topics/returning-migrants/", "/regions/guizhou/", "/catalogue/",
   "/catalogue/research-report/", "/catalogue/research-report/vol-20/no-1/", "/years/", "/a-z/m/", "/about/",
-  "/subscribe/", "/404.html", "/search/", "/zh/search/"];
+  "/subscribe/", "/404.html", "/search/", "/zh/search/", "/search/?q=migrant", "/zh/search/?q=%E8%BF%94%E4%B9%A1"];
 
 test("every page template has no serious or critical axe-core violations", async () => {
   // First prove the harness can fail: an image without alt text is a critical violation.
@@ -107,6 +107,7 @@ test("every page template has no serious or critical axe-core violations", async
     const page = await newPage({ colorScheme: scheme });
     for (const url of TEMPLATES) {
       await page.goto(site.url + url);
+      if (url.includes("?q=")) await page.waitForSelector("#search-results li");
       await page.addScriptTag({ content: axeSource });
       const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
       for (const v of result.violations.filter((v) => ["serious", "critical"].includes(v.impact))) {
@@ -169,12 +170,42 @@ test("search: typed and linked queries, highlights, Chinese, hostile and prototy
   await page.goto(site.url + "/zh/search/?q=" + encodeURIComponent("返乡创业"));
   await page.waitForSelector('#search-results[data-query="返乡创业"] li');
   assert.match(await page.locator("#search-results li a").first().textContent(), /返乡创业/);
+  assert.ok((await page.locator("#search-results mark").allTextContents()).includes("返乡创业"), "the exact string is marked");
+  // A misspelt word still finds what it meant.
+  await page.goto(site.url + "/search/?q=migarnts");
+  await page.waitForSelector('#search-results[data-query="migarnts"] li');
+  assert.ok((await page.locator("#search-results mark").allTextContents()).some((m) => /^migrant/i.test(m)));
   for (const q of ["constructor", "__proto__", "toString", "hasOwnProperty", "<img src=x onerror=alert(1)>",
     "</script><script>alert(2)</script>", "javascript:alert(3)"]) {
     await page.goto(site.url + "/search/?q=" + encodeURIComponent(q));
     await page.waitForFunction((want) => document.querySelector("#search-results")?.dataset.query === want, q);
     assert.equal(await page.locator("#search-input").inputValue(), q);
   }
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test("search filters: counts, apply, combine with the URL, clear", async () => {
+  const page = await newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`error: ${e.message}`));
+  await page.goto(site.url + "/search/?q=migrant");
+  await page.waitForSelector('#search-results[data-query="migrant"] li');
+  const total = Number((await page.locator("#search-status").textContent()).match(/\d+/)[0]);
+  const report = page.locator("#search-filters label", { hasText: /^\s*Report/ });
+  const reports = Number((await report.locator(".count").textContent()).match(/\d+/)[0]);
+  assert.ok(reports > 0 && reports < total, `${reports} of ${total}`);
+  await report.locator("input").check();
+  await page.waitForFunction((n) => document.querySelector("#search-status").textContent.startsWith(`${n} `), reports);
+  const kinds = await page.locator("#search-results .entry-meta").allTextContents();
+  assert.ok(kinds.length > 0 && kinds.every((k) => k.startsWith("Report")), kinds.join(" | "));
+  assert.equal(new URL(page.url()).searchParams.get("collection"), "report");
+  await page.reload();
+  await page.waitForFunction((n) => document.querySelector("#search-status").textContent.startsWith(`${n} `), reports);
+  assert.ok(await page.locator('#search-filters input[value="report"]').isChecked(), "the filter comes back from the URL");
+  await page.getByRole("button", { name: "Clear filters" }).click();
+  await page.waitForFunction((n) => document.querySelector("#search-status").textContent.startsWith(`${n} `), total);
+  assert.equal(new URL(page.url()).searchParams.get("collection"), null);
   assert.deepEqual(problems, []);
   await page.context().close();
 });
@@ -189,6 +220,15 @@ test("script payloads in front matter never run", async () => {
     const url = "/" + file.replace(/index\.html$/, "").split(path.sep).join("/");
     await page.goto(payloads.url + url);
   }
+  // The search page shows the payloads as text: in titles, snippets and filter labels.
+  for (const q of ["alert script", "img onerror", "bold topics", "javascript"]) {
+    await page.goto(payloads.url + "/search/?q=" + encodeURIComponent(q));
+    await page.waitForFunction((want) => document.querySelector("#search-results")?.dataset.query === want, q);
+  }
+  await page.goto(payloads.url + "/search/?q=loans");
+  await page.waitForSelector('#search-results[data-query="loans"] li');
+  assert.match(await page.locator("#search-results li a").first().textContent(), /<script>alert\('t'\)<\/script>/);
+  assert.equal(await page.locator("#search-results script, #search-filters script, #search-results img, #search-filters b").count(), 0);
   assert.deepEqual(dialogs, []);
   await page.context().close();
 });

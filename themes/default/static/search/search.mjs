@@ -125,9 +125,13 @@ export async function createSearch(load) {
     return lo;
   }
 
+  const decoded = new Map();
   async function postings(term) {
-    const shard = await once(`t/${shardOf(term)}.json`);
-    return decode(term, Object.hasOwn(shard, term) ? shard[term] : []);
+    if (!decoded.has(term)) {
+      decoded.set(term, once(`t/${shardOf(term)}.json`).then((shard) =>
+        decode(term, Object.hasOwn(shard, term) ? shard[term] : [])));
+    }
+    return decoded.get(term);
   }
 
   /** The vocabulary file of words starting like `word`: [[term, df], …]. */
@@ -183,22 +187,24 @@ export async function createSearch(load) {
    */
   async function search(text, { prefix = false, filters = {} } = {}) {
     const { qtf, lists, phrases, corrections: fixed } = await queryTerms(text, prefix);
-    const hits = new Map();
+    // Scores in flat arrays indexed by document: a common word touches thousands of documents.
+    const score = new Float64Array(N), phrased = new Uint8Array(N), seen = new Uint8Array(N);
+    const matched = [];
     for (const [term, list] of lists) {
       const idf = Math.log(1 + (N - list.df + 0.5) / (list.df + 0.5));
-      list.docs.forEach((doc, i) => {
-        const w = list.weights[i] / manifest.weight_scale;
-        let h = hits.get(doc);
-        if (!h) hits.set(doc, (h = { doc, score: 0, phrases: 0 }));
-        h.score += qtf.get(term) * idf * (w / (manifest.k1 + w));
-      });
+      const q = qtf.get(term), k1 = manifest.k1, scale = manifest.weight_scale;
+      for (let i = 0; i < list.docs.length; i++) {
+        const doc = list.docs[i], w = list.weights[i] / scale;
+        if (!seen[doc]) { seen[doc] = 1; matched.push(doc); }
+        score[doc] += q * idf * (w / (k1 + w));
+      }
     }
     for (const phrase of phrases) {
-      for (const doc of lists.get(phrase[0]).docs) if (hasPhrase(doc, phrase, lists)) hits.get(doc).phrases++;
+      for (const doc of lists.get(phrase[0]).docs) if (hasPhrase(doc, phrase, lists)) phrased[doc]++;
     }
-    let results = [...hits.values()];
+    const order = Uint32Array.from(matched).sort((a, b) => phrased[b] - phrased[a] || score[b] - score[a] || a - b);
+    let results = Array.from(order, (doc) => ({ doc, score: score[doc], phrases: phrased[doc] }));
     if (Object.values(filters).some((v) => v.length)) results = await applyFilters(results, filters);
-    results.sort((a, b) => b.phrases - a.phrases || b.score - a.score || a.doc - b.doc);
     results.corrections = fixed;
     return results;
   }

@@ -78,7 +78,7 @@ function renderFilters(counts) {
           filters[facet] = box.checked ? [...filters[facet], value] : filters[facet].filter((v) => v !== value);
           run(input.value);
         });
-        return el("label", {}, [box, ` ${valueLabel(facet, value)} `, el("span", { className: "count", textContent: `(${n})` })]);
+        return el("label", {}, [box, ` ${valueLabel(facet, value)} `, el("span", { className: "count", textContent: String(n) })]);
       }),
     ]));
   const any = FACETS.some((f) => filters[f].length);
@@ -111,7 +111,7 @@ async function run(query) {
   ]);
   if (mine !== generation) return;
   const stems = new Set([...tokens(query), ...results.corrections.map(([, used]) => used)]);
-  status.textContent = results.length ? `${results.length} ${labels.results}` : labels.none;
+  status.textContent = results.length ? `${results.length} ${results.length === 1 ? labels.result : labels.results}` : labels.none;
   list.dataset.query = query;
   renderFilters(counts);
   list.replaceChildren(...shown.map((f) => el("li", { className: "result" }, [
