@@ -25,13 +25,16 @@ const FRAGMENT_TEXT: usize = 1200;
 
 /// The five fields of a document, in `FIELDS` order.
 fn fields<'a>(site: &Site, p: &'a Page, id: usize) -> [Cow<'a, str>; 5] {
-    let headings = p.headings.iter().map(|h| h.text.as_str()).collect::<Vec<_>>().join(" ");
+    // An abstract-only report's body, headings included, is not published, so not indexed.
+    let abstract_only = p.front.access == Some(Access::AbstractOnly);
+    let headings: Vec<&str> =
+        if abstract_only { Vec::new() } else { p.headings.iter().map(|h| h.text.as_str()).collect() };
     let authors = site.page_authors[id].iter().map(|&a| site.authors[a].name.as_str()).collect::<Vec<_>>().join(" ");
-    let body = if p.front.access == Some(Access::AbstractOnly) { "" } else { p.text.as_str() };
+    let body = if abstract_only { "" } else { p.text.as_str() };
     let summary = p.front.summary.as_deref().unwrap_or_default();
     [
         Cow::Borrowed(p.title.as_str()),
-        Cow::Owned(headings),
+        Cow::Owned(headings.join(" ")),
         Cow::Owned(authors),
         Cow::Borrowed(summary),
         Cow::Borrowed(body),

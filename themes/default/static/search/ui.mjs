@@ -105,20 +105,19 @@ async function run(query) {
   const prefix = !/\s$/.test(query);
   const all = await client.search(query, { prefix });
   const results = await client.search(query, { prefix, filters });
-  const [shown, counts] = await Promise.all([
-    Promise.all(results.slice(0, SHOWN).map((r) => client.fragment(r.doc))),
-    client.facetCounts(all, filters),
-  ]);
+  const shown = await Promise.all(results.slice(0, SHOWN).map((r) => client.fragment(r.doc)));
   if (mine !== generation) return;
   const stems = new Set([...tokens(query), ...results.corrections.map(([, used]) => used)]);
   status.textContent = results.length ? `${results.length} ${results.length === 1 ? labels.result : labels.results}` : labels.none;
   list.dataset.query = query;
-  renderFilters(counts);
   list.replaceChildren(...shown.map((f) => el("li", { className: "result" }, [
     el("p", { className: "entry-meta", textContent: [labels.kinds[f.collection] ?? f.collection, f.date].filter(Boolean).join(" · ") }),
     el("h2", { className: "entry-title" }, [el("a", { href: f.url, textContent: f.title })]),
     snippet(f.text, query, stems),
   ])));
+  // Filters come after the results: their counts need the facet file, which results do not wait for.
+  const counts = await client.facetCounts(all, filters);
+  if (mine === generation) renderFilters(counts);
 }
 
 let timer;
