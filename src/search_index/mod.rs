@@ -125,6 +125,7 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
     files.extend(
         shards.into_iter().enumerate().map(|(i, (_, json))| OutputFile::text(format!("search/t/{i}.json"), json)),
     );
+    log::debug!("search: manifest, facets, vocabulary at {:?}", started.elapsed());
     files.par_extend(order.par_iter().enumerate().map(|(doc, &id)| fragment(site, &site.pages[id], doc)));
     files
 }

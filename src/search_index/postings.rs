@@ -30,8 +30,18 @@ const MAX_POSTINGS: usize = 5000;
 /// One posting before encoding: document, quantised weight, positions.
 type Row<'a> = (u32, u32, &'a [u32]);
 
-/// Values per posting before weighting: document, then the term's frequency in each field.
-const ROW: usize = 6;
+/// Values per posting before weighting: document, the term's frequency in the first four fields
+/// (a byte each, saturating: no title holds a word 255 times), its frequency in the body.
+const ROW: usize = 3;
+
+fn pack(tf: [u32; 5]) -> [u32; 2] {
+    let byte = |f: usize| tf[f].min(255);
+    [byte(0) | byte(1) << 8 | byte(2) << 16 | byte(3) << 24, tf[4]]
+}
+
+fn unpack(packed: u32, body: u32) -> [u32; 5] {
+    [packed & 255, packed >> 8 & 255, packed >> 16 & 255, packed >> 24, body]
+}
 
 /// The postings of a run of consecutive documents, with terms numbered within the block (blocks
 /// are indexed in parallel and merged in document order).
@@ -123,7 +133,7 @@ pub fn block<'a>(first: u32, docs: impl Iterator<Item = [&'a str; 5]>) -> Block 
             let i = id as usize;
             let row = &mut block.rows[i];
             row.push(doc);
-            row.extend(std::mem::take(&mut tf[i]));
+            row.extend(pack(std::mem::take(&mut tf[i])));
             if block.terms[i].starts_with(is_han) {
                 row.push(positions[i].len() as u32);
                 row.append(&mut positions[i]);
@@ -139,6 +149,17 @@ pub fn postings(blocks: &[Block]) -> Vec<(&str, Vec<u32>)> {
     let lengths: Vec<[u32; 5]> = blocks.iter().flat_map(|b| b.lengths.iter().copied()).collect();
     let n = lengths.len().max(1) as f64;
     let avg: Vec<f64> = (0..5).map(|f| lengths.iter().map(|l| l[f] as f64).sum::<f64>() / n).collect();
+    // Per document and field: the field's weight over its BM25F length normalisation, so a
+    // posting's weight is five multiplications (the client applies idf and k1).
+    let factors: Vec<[f64; 5]> = lengths
+        .iter()
+        .map(|l| {
+            std::array::from_fn(|f| {
+                let (_, weight, b) = FIELDS[f];
+                weight / (1.0 - b + b * l[f] as f64 / avg[f].max(1.0))
+            })
+        })
+        .collect();
     let mut terms: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for (b, block) in blocks.iter().enumerate() {
         for (i, term) in block.terms.iter().enumerate() {
@@ -146,44 +167,32 @@ pub fn postings(blocks: &[Block]) -> Vec<(&str, Vec<u32>)> {
         }
     }
     let terms: Vec<(&str, Vec<(usize, usize)>)> = terms.into_iter().collect();
-    terms
-        .into_par_iter()
-        .map(|(term, parts)| {
-            let han = term.starts_with(is_han);
-            let mut rows: Vec<Row> = Vec::new();
-            for (b, i) in parts {
-                let flat = &blocks[b].rows[i];
-                let mut k = 0;
-                while k < flat.len() {
-                    let doc = flat[k];
-                    let tf: [u32; 5] = [flat[k + 1], flat[k + 2], flat[k + 3], flat[k + 4], flat[k + 5]];
-                    k += ROW;
-                    let mut pos: &[u32] = &[];
-                    if han {
-                        let count = flat[k] as usize;
-                        pos = &flat[k + 1..k + 1 + count];
-                        k += 1 + count;
-                    }
-                    let weight = weighted_tf(&tf, &lengths[doc as usize], &avg);
-                    rows.push((doc, (weight * WEIGHT_SCALE).round().max(1.0) as u32, pos));
-                }
-            }
-            (term, encode(han, rows))
-        })
-        .collect()
+    terms.into_par_iter().map(|(term, parts)| (term, merge(term, &parts, blocks, &factors))).collect()
 }
 
-/// BM25F's combined, length-normalised term frequency (the client applies idf and k1).
-fn weighted_tf(tf: &[u32; 5], lengths: &[u32; 5], avg: &[f64]) -> f64 {
-    FIELDS
-        .iter()
-        .enumerate()
-        .filter(|(f, _)| tf[*f] > 0)
-        .map(|(f, (_, weight, b))| {
-            let norm = 1.0 - b + b * lengths[f] as f64 / avg[f].max(1.0);
-            weight * tf[f] as f64 / norm
-        })
-        .sum()
+/// One term's postings from every block that has it, weighted and encoded.
+fn merge(term: &str, parts: &[(usize, usize)], blocks: &[Block], factors: &[[f64; 5]]) -> Vec<u32> {
+    let han = term.starts_with(is_han);
+    let mut rows: Vec<Row> = Vec::with_capacity(parts.iter().map(|&(b, i)| blocks[b].rows[i].len() / ROW).sum());
+    for &(b, i) in parts {
+        let flat = &blocks[b].rows[i];
+        let mut k = 0;
+        while k < flat.len() {
+            let doc = flat[k];
+            let tf = unpack(flat[k + 1], flat[k + 2]);
+            k += ROW;
+            let mut pos: &[u32] = &[];
+            if han {
+                let count = flat[k] as usize;
+                pos = &flat[k + 1..k + 1 + count];
+                k += 1 + count;
+            }
+            let f = &factors[doc as usize];
+            let weight: f64 = (0..5).map(|j| tf[j] as f64 * f[j]).sum();
+            rows.push((doc, (weight * WEIGHT_SCALE).round().max(1.0) as u32, pos));
+        }
+    }
+    encode(han, rows)
 }
 
 /// Very common words keep only their `MAX_POSTINGS` heaviest documents (the frequency stays the
@@ -312,6 +321,11 @@ mod tests {
         let whole = [block(0, docs.iter().copied())];
         let split = [block(0, docs[..1].iter().copied()), block(1, docs[1..].iter().copied())];
         assert_eq!(postings(&whole), postings(&split));
+    }
+
+    #[test]
+    fn field_frequencies_survive_packing() {
+        assert_eq!(unpack(pack([1, 2, 3, 300, 70_000])[0], 70_000), [1, 2, 3, 255, 70_000]);
     }
 
     #[test]
