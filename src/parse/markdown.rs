@@ -63,6 +63,10 @@ pub fn render(ctx: &BodyContext, body: &str) -> RenderedBody {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
     let mut state = BodyState::default_for(ctx, body);
+    if ctx.keep_text {
+        // The text is shorter than its Markdown: one allocation instead of a growing string.
+        state.rendered.text.reserve(body.len());
+    }
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         state.event(event, range.start);
     }

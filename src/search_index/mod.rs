@@ -133,7 +133,8 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
 fn fragment(site: &Site, p: &Page, doc: usize) -> OutputFile {
     let summary = p.front.summary.as_deref().unwrap_or_default();
     let body = if p.front.access == Some(Access::AbstractOnly) { "" } else { p.text.as_str() };
-    let text: String = summary.chars().chain(" ".chars()).chain(body.chars()).take(FRAGMENT_TEXT).collect();
+    let gap = if summary.is_empty() || body.is_empty() { "" } else { " " };
+    let text: String = summary.chars().chain(gap.chars()).chain(body.chars()).take(FRAGMENT_TEXT).collect();
     let f = Fragment {
         url: format!("{}{}", site.config.base_path(), p.url_path),
         slug: &p.slug,
