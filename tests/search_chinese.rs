@@ -1,6 +1,7 @@
 //! Chinese search: for Chinese strings sampled from the example site and the corpus generator's
 //! Chinese paragraphs, the shipped client (run in Node) finds every page containing the string
-//! and ranks those pages above pages that only contain its characters.
+//! and ranks those pages above pages that only contain its characters; a single character finds
+//! pages containing it.
 
 use crate::common::*;
 use seedbed::search_index::{indexed_text, is_han};
@@ -66,6 +67,14 @@ fn check_site(root: &Path, count: usize) -> usize {
     let site = seedbed::build_site(root, &settings).unwrap_or_else(|_| panic!("build {}", root.display())).site;
     let texts = indexed_text(&site);
     let queries = sample(&texts, count);
+    // A single character (indexed only where it stands alone) finds pages through the bigrams that
+    // contain it: some results, and only pages that contain it.
+    let singles: Vec<String> =
+        sample(&texts, count).iter().filter_map(|q| q.chars().next()).map(String::from).collect();
+    for (c, ranked) in singles.iter().zip(client_rankings(&root.join("public"), &singles)) {
+        assert!(!ranked.is_empty(), "{c} finds nothing");
+        assert!(ranked.iter().all(|&d| texts[d].contains(c.as_str())), "{c}: a result without it");
+    }
     for (q, ranked) in queries.iter().zip(client_rankings(&root.join("public"), &queries)) {
         let containing: BTreeSet<usize> = (0..texts.len()).filter(|&d| texts[d].contains(q.as_str())).collect();
         assert!(!containing.is_empty(), "{q} was sampled from the text");

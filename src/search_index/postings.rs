@@ -267,12 +267,21 @@ pub fn push_numbers(out: &mut String, numbers: &[u32]) {
     }
 }
 
-/// Words (not Han bigrams) grouped by first character: (file key, `[["word",df],…]`).
+/// Vocabulary files: (file key, `[["term",df],…]`). Words are grouped by their first character;
+/// Han terms by block of 64 code points of each of their characters (key `h` + block), so the
+/// client can find every bigram containing a character the reader typed alone.
 pub fn vocabulary(postings: &[(&str, Vec<u32>)]) -> Vec<(String, String)> {
     let mut groups: BTreeMap<String, Vec<(&str, u32)>> = BTreeMap::new();
     for &(term, ref flat) in postings {
-        let Some(first) = term.chars().next().filter(|c| !is_han(*c)) else { continue };
-        groups.entry(vocabulary_key(first)).or_default().push((term, flat[0]));
+        let mut keys: Vec<String> = match term.chars().next() {
+            Some(c) if is_han(c) => term.chars().map(han_vocabulary_key).collect(),
+            Some(c) => vec![vocabulary_key(c)],
+            None => continue,
+        };
+        keys.dedup();
+        for key in keys {
+            groups.entry(key).or_default().push((term, flat[0]));
+        }
     }
     groups.into_iter().map(|(key, words)| (key, serde_json::to_string(&words).unwrap_or_default())).collect()
 }
@@ -280,6 +289,11 @@ pub fn vocabulary(postings: &[(&str, Vec<u32>)]) -> Vec<(String, String)> {
 /// The vocabulary file of words starting with `c`: its code point in hex (the client does the same).
 pub fn vocabulary_key(c: char) -> String {
     format!("{:x}", c as u32)
+}
+
+/// The vocabulary file of Han terms containing `c`.
+fn han_vocabulary_key(c: char) -> String {
+    format!("h{:x}", c as u32 >> 6)
 }
 
 #[cfg(test)]
@@ -337,9 +351,18 @@ mod tests {
     }
 
     #[test]
-    fn vocabulary_groups_words_by_first_character_and_skips_han() {
-        let blocks = [block(0, [fields("apple ant 返乡", "bee")].into_iter())];
+    fn vocabulary_groups_words_by_first_character_and_han_terms_by_each_character() {
+        let blocks = [block(0, [fields("apple ant 返乡 茶", "bee")].into_iter())];
         let v = vocabulary(&postings(&blocks));
-        assert_eq!(v, [("61".into(), r#"[["ant",1],["appl",1]]"#.into()), ("62".into(), r#"[["bee",1]]"#.into())]);
+        // 返 U+8FD4 and 乡 U+4E61 fall in different blocks of 64: the bigram is in both files.
+        let files: BTreeMap<&str, &str> = v.iter().map(|(k, j)| (k.as_str(), j.as_str())).collect();
+        assert_eq!(files["61"], r#"[["ant",1],["appl",1]]"#);
+        assert_eq!(files["62"], r#"[["bee",1]]"#);
+        assert_eq!(
+            (files["h139"], files["h23f"], files["h20c"]),
+            (r#"[["返乡",1]]"#, r#"[["返乡",1]]"#, r#"[["茶",1]]"#)
+        );
+        let keys: Vec<&str> = files.into_keys().collect();
+        assert_eq!(keys, ["61", "62", "h139", "h20c", "h23f"]);
     }
 }

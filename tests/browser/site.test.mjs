@@ -171,6 +171,11 @@ test("search: typed and linked queries, highlights, Chinese, hostile and prototy
   await page.waitForSelector('#search-results[data-query="返乡创业"] li');
   assert.match(await page.locator("#search-results li a").first().textContent(), /返乡创业/);
   assert.ok((await page.locator("#search-results mark").allTextContents()).includes("返乡创业"), "the exact string is marked");
+  // Typing Chinese: one character already finds the pages it begins a word in.
+  await page.locator("#search-input").fill("");
+  await page.locator("#search-input").pressSequentially("返", { delay: 20 });
+  await page.waitForSelector('#search-results[data-query="返"] li');
+  assert.match(await page.locator("#search-results li a").first().textContent(), /返/);
   // A misspelt word still finds what it meant.
   await page.goto(site.url + "/search/?q=migarnts");
   await page.waitForSelector('#search-results[data-query="migarnts"] li');

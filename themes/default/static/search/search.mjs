@@ -13,21 +13,27 @@ const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/u;
 const ALNUM = /[\p{Alphabetic}\p{N}]/u;
 /** Vocabulary terms a prefix expands to, most common first. */
 const PREFIX_TERMS = 8;
+/** Bigrams a lone Chinese character expands to, most common first. */
+const CHARACTER_TERMS = 16;
 
 /** Search tokens of `text`, exactly as the index builder makes them. */
 export function tokens(text) {
   return parse(text).tokens;
 }
 
-/** Tokens of `text` and its Chinese phrases (runs of 3 or more Han characters, as bigrams). */
+/**
+ * Tokens of `text`, its Chinese phrases (runs of 3 or more Han characters, as bigrams) and its
+ * lone Han characters.
+ */
 function parse(text) {
   const out = [];
   const phrases = [];
+  const lone = [];
   let word = "";
   let han = [];
   const flushWord = () => { if (word) out.push(stem(word)); word = ""; };
   const flushHan = () => {
-    if (han.length === 1) out.push(han[0]);
+    if (han.length === 1) { out.push(han[0]); lone.push(han[0]); }
     const bigrams = [];
     for (let i = 0; i + 1 < han.length; i++) bigrams.push(han[i] + han[i + 1]);
     out.push(...bigrams);
@@ -39,7 +45,7 @@ function parse(text) {
     else if (ALNUM.test(c)) { flushHan(); word += c.toLowerCase(); }
     else { flushWord(); flushHan(); }
   }
-  return { tokens: out, phrases };
+  return { tokens: out, phrases, lone };
 }
 
 /** Edit distance (insert, delete, substitute, swap of neighbours), giving up above `max`. */
@@ -146,6 +152,13 @@ export async function createSearch(load) {
     return found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, PREFIX_TERMS).map(([t]) => t);
   }
 
+  /** Han terms containing the character `c` that pass `keep`, most common first. */
+  async function hanTerms(c, keep, limit) {
+    const key = `h${(c.codePointAt(0) >> 6).toString(16)}`;
+    const found = vocabularyKeys.has(key) ? (await once(`v/${key}.json`)).filter(([t]) => t !== c && keep(t)) : [];
+    return found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([t]) => t);
+  }
+
   /** Terms closest to a word that matches nothing: one edit for 4–7 letters, two from 8. */
   async function corrections(term) {
     if (term.length < 4 || HAN.test(term)) return [];
@@ -161,9 +174,14 @@ export async function createSearch(load) {
 
   /** The query's terms with their counts, after prefix expansion and typo correction. */
   async function queryTerms(text, prefix) {
-    const { tokens: all, phrases } = parse(text);
+    const { tokens: all, phrases, lone } = parse(text);
     const lastWord = prefix ? /[\p{Alphabetic}\p{N}]+$/u.exec(text)?.[0]?.toLowerCase() : undefined;
     const expanded = lastWord && lastWord.length >= 2 && !HAN.test(lastWord) ? await expand(lastWord) : [];
+    // Chinese: while typing, the bigrams the last character begins; a character standing alone
+    // (only lone characters are indexed as such) also matches every bigram containing it.
+    const last = text.at(-1) ?? "";
+    if (prefix && HAN.test(last)) expanded.push(...await hanTerms(last, (t) => t.startsWith(last), PREFIX_TERMS));
+    for (const c of lone) expanded.push(...await hanTerms(c, (t) => t.includes(c), CHARACTER_TERMS));
     for (const t of expanded) if (!all.includes(t)) all.push(t);
     const qtf = new Map();
     for (const t of all) qtf.set(t, (qtf.get(t) ?? 0) + 1);
