@@ -62,13 +62,22 @@ struct RawTerms {
 }
 
 impl RawTerms {
+    #[inline]
     fn key(raw: &str) -> Option<[u8; 16]> {
+        let bytes = raw.as_bytes();
+        if bytes.len() > 16 {
+            return None;
+        }
+        // A zero byte never occurs in a token, so zero padding cannot make two keys equal. A byte
+        // loop, not `copy_from_slice`: a call to memcpy per token costs more than the lookup.
         let mut key = [0u8; 16];
-        // A zero byte never occurs in a token, so zero padding cannot make two keys equal.
-        key.get_mut(..raw.len())?.copy_from_slice(raw.as_bytes());
+        for (k, b) in key.iter_mut().zip(bytes) {
+            *k = *b;
+        }
         Some(key)
     }
 
+    #[inline]
     fn get(&self, raw: &str) -> Option<&u32> {
         match Self::key(raw) {
             Some(key) => self.short.get(&key),
