@@ -180,6 +180,11 @@ test("search: typed and linked queries, highlights, Chinese, hostile and prototy
   await page.goto(site.url + "/search/?q=migarnts");
   await page.waitForSelector('#search-results[data-query="migarnts"] li');
   assert.ok((await page.locator("#search-results mark").allTextContents()).some((m) => /^migrant/i.test(m)));
+  // A word the pages write as two ("micro-loans").
+  await page.goto(site.url + "/search/?q=microloans");
+  await page.waitForSelector('#search-results[data-query="microloans"] li');
+  const loans = await page.locator("#search-results li a").evaluateAll((as) => as.slice(0, 3).map((a) => a.textContent));
+  assert.ok(loans.some((t) => /Micro-loans/.test(t)), `top three: ${loans}`);
   for (const q of ["constructor", "__proto__", "toString", "hasOwnProperty", "<img src=x onerror=alert(1)>",
     "</script><script>alert(2)</script>", "javascript:alert(3)"]) {
     await page.goto(site.url + "/search/?q=" + encodeURIComponent(q));

@@ -159,7 +159,10 @@ export async function createSearch(load) {
     return found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([t]) => t);
   }
 
-  /** Terms closest to a word that matches nothing: one edit for 4–7 letters, two from 8. */
+  /**
+   * Terms closest to a word that matches nothing: one edit for 4–7 letters, two from 8; failing
+   * that, for a long word, two words it may be written together from.
+   */
   async function corrections(term) {
     if (term.length < 4 || HAN.test(term)) return [];
     const max = term.length >= 8 ? 2 : 1;
@@ -169,7 +172,20 @@ export async function createSearch(load) {
       if (d < best) { best = d; found = []; }
       if (d === best && d <= max) found.push([t, df]);
     }
-    return found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([t]) => t);
+    if (found.length) return found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([t]) => t);
+    return term.length >= 8 ? split(term) : [];
+  }
+
+  /** A word written as one that the pages write as two ("ecommerce"): the split whose rarer half is most common. */
+  async function split(term) {
+    let best = [], bestDf = 0;
+    for (let i = 1; i < term.length; i++) {
+      const [left, right] = [term.slice(0, i), term.slice(i)];
+      const df = (vocab, t) => vocab.find(([w]) => w === t)?.[1] ?? 0;
+      const common = Math.min(df(await vocabulary(left), left), df(await vocabulary(right), right));
+      if (common > bestDf) { best = [left, right]; bestDf = common; }
+    }
+    return best;
   }
 
   /** The query's terms with their counts, after prefix expansion and typo correction. */
