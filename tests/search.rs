@@ -3,8 +3,6 @@
 
 use crate::common::*;
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 /// Run the shipped client's tokenizer in Node over `lines`, one token list per line.
 fn client_tokens(lines: &[String]) -> Vec<String> {
@@ -13,17 +11,7 @@ fn client_tokens(lines: &[String]) -> Vec<String> {
         "import {{ tokens }} from {:?};\nimport fs from 'node:fs';\nconst out = fs.readFileSync(0, 'utf8').split('\\n').slice(0, -1).map((l) => tokens(l).join(' '));\nprocess.stdout.write(out.join('\\n') + '\\n');\n",
         format!("file://{}", module.display())
     );
-    let mut child = Command::new("node")
-        .args(["--input-type=module", "-e", &script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("node must be installed");
-    let input = lines.iter().map(|l| format!("{l}\n")).collect::<String>();
-    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
-    let out = child.wait_with_output().expect("node");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
+    node_lines(&script, lines)
 }
 
 /// Every distinct word of the CISI collection and of the example site.

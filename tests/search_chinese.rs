@@ -6,9 +6,7 @@
 use crate::common::*;
 use seedbed::search_index::{indexed_text, is_han};
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// Full ranked document-id lists of the shipped client for each query (one line per query).
 fn client_rankings(public: &Path, queries: &[String]) -> Vec<Vec<usize>> {
@@ -18,18 +16,8 @@ fn client_rankings(public: &Path, queries: &[String]) -> Vec<Vec<usize>> {
         format!("file://{}", module.display()),
         public.join("search").display().to_string(),
     );
-    let mut child = Command::new("node")
-        .args(["--input-type=module", "-e", &script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("node must be installed");
-    let input: String = queries.iter().map(|q| format!("{q}\n")).collect();
-    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
-    let out = child.wait_with_output().expect("node");
-    assert!(out.status.success());
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    text.lines().map(|l| l.split_whitespace().map(|d| d.parse().expect("doc id")).collect()).collect()
+    let lines = node_lines(&script, queries);
+    lines.iter().map(|l| l.split_whitespace().map(|d| d.parse().expect("doc id")).collect()).collect()
 }
 
 /// `count` distinct Chinese strings of 2–6 characters taken from the texts' Han runs (a fixed

@@ -23,14 +23,21 @@ use std::borrow::Cow;
 /// Characters of plain text a fragment keeps for snippets.
 const FRAGMENT_TEXT: usize = 1200;
 
+/// The body's text, or nothing for an abstract-only report (its body, headings included, is not
+/// published, so not indexed or shown).
+fn published_body(p: &Page) -> &str {
+    if p.front.access == Some(Access::AbstractOnly) { "" } else { p.text.as_str() }
+}
+
 /// The five fields of a document, in `FIELDS` order.
 fn fields<'a>(site: &Site, p: &'a Page, id: usize) -> [Cow<'a, str>; 5] {
-    // An abstract-only report's body, headings included, is not published, so not indexed.
-    let abstract_only = p.front.access == Some(Access::AbstractOnly);
-    let headings: Vec<&str> =
-        if abstract_only { Vec::new() } else { p.headings.iter().map(|h| h.text.as_str()).collect() };
+    let body = published_body(p);
+    let headings: Vec<&str> = if p.front.access == Some(Access::AbstractOnly) {
+        Vec::new()
+    } else {
+        p.headings.iter().map(|h| h.text.as_str()).collect()
+    };
     let authors = site.page_authors[id].iter().map(|&a| site.authors[a].name.as_str()).collect::<Vec<_>>().join(" ");
-    let body = if abstract_only { "" } else { p.text.as_str() };
     let summary = p.front.summary.as_deref().unwrap_or_default();
     [
         Cow::Borrowed(p.title.as_str()),
@@ -132,7 +139,7 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
 
 fn fragment(site: &Site, p: &Page, doc: usize) -> OutputFile {
     let summary = p.front.summary.as_deref().unwrap_or_default();
-    let body = if p.front.access == Some(Access::AbstractOnly) { "" } else { p.text.as_str() };
+    let body = published_body(p);
     let gap = if summary.is_empty() || body.is_empty() { "" } else { " " };
     let text: String = summary.chars().chain(gap.chars()).chain(body.chars()).take(FRAGMENT_TEXT).collect();
     let f = Fragment {

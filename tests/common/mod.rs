@@ -107,3 +107,20 @@ pub fn python(args: &[&str]) {
     let out = std::process::Command::new("python3").args(args).output().expect("python3 must be installed");
     assert!(out.status.success(), "python3 {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Run an ES module `script` in Node with `lines` on standard input (one per line); its standard
+/// output, a line each.
+pub fn node_lines(script: &str, lines: &[String]) -> Vec<String> {
+    use std::io::Write;
+    let mut child = Command::new("node")
+        .args(["--input-type=module", "-e", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node must be installed");
+    let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+    let out = child.wait_with_output().expect("node");
+    assert!(out.status.success(), "node failed");
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
+}

@@ -91,6 +91,11 @@ function decode(term, flat) {
   return { df: flat[0] ?? 0, docs, weights, positions };
 }
 
+/** The terms of `[[term, df], …]`, most common first (ties in term order), at most `limit`. */
+function mostCommon(pairs, limit) {
+  return [...pairs].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([t]) => t);
+}
+
 /** Does `doc` hold the phrase's bigrams at consecutive positions? */
 function hasPhrase(doc, phrase, lists) {
   const at = phrase.map((t) => lists.get(t)?.positions?.get(doc));
@@ -148,15 +153,14 @@ export async function createSearch(load) {
 
   /** Vocabulary terms starting with `prefix`, most common first. */
   async function expand(prefix) {
-    const found = (await vocabulary(prefix)).filter(([t]) => t.startsWith(prefix));
-    return found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, PREFIX_TERMS).map(([t]) => t);
+    return mostCommon((await vocabulary(prefix)).filter(([t]) => t.startsWith(prefix)), PREFIX_TERMS);
   }
 
   /** Han terms containing the character `c` that pass `keep`, most common first. */
   async function hanTerms(c, keep, limit) {
     const key = `h${(c.codePointAt(0) >> 6).toString(16)}`;
     const found = vocabularyKeys.has(key) ? (await once(`v/${key}.json`)).filter(([t]) => t !== c && keep(t)) : [];
-    return found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([t]) => t);
+    return mostCommon(found, limit);
   }
 
   /**
@@ -172,7 +176,7 @@ export async function createSearch(load) {
       if (d < best) { best = d; found = []; }
       if (d === best && d <= max) found.push([t, df]);
     }
-    if (found.length) return found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([t]) => t);
+    if (found.length) return mostCommon(found, 3);
     return term.length >= 8 ? split(term) : [];
   }
 
@@ -256,9 +260,12 @@ export async function createSearch(load) {
       (facets[name] ?? []).some(([v, set]) => chosen.includes(v) && set.has(doc)));
   }
 
+  /** The results (in their order) that pass `filters` ({ facet: [values] }). */
   async function applyFilters(results, filters) {
     const facets = await (facetCache ??= facetSets());
-    return results.filter((r) => matches(facets, r.doc, filters, null));
+    const kept = results.filter((r) => matches(facets, r.doc, filters, null));
+    kept.corrections = results.corrections;
+    return kept;
   }
 
   /**
@@ -279,5 +286,5 @@ export async function createSearch(load) {
   /** What a result shows: url, slug, title, collection, lang, date, text. */
   const fragment = (doc) => once(`f/${doc}.json`);
 
-  return { search, facetCounts, fragment, tokens };
+  return { search, filter: applyFilters, facetCounts, fragment, tokens };
 }

@@ -104,7 +104,7 @@ async function run(query) {
   }
   const prefix = !/\s$/.test(query);
   const all = await client.search(query, { prefix });
-  const results = await client.search(query, { prefix, filters });
+  const results = FACETS.some((f) => filters[f].length) ? await client.filter(all, filters) : all;
   const shown = await Promise.all(results.slice(0, SHOWN).map((r) => client.fragment(r.doc)));
   if (mine !== generation) return;
   const stems = new Set([...tokens(query), ...results.corrections.map(([, used]) => used)]);
