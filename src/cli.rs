@@ -12,6 +12,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod digest;
+
 /// seedbed builds a research centre's bilingual site (reports, forum proceedings, success
 /// stories, people) from Markdown files with YAML front matter.
 #[derive(Parser, Debug)]
@@ -39,6 +41,9 @@ pub enum Command {
     New(NewArgs),
     /// Build the site in memory and serve it on this machine (http://127.0.0.1:1111/).
     Serve(ServeArgs),
+    /// The catalogue e-mail digest: build it, send it, see how far it went.
+    #[command(subcommand)]
+    Digest(digest::DigestCommand),
 }
 
 #[derive(Args, Debug)]
@@ -120,6 +125,7 @@ pub fn run(cli: Cli) -> ExitCode {
         })),
         Command::New(args) => new(args),
         Command::Serve(args) => serve(args),
+        Command::Digest(command) => digest::run(command),
     }
 }
 

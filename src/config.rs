@@ -48,6 +48,42 @@ pub struct MarkdownConfig {
     pub smart_punctuation: Option<bool>,
 }
 
+/// The catalogue e-mail digest (`digest:` in `site.yaml`). Every key is optional.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DigestConfig {
+    /// The sender, `Name <address>`. Default: the site title and `digest@` the site's host.
+    pub from: Option<String>,
+    /// Where readers subscribe: the form on the subscribe page posts here (e-mail, lang).
+    /// Without it the page offers a `mailto:` link to `contact`.
+    pub subscribe_endpoint: Option<String>,
+    /// The address subscription and unsubscription requests go to. Default: the sender's address.
+    pub contact: Option<String>,
+    /// An https endpoint for one-click unsubscription; each message links it with a
+    /// per-subscriber token (`SEEDBED_UNSUBSCRIBE_SECRET` signs it).
+    pub unsubscribe_url: Option<String>,
+    /// Days before the first digest that it covers.
+    pub window_days: u32,
+    /// Attempts per message when the server answers 4xx or the connection drops.
+    pub attempts: u32,
+    /// The first retry waits this long; each next one twice as long, with jitter.
+    pub retry_ms: u64,
+}
+
+impl Default for DigestConfig {
+    fn default() -> Self {
+        DigestConfig {
+            from: None,
+            subscribe_endpoint: None,
+            contact: None,
+            unsubscribe_url: None,
+            window_days: 30,
+            attempts: 5,
+            retry_ms: 2000,
+        }
+    }
+}
+
 /// `site.yaml` as written. Every key is listed here; anything else is an error.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,11 +100,13 @@ struct RawConfig {
     markdown: Option<MarkdownConfig>,
     timezone: Option<String>,
     search_index: Option<bool>,
+    digest: Option<DigestConfig>,
     extra: Option<serde_yaml::Value>,
 }
 
-const RAW_KEYS: [&str; 13] = [
+const RAW_KEYS: [&str; 14] = [
     "search_index",
+    "digest",
     "title",
     "description",
     "base_url",
@@ -102,6 +140,7 @@ pub struct Config {
     pub timezone: String,
     /// Write the search index and the search page (on unless `search_index: false`).
     pub search_index: bool,
+    pub digest: DigestConfig,
     pub extra: serde_yaml::Value,
 }
 
@@ -170,6 +209,13 @@ fn validate(raw: &RawConfig, text: &str) -> Vec<SiteError> {
             "add it to the list",
         ));
     }
+    if let Some(d) = &raw.digest {
+        for (key, url) in [("subscribe_endpoint", &d.subscribe_endpoint), ("unsubscribe_url", &d.unsubscribe_url)] {
+            if url.as_ref().is_some_and(|u| !u.starts_with("https://")) {
+                errors.push(at(key, format!("`digest.{key}` must be an https URL"), "write https://…"));
+            }
+        }
+    }
     errors
 }
 
@@ -187,6 +233,7 @@ fn resolve(raw: RawConfig) -> Config {
         markdown,
         timezone,
         search_index,
+        digest,
         extra,
     } = raw;
     let default_language = default_language.unwrap_or(Lang::En);
@@ -207,6 +254,7 @@ fn resolve(raw: RawConfig) -> Config {
         markdown: markdown.unwrap_or_default(),
         timezone: timezone.unwrap_or_else(|| "Asia/Shanghai".into()),
         search_index: search_index.unwrap_or(true),
+        digest: digest.unwrap_or_default(),
         extra: extra.unwrap_or(serde_yaml::Value::Null),
     }
 }

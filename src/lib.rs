@@ -9,6 +9,7 @@ pub mod assemble;
 pub mod calendar;
 pub mod cite;
 pub mod config;
+pub mod digest;
 pub mod error;
 pub mod feeds;
 pub mod load;
@@ -54,8 +55,16 @@ pub struct BuildOutput {
     pub counts: render::Counts,
 }
 
-/// Run the pipeline up to, not including, writing.
-pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, BuildError> {
+/// The stages before rendering: the assembled site with the theme, and the warnings so far.
+pub struct Assembled {
+    pub site: Site,
+    pub templates: render::Templates,
+    pub theme: model::ThemeFiles,
+    pub problems: Vec<SiteError>,
+}
+
+/// Run load, parse and assemble (what `build`, `serve` and `digest` share).
+pub fn assemble_site(root: &Path, settings: &BuildSettings) -> Result<Assembled, BuildError> {
     let started = std::time::Instant::now();
     let (mut config, loaded, mut problems) = load::site(root)?;
     log::debug!("loaded {} content files in {:?}", loaded.content.len(), started.elapsed());
@@ -84,6 +93,13 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
     })?;
     problems.append(&mut warnings);
     log::debug!("assembled the site at {:?}", started.elapsed());
+    Ok(Assembled { site, templates, theme, problems })
+}
+
+/// Run the pipeline up to, not including, writing.
+pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, BuildError> {
+    let started = std::time::Instant::now();
+    let Assembled { site, templates, theme, problems } = assemble_site(root, settings)?;
     // The search index needs only the assembled site: build it beside the rendering, so each
     // fills the other's idle time on the cores.
     let (rendered, index) = rayon::join(

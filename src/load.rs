@@ -20,6 +20,31 @@ pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/theme
 /// Read `site.yaml`, `content/`, and the theme (embedded default, then `themes/<name>/`,
 /// then the site's own `templates/` and `static/`, each overriding the one before).
 pub fn site(root: &Path) -> Result<(Config, LoadedSite, Vec<SiteError>), BuildError> {
+    let (config, config_bytes) = read_config(root)?;
+    let config_text = String::from_utf8_lossy(&config_bytes).into_owned();
+    let canonical_root = root.canonicalize().with_context(|| format!("cannot open {}", root.display()))?;
+    let mut warnings = Vec::new();
+    let content_files = walk(&canonical_root, "content", &mut warnings);
+    let (markdown, others): (Vec<_>, Vec<_>) = content_files.into_iter().partition(|(rel, _)| rel.ends_with(".md"));
+    let content = markdown
+        .into_par_iter()
+        .map(|(rel_path, abs)| Ok(SourceFile { rel_path, bytes: read(&abs)? }))
+        .collect::<Result<Vec<_>, BuildError>>()?;
+    let theme = theme(&canonical_root, &config, &config_text, others, &mut warnings)?;
+    let config_file = SourceFile { rel_path: CONFIG_FILE.into(), bytes: config_bytes };
+    Ok((config, LoadedSite { config_file, content, theme }, warnings))
+}
+
+/// Only `site.yaml` (for commands that need no content, such as `digest send`).
+pub fn config(root: &Path) -> anyhow::Result<Config> {
+    match read_config(root) {
+        Ok((config, _)) => Ok(config),
+        Err(BuildError::Env(e)) => Err(e),
+        Err(BuildError::Site(errors)) => Err(anyhow::anyhow!("{errors}")),
+    }
+}
+
+fn read_config(root: &Path) -> Result<(Config, Vec<u8>), BuildError> {
     let config_path = root.join(CONFIG_FILE);
     if !config_path.is_file() {
         return Err(BuildError::Env(anyhow::anyhow!(
@@ -32,17 +57,7 @@ pub fn site(root: &Path) -> Result<(Config, LoadedSite, Vec<SiteError>), BuildEr
     let config = Config::parse(&config_text).map_err(|errs| {
         BuildError::Site(SiteErrors::from_vec(errs.into_iter().map(|e| e.with_source(&config_text)).collect()))
     })?;
-    let canonical_root = root.canonicalize().with_context(|| format!("cannot open {}", root.display()))?;
-    let mut warnings = Vec::new();
-    let content_files = walk(&canonical_root, "content", &mut warnings);
-    let (markdown, others): (Vec<_>, Vec<_>) = content_files.into_iter().partition(|(rel, _)| rel.ends_with(".md"));
-    let content = markdown
-        .into_par_iter()
-        .map(|(rel_path, abs)| Ok(SourceFile { rel_path, bytes: read(&abs)? }))
-        .collect::<Result<Vec<_>, BuildError>>()?;
-    let theme = theme(&canonical_root, &config, &config_text, others, &mut warnings)?;
-    let config_file = SourceFile { rel_path: CONFIG_FILE.into(), bytes: config_bytes };
-    Ok((config, LoadedSite { config_file, content, theme }, warnings))
+    Ok((config, config_bytes))
 }
 
 fn theme(

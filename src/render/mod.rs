@@ -54,6 +54,11 @@ impl Templates {
         self.strings.get(&lang).and_then(|s| s.get(key)).cloned().unwrap_or_else(|| key.to_string())
     }
 
+    /// Render one template by name outside the site's pages (the digest's parts).
+    pub fn render_named(&self, name: &str, context: &tera::Context) -> Result<String, SiteError> {
+        self.render(name, context, name)
+    }
+
     fn render(&self, name: &str, context: &tera::Context, out_path: &str) -> Result<String, SiteError> {
         self.tera.render(name, context).map_err(|e| template_error(&e, &self.files, Some(out_path)))
     }

@@ -1,0 +1,201 @@
+//! A digest's content: the record (`items.json`) and, per language, the HTML and text parts.
+//!
+//! Input: the assembled `Site`, the selected groups, the theme's templates. Output: the files of
+//! `digests/<id>/`. Both parts come from the same data through two templates (`digest.html`,
+//! `digest.txt`); the HTML gets its CSS inlined. Must not: read files or the clock, or let a
+//! control character from the content reach a part (a CR or LF in a title would start a new
+//! line of the text part; NUL breaks mail software).
+
+use super::TOKEN_SLOT;
+use super::select::{Group, SelectedItem};
+use super::store::{Record, RecordItem};
+use crate::error::SiteError;
+use crate::model::{Collection, Lang, Page, Site};
+use crate::render::{Templates, format_date};
+use jiff::civil::Date;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A digest ready to be written: its record and its files (name, bytes).
+pub struct Composed {
+    pub record: Record,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+#[derive(Serialize)]
+struct GroupView {
+    heading: String,
+    items: Vec<ItemView>,
+}
+
+#[derive(Serialize)]
+struct ItemView {
+    title: String,
+    url: String,
+    summary: String,
+    meta: String,
+}
+
+/// Control characters become spaces; everything else is kept.
+pub fn clean(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// The record and parts of digest `id`, made on `today`, covering items dated after `since`.
+pub fn digest(
+    site: &Site,
+    templates: &Templates,
+    groups: &[Group],
+    (id, today, since): (&str, Date, Date),
+) -> Result<Composed, SiteError> {
+    let config = &site.config;
+    let host = host(&config.base_url);
+    let title_en = clean(config.title.get(Lang::En));
+    let from = match &config.digest.from {
+        Some(from) => from.clone(),
+        None => lettre::message::Mailbox::new(Some(title_en.clone()), address(&format!("digest@{host}"))?).to_string(),
+    };
+    let contact = match &config.digest.contact {
+        Some(c) => c.clone(),
+        None => from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| config_error(&format!("digest.from: {e}")))?
+            .email
+            .to_string(),
+    };
+    let unsubscribe_mailto = format!("mailto:{contact}?subject=unsubscribe");
+    let count = groups.iter().map(|g| g.items.len()).sum::<usize>();
+    let mut record = Record {
+        id: id.to_string(),
+        date: today.to_string(),
+        since: since.to_string(),
+        from,
+        list_id: list_id(&title_en, &host),
+        unsubscribe_mailto: unsubscribe_mailto.clone(),
+        unsubscribe_url: config.digest.unsubscribe_url.clone(),
+        subjects: BTreeMap::new(),
+        items: groups.iter().flat_map(|g| &g.items).map(|item| record_item(site, item)).collect(),
+    };
+    let unsubscribe = match &config.digest.unsubscribe_url {
+        Some(url) => format!("{url}{}s={TOKEN_SLOT}", if url.contains('?') { '&' } else { '?' }),
+        None => unsubscribe_mailto,
+    };
+    let mut files = Vec::new();
+    for &lang in &config.languages {
+        let label = |key: &str| templates.label(lang, key);
+        let date = format_date(crate::model::ContentDate(today.at(0, 0, 0, 0)), lang);
+        let subject = clean(
+            &label("digest_subject")
+                .replace("{site}", config.title.get(lang))
+                .replace("{count}", &count.to_string())
+                .replace("{date}", &date),
+        );
+        let views: Vec<GroupView> = groups.iter().map(|g| group_view(site, g, lang, &label)).collect();
+        let preheader: Vec<&str> = views.iter().flat_map(|g| &g.items).map(|i| i.title.as_str()).take(3).collect();
+        let mut context = tera::Context::new();
+        context.insert("lang", lang.code());
+        context.insert("site_title", &clean(config.title.get(lang)));
+        context.insert("site_url", &config.permalink(crate::model::lang_prefix(lang)));
+        context.insert("subject", &subject);
+        context.insert("preheader", &preheader.join(" · "));
+        context.insert("date", &date);
+        context.insert("count", &count);
+        context.insert("groups", &views);
+        context.insert("unsubscribe_url", &unsubscribe);
+        context.insert("feed_url", &config.permalink(&format!("{}atom.xml", crate::model::lang_prefix(lang))));
+        context.insert("t", &labels(&label));
+        let html = templates.render_named("digest.html", &context)?;
+        let html = css_inline::CSSInliner::options()
+            .build()
+            .inline(&html)
+            .map_err(|e| SiteError::new("templates/digest.html", 1, 1, format!("cannot inline its CSS: {e}")))?;
+        let text = templates.render_named("digest.txt", &context)?;
+        files.push((format!("digest.{}.html", lang.code()), html.into_bytes()));
+        files.push((format!("digest.{}.txt", lang.code()), text.into_bytes()));
+        record.subjects.insert(lang.code().to_string(), subject);
+    }
+    let json = serde_json::to_string_pretty(&record).unwrap_or_default() + "\n";
+    files.push((super::store::RECORD_FILE.to_string(), json.into_bytes()));
+    files.sort();
+    Ok(Composed { record, files })
+}
+
+/// `Title <catalogue.HOST>`; just the angle part when the title would need encoding.
+fn list_id(title: &str, host: &str) -> String {
+    let plain = title.chars().all(|c| c.is_ascii_alphanumeric() || " -.'".contains(c));
+    if plain && !title.is_empty() { format!("{title} <catalogue.{host}>") } else { format!("<catalogue.{host}>") }
+}
+
+fn config_error(message: &str) -> SiteError {
+    SiteError::new(crate::config::CONFIG_FILE, 1, 1, message.to_string())
+        .with_hint("write `digest: {from: \"Name <address@example.org>\"}` in site.yaml")
+}
+
+fn address(text: &str) -> Result<lettre::Address, SiteError> {
+    text.parse().map_err(|e| config_error(&format!("`{text}` is not an e-mail address: {e}")))
+}
+
+/// The host of the site's `base_url`, for default addresses and the List-Id.
+fn host(base_url: &str) -> String {
+    url::Url::parse(base_url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| "localhost".into())
+}
+
+fn labels(label: &impl Fn(&str) -> String) -> BTreeMap<&'static str, String> {
+    ["digest_intro", "digest_unsubscribe", "digest_why", "digest_feed", "digest_read"]
+        .into_iter()
+        .map(|k| (k, label(k)))
+        .collect()
+}
+
+/// The page of `item` to show a reader of `lang`: theirs, else the first the item has.
+fn page_in<'a>(site: &'a Site, item: &SelectedItem, lang: Lang) -> Option<&'a Page> {
+    item.pages.get(&lang).or_else(|| item.pages.values().next()).map(|&id| &site.pages[id])
+}
+
+fn group_view(site: &Site, group: &Group, lang: Lang, label: &impl Fn(&str) -> String) -> GroupView {
+    let heading = match (group.collection, &group.issue) {
+        (Collection::Report, (Some(series), volume, number)) => {
+            let mut h = clean(series);
+            if let Some(v) = volume {
+                h += &label("digest_volume").replace("{n}", &v.to_string());
+            }
+            if let Some(n) = number {
+                h += &label("digest_number").replace("{n}", &n.to_string());
+            }
+            h
+        }
+        (Collection::Report, _) => label("title_reports"),
+        (Collection::Proceedings, _) => label("title_proceedings"),
+        _ => label("title_stories"),
+    };
+    let items =
+        group.items.iter().filter_map(|item| page_in(site, item, lang)).map(|p| item_view(site, p, lang)).collect();
+    GroupView { heading, items }
+}
+
+fn item_view(site: &Site, page: &Page, lang: Lang) -> ItemView {
+    ItemView {
+        title: clean(&page.title),
+        url: site.config.permalink(&page.url_path),
+        summary: clean(page.front.summary.as_deref().unwrap_or_default()),
+        meta: page.date.map(|d| format_date(d, lang)).unwrap_or_default(),
+    }
+}
+
+fn record_item(site: &Site, item: &SelectedItem) -> RecordItem {
+    let first = item.pages.values().next().map(|&id| &site.pages[id]);
+    let front = first.map(|p| &p.front);
+    let per_lang = |f: &dyn Fn(&Page) -> String| -> BTreeMap<String, String> {
+        item.pages.iter().map(|(lang, &id)| (lang.code().to_string(), f(&site.pages[id]))).collect()
+    };
+    RecordItem {
+        id: item.id.clone(),
+        collection: item.collection.kind().to_string(),
+        date: first.and_then(|p| p.date).map(|d| d.date().to_string()),
+        series: front.and_then(|f| f.series.clone()),
+        volume: front.and_then(|f| f.volume),
+        number: front.and_then(|f| f.number),
+        titles: per_lang(&|p| clean(&p.title)),
+        urls: per_lang(&|p| site.config.permalink(&p.url_path)),
+    }
+}

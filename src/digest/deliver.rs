@@ -1,0 +1,279 @@
+//! `digest send`: the newest digest to every subscriber who has not had it, recorded in its ledger.
+//!
+//! Input: the site's `digests/`, the subscriber and suppression lists, where to deliver (an SMTP
+//! URL or an outbox folder). Output: messages handed over one at a time, each recorded in the
+//! ledger before (`sending`) and after (`sent` on 250, `failed` on 5xx, `deferred` when 4xx
+//! replies or dropped connections outlast the attempts); a `Summary`. Must not: send to anyone the
+//! ledger marks `sent` or `failed`, hand over a message before its `sending` line is written, or
+//! grow its own queue (one message in flight at a time).
+
+use super::ledger::{Ledger, State};
+use super::message::{self, Parts};
+use super::store::{self, StoredDigest};
+use super::subscribers::{self, Problem, Subscriber};
+use crate::model::Lang;
+use anyhow::Context;
+use lettre::Transport;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Where messages go.
+pub enum Delivery {
+    Smtp(lettre::SmtpTransport),
+    /// `.eml` files in this folder.
+    Outbox(PathBuf),
+    /// Nowhere: validate and count.
+    DryRun,
+}
+
+pub struct SendOptions {
+    pub subscribers: PathBuf,
+    pub delivery: Delivery,
+    /// Messages per second at most.
+    pub rate: Option<f64>,
+    pub progress: bool,
+}
+
+/// What a run found and did; `sent + failed + deferred == subscribers` once a run completes.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub digest: String,
+    pub subscribers: usize,
+    pub sent: usize,
+    pub failed: usize,
+    pub deferred: usize,
+    /// Of `sent`: handed over by this run.
+    pub sent_now: usize,
+    pub problems: Vec<Problem>,
+}
+
+/// The newest digest, its parts and its record.
+fn newest(root: &Path) -> anyhow::Result<(StoredDigest, Parts)> {
+    let digest = store::list(root)?
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("no digest to send: run `seedbed digest build` first"))?;
+    let mut parts = Parts { by_lang: Default::default() };
+    for code in digest.record.subjects.keys() {
+        let Some(lang) = Lang::from_code(code) else { continue };
+        let read = |ext: &str| {
+            let path = digest.dir.join(format!("digest.{code}.{ext}"));
+            std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
+        };
+        parts.by_lang.insert(lang, (read("txt")?, read("html")?));
+    }
+    Ok((digest, parts))
+}
+
+/// The subscribers of `path`, less those in `unsubscribed.csv` beside it (if any).
+fn subscribers(path: &Path) -> anyhow::Result<(Vec<Subscriber>, Vec<Problem>)> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let suppression_path = path.with_file_name("unsubscribed.csv");
+    let (suppressed, mut problems) = match std::fs::read_to_string(&suppression_path) {
+        Ok(text) => {
+            subscribers::suppression(&text).map_err(|e| anyhow::anyhow!("{}: {e}", suppression_path.display()))?
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", suppression_path.display())),
+    };
+    for p in &mut problems {
+        p.message = format!("{}:{}: {}", suppression_path.display(), p.line, p.message);
+    }
+    let (subs, mut more) =
+        subscribers::parse(&text, &suppressed).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    for p in &mut more {
+        p.message = format!("{}:{}: {}", path.display(), p.line, p.message);
+    }
+    problems.append(&mut more);
+    Ok((subs, problems))
+}
+
+/// Send the newest digest.
+pub fn send(root: &Path, options: SendOptions, retry: (u32, u64)) -> anyhow::Result<Summary> {
+    let (digest, parts) = newest(root)?;
+    let (subs, problems) = subscribers(&options.subscribers)?;
+    let secret = std::env::var("SEEDBED_UNSUBSCRIBE_SECRET").ok().filter(|s| !s.is_empty());
+    let secret = secret.as_deref().map(str::as_bytes);
+    let mut summary =
+        Summary { digest: digest.record.id.clone(), subscribers: subs.len(), problems, ..Summary::default() };
+    if let Delivery::DryRun = options.delivery {
+        // Build every message: whatever would stop a real run stops this one.
+        for s in &subs {
+            message::build(&digest.record, &parts, s, secret)?;
+        }
+        let ledger =
+            super::ledger::parse(&std::fs::read_to_string(digest.dir.join(store::LEDGER_FILE)).unwrap_or_default());
+        count(&mut summary, &subs, |key| ledger.get(key).map(|(s, _)| *s));
+        return Ok(summary);
+    }
+    if let Delivery::Smtp(transport) = &options.delivery {
+        transport
+            .test_connection()
+            .context("cannot reach the SMTP server (or it refused the TLS or login settings)")?;
+    }
+    let mut ledger = Ledger::open(&digest.dir.join(store::LEDGER_FILE))?;
+    let todo: Vec<&Subscriber> = subs
+        .iter()
+        .filter(|s| !ledger.state(&subscribers::key(s.email.as_ref())).is_some_and(State::is_final))
+        .collect();
+    let bar = progress_bar(options.progress, todo.len());
+    let mut pace = Pace::new(options.rate);
+    for s in todo {
+        let message = message::build(&digest.record, &parts, s, secret)?;
+        let key = subscribers::key(s.email.as_ref());
+        pace.wait();
+        ledger.record(State::Sending, &key, "")?;
+        let (state, reply) = deliver(&options.delivery, &message, &key, &digest.record.id, retry)?;
+        ledger.record(state, &key, &reply)?;
+        if state == State::Sent {
+            summary.sent_now += 1;
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    count(&mut summary, &subs, |key| ledger.state(key));
+    Ok(summary)
+}
+
+fn count(summary: &mut Summary, subs: &[Subscriber], state: impl Fn(&str) -> Option<State>) {
+    for s in subs {
+        match state(&subscribers::key(s.email.as_ref())) {
+            Some(State::Sent) => summary.sent += 1,
+            Some(State::Failed) => summary.failed += 1,
+            _ => summary.deferred += 1,
+        }
+    }
+}
+
+/// One message, with retries: the final state and the server's last reply.
+fn deliver(
+    delivery: &Delivery,
+    message: &lettre::Message,
+    key: &str,
+    digest: &str,
+    (attempts, retry_ms): (u32, u64),
+) -> anyhow::Result<(State, String)> {
+    let transport = match delivery {
+        Delivery::Smtp(t) => t,
+        Delivery::Outbox(dir) => return outbox(dir, message, key, digest).map(|()| (State::Sent, "written".into())),
+        Delivery::DryRun => return Ok((State::Deferred, "dry run".into())),
+    };
+    let mut last = String::new();
+    for attempt in 0..attempts.max(1) {
+        if attempt > 0 {
+            std::thread::sleep(backoff(retry_ms, attempt, key));
+        }
+        match transport.send(message) {
+            Ok(response) => {
+                let reply = format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "));
+                return Ok((State::Sent, reply));
+            }
+            Err(e) if e.is_permanent() => return Ok((State::Failed, e.to_string())),
+            Err(e) => {
+                log::debug!("{key}: attempt {} failed: {e}", attempt + 1);
+                last = e.to_string();
+            }
+        }
+    }
+    Ok((State::Deferred, last))
+}
+
+/// `retry_ms · 2^(attempt-1)`, times a jitter between 0.5 and 1.5 that differs per recipient and
+/// attempt, so retries after a server hiccup do not arrive together.
+fn backoff(retry_ms: u64, attempt: u32, key: &str) -> Duration {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (key, attempt).hash(&mut h);
+    let jitter = 0.5 + (h.finish() % 1000) as f64 / 1000.0;
+    let base = retry_ms.saturating_mul(1 << (attempt - 1).min(16)) as f64;
+    Duration::from_millis((base * jitter) as u64)
+}
+
+/// Write the message as `<outbox>/<digest>-<hash>.eml`, whole or not at all.
+fn outbox(dir: &Path, message: &lettre::Message, key: &str, digest: &str) -> anyhow::Result<()> {
+    use sha2::Digest;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let hash: String = sha2::Sha256::digest(key.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let path = dir.join(format!("{digest}-{hash}.eml"));
+    let partial = dir.join(format!(".{digest}-{hash}.eml.partial"));
+    std::fs::write(&partial, message.formatted()).with_context(|| format!("cannot write {}", partial.display()))?;
+    std::fs::rename(&partial, &path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Spaces messages `1/rate` seconds apart.
+struct Pace {
+    interval: Option<Duration>,
+    next: Instant,
+}
+
+impl Pace {
+    fn new(rate: Option<f64>) -> Pace {
+        let interval = rate.filter(|r| *r > 0.0).map(|r| Duration::from_secs_f64(1.0 / r));
+        Pace { interval, next: Instant::now() }
+    }
+
+    fn wait(&mut self) {
+        if let Some(interval) = self.interval {
+            let now = Instant::now();
+            if self.next > now {
+                std::thread::sleep(self.next - now);
+            }
+            self.next = self.next.max(now) + interval;
+        }
+    }
+}
+
+fn progress_bar(show: bool, len: usize) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} sent, {per_sec}, {eta} left") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// An SMTP transport from `smtp://[user[:pass]@]host[:port][?tls=none|starttls|tls]` (default
+/// `starttls`, required, not opportunistic). `password` (from `SEEDBED_SMTP_PASSWORD`) is used
+/// when the URL has a user but no password. Certificates are checked against the system's roots;
+/// `SSL_CERT_FILE` names another bundle.
+pub fn smtp_transport(url: &str, password: Option<String>) -> anyhow::Result<lettre::SmtpTransport> {
+    use lettre::transport::smtp::client::{Tls, TlsParameters};
+    let hint = "write smtp://[user:pass@]host:port?tls=none|starttls|tls";
+    let parsed = url::Url::parse(url).map_err(|e| anyhow::anyhow!("--smtp `{url}`: {e}; {hint}"))?;
+    anyhow::ensure!(parsed.scheme() == "smtp", "--smtp must start with smtp://; {hint}");
+    let host = parsed.host_str().ok_or_else(|| anyhow::anyhow!("--smtp `{url}` has no host; {hint}"))?.to_string();
+    let mut tls = "starttls".to_string();
+    for (k, v) in parsed.query_pairs() {
+        anyhow::ensure!(k == "tls", "--smtp: unknown option `{k}`; {hint}");
+        tls = v.into_owned();
+    }
+    let params = || TlsParameters::new(host.clone()).context("cannot set up TLS");
+    let (tls, default_port) = match tls.as_str() {
+        "none" => (Tls::None, 25),
+        "starttls" => (Tls::Required(params()?), 587),
+        "tls" => (Tls::Wrapper(params()?), 465),
+        other => anyhow::bail!("--smtp: tls={other} is not one of none, starttls, tls"),
+    };
+    let pool = lettre::transport::smtp::PoolConfig::new().max_size(1);
+    let mut builder = lettre::SmtpTransport::builder_dangerous(host)
+        .port(parsed.port().unwrap_or(default_port))
+        .tls(tls)
+        .pool_config(pool)
+        .timeout(Some(Duration::from_secs(30)));
+    if !parsed.username().is_empty() {
+        let user = percent_decode(parsed.username());
+        let pass = match parsed.password() {
+            Some(p) => percent_decode(p),
+            None => password.ok_or_else(|| {
+                anyhow::anyhow!("--smtp names a user: give the password in the URL or SEEDBED_SMTP_PASSWORD")
+            })?,
+        };
+        builder = builder.credentials(lettre::transport::smtp::authentication::Credentials::new(user, pass));
+    }
+    Ok(builder.build())
+}
+
+fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
+}

@@ -1,0 +1,110 @@
+//! One subscriber's message: the stored parts of their language with their unsubscribe link,
+//! and the list headers.
+//!
+//! Input: the digest's record and parts, a validated subscriber, the unsubscribe secret. Output:
+//! a lettre `Message` (`multipart/alternative`: text first, HTML last). Must not: read files, or
+//! put anything in a header that did not pass `subscribers` or `compose::clean`.
+
+use super::TOKEN_SLOT;
+use super::store::Record;
+use super::subscribers::{Subscriber, key};
+use crate::model::Lang;
+use hmac::{KeyInit, Mac};
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use std::collections::BTreeMap;
+
+/// The stored parts of a digest: (text, HTML) per language.
+pub struct Parts {
+    pub by_lang: BTreeMap<Lang, (String, String)>,
+}
+
+impl Parts {
+    /// The subscriber's language, or the first the digest has.
+    fn pick(&self, lang: Lang) -> Option<(Lang, &(String, String))> {
+        self.by_lang.get_key_value(&lang).or_else(|| self.by_lang.iter().next()).map(|(l, p)| (*l, p))
+    }
+}
+
+/// `<digest-ID.HASH@HOST>`: the same for every attempt at one subscriber, so a resent message is
+/// recognisably the same one.
+pub fn message_id(record: &Record, subscriber: &str, host: &str) -> String {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(key(subscriber).as_bytes());
+    let hex: String = hash.iter().take(10).map(|b| format!("{b:02x}")).collect();
+    format!("<digest-{}.{hex}@{host}>", record.id)
+}
+
+/// The token of an unsubscribe link: the address in hex, a dot, its HMAC under `secret`.
+pub fn unsubscribe_token(secret: &[u8], list_id: &str, subscriber: &str) -> anyhow::Result<String> {
+    let address = key(subscriber);
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret)
+        .map_err(|e| anyhow::anyhow!("SEEDBED_UNSUBSCRIBE_SECRET cannot key the HMAC: {e}"))?;
+    mac.update(list_id.as_bytes());
+    mac.update(b"\n");
+    mac.update(address.as_bytes());
+    let tag: String = mac.finalize().into_bytes().iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let hex: String = address.bytes().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("{hex}.{tag}"))
+}
+
+/// The host part of the sender's address, for Message-IDs.
+pub fn sender_host(record: &Record) -> String {
+    record.from.parse::<Mailbox>().map(|m| m.email.domain().to_string()).unwrap_or_else(|_| "localhost".into())
+}
+
+/// The message for `subscriber`.
+pub fn build(
+    record: &Record,
+    parts: &Parts,
+    subscriber: &Subscriber,
+    secret: Option<&[u8]>,
+) -> anyhow::Result<lettre::Message> {
+    let (lang, (text, html)) = parts.pick(subscriber.lang).ok_or_else(|| anyhow::anyhow!("the digest has no parts"))?;
+    let email = subscriber.email.to_string();
+    let one_click = match (&record.unsubscribe_url, secret) {
+        (Some(url), Some(secret)) => Some((url, unsubscribe_token(secret, &record.list_id, &email)?)),
+        (Some(_), None) => {
+            anyhow::bail!("set SEEDBED_UNSUBSCRIBE_SECRET: the unsubscribe endpoint checks tokens with it")
+        }
+        _ => None,
+    };
+    let (text, html) = match &one_click {
+        Some((_, token)) => (text.replace(TOKEN_SLOT, token), html.replace(TOKEN_SLOT, token)),
+        None => (text.clone(), html.clone()),
+    };
+    let from: Mailbox =
+        record.from.parse().map_err(|e| anyhow::anyhow!("the digest's sender `{}`: {e}", record.from))?;
+    let name = (!subscriber.name.is_empty()).then(|| subscriber.name.clone());
+    let subject = record.subjects.get(lang.code()).cloned().unwrap_or_default();
+    let host = sender_host(record);
+    let mut message = lettre::Message::builder()
+        .from(from)
+        .to(Mailbox::new(name, subscriber.email.clone()))
+        .subject(subject)
+        .date_now()
+        .message_id(Some(message_id(record, &email, &host)))
+        .multipart(MultiPart::alternative_plain_html(text, html))?;
+    let mut unsubscribe = format!("<{}>", record.unsubscribe_mailto);
+    if let Some((url, token)) = &one_click {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        unsubscribe.push_str(&format!(", <{url}{sep}s={token}>"));
+    }
+    let headers = message.headers_mut();
+    headers.insert_raw(raw_header("List-Id", &record.list_id)?);
+    headers.insert_raw(raw_header("List-Unsubscribe", &unsubscribe)?);
+    if one_click.is_some() {
+        headers.insert_raw(raw_header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")?);
+    }
+    Ok(message)
+}
+
+/// A header whose value is plain ASCII without line breaks (the builder would not encode it).
+fn raw_header(name: &'static str, value: &str) -> anyhow::Result<HeaderValue> {
+    anyhow::ensure!(
+        value.chars().all(|c| c.is_ascii() && !c.is_control()),
+        "the {name} header must be ASCII on one line: `{}`",
+        value.escape_debug()
+    );
+    Ok(HeaderValue::new(HeaderName::new_from_ascii_str(name), value.to_string()))
+}

@@ -1,0 +1,121 @@
+//! The site's `digests/` folder: the digests made so far, and writing a new one.
+//!
+//! Input: `digests/<id>/items.json` of each digest and whether it has a `ledger` (sending began).
+//! Output: `StoredDigest`s, oldest first; a new digest folder. Must not: touch anything outside
+//! `digests/`, or leave a half-written digest (it is written beside, then renamed into place).
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const DIGESTS_DIR: &str = "digests";
+pub const RECORD_FILE: &str = "items.json";
+pub const LEDGER_FILE: &str = "ledger";
+
+/// What a digest is and everything `digest send` needs besides its parts (`items.json`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Record {
+    pub id: String,
+    /// The day it was made, and the day after which its items are dated.
+    pub date: String,
+    pub since: String,
+    pub from: String,
+    pub list_id: String,
+    pub unsubscribe_mailto: String,
+    /// The one-click unsubscribe endpoint, when the site has one.
+    pub unsubscribe_url: Option<String>,
+    /// Subject per language code.
+    pub subjects: BTreeMap<String, String>,
+    pub items: Vec<RecordItem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RecordItem {
+    /// Stable: the item's translation key, `reports/returning-migrants`.
+    pub id: String,
+    pub collection: String,
+    pub date: Option<String>,
+    pub series: Option<String>,
+    pub volume: Option<u32>,
+    pub number: Option<u32>,
+    /// Title and absolute URL per language code the item exists in.
+    pub titles: BTreeMap<String, String>,
+    pub urls: BTreeMap<String, String>,
+}
+
+/// A digest on disk.
+#[derive(Debug, Clone)]
+pub struct StoredDigest {
+    pub dir: PathBuf,
+    pub record: Record,
+    /// A ledger exists: at least one send began, so its items count as sent.
+    pub started: bool,
+}
+
+/// Every digest of the site, oldest first (ids are dates, with `-N` for later ones of a day).
+pub fn list(root: &Path) -> anyhow::Result<Vec<StoredDigest>> {
+    let dir = root.join(DIGESTS_DIR);
+    let mut found = Vec::new();
+    if !dir.is_dir() {
+        return Ok(found);
+    }
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let path = entry?.path();
+        let record_path = path.join(RECORD_FILE);
+        if !record_path.is_file() {
+            continue;
+        }
+        let text =
+            std::fs::read_to_string(&record_path).with_context(|| format!("cannot read {}", record_path.display()))?;
+        let record: Record = serde_json::from_str(&text).with_context(|| {
+            format!("{} is not a digest record (was it edited by hand? build the digest again)", record_path.display())
+        })?;
+        found.push(StoredDigest { started: path.join(LEDGER_FILE).exists(), dir: path, record });
+    }
+    found.sort_by_key(|d| order_key(&d.record.id));
+    Ok(found)
+}
+
+/// `2026-11-28-10` sorts after `2026-11-28-9`.
+fn order_key(id: &str) -> (String, u32) {
+    match id.get(10..).and_then(|rest| rest.strip_prefix('-')).and_then(|n| n.parse().ok()) {
+        Some(n) => (id[..10].to_string(), n),
+        None => (id.to_string(), 1),
+    }
+}
+
+/// Write `files` as `digests/<id>/`, replacing nothing that exists: the folder is filled under a
+/// temporary name and renamed when complete.
+pub fn write(root: &Path, id: &str, files: &[(String, Vec<u8>)]) -> anyhow::Result<PathBuf> {
+    let parent = root.join(DIGESTS_DIR);
+    std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let target = parent.join(id);
+    let partial = parent.join(format!(".{id}.partial"));
+    let _ = std::fs::remove_dir_all(&partial);
+    std::fs::create_dir(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
+    for (name, bytes) in files {
+        let path = partial.join(name);
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    std::fs::rename(&partial, &target).with_context(|| format!("cannot move the digest into {}", target.display()))?;
+    Ok(target)
+}
+
+/// Remove a digest no send has started (it is being replaced by a newer selection).
+pub fn remove_unsent(digest: &StoredDigest) -> anyhow::Result<()> {
+    anyhow::ensure!(!digest.started, "digest {} has a ledger: it is being sent, not replaced", digest.record.id);
+    std::fs::remove_dir_all(&digest.dir).with_context(|| format!("cannot remove {}", digest.dir.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_digests_of_a_day_sort_after_earlier_ones() {
+        let mut ids = vec!["2026-11-28-10", "2026-11-29", "2026-11-28-2", "2026-11-28"];
+        ids.sort_by_key(|id| order_key(id));
+        assert_eq!(ids, ["2026-11-28", "2026-11-28-2", "2026-11-28-10", "2026-11-29"]);
+    }
+}

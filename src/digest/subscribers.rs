@@ -1,0 +1,171 @@
+//! The subscriber list (CSV with header `email,name,lang`) and the suppression list
+//! (`unsubscribed.csv`, same header, `email` required).
+//!
+//! Input: the CSV text. Output: the subscribers in file order, one per address (addresses
+//! compared without case), and a problem per row rejected or changed, with its line. Must not:
+//! panic on any input, or let through a value that would break a message header (lettre panics
+//! on CR or LF in a display name).
+
+use crate::model::Lang;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscriber {
+    pub email: lettre::Address,
+    /// Empty when the row has none (or one that could not go in a header).
+    pub name: String,
+    pub lang: Lang,
+    pub line: u64,
+}
+
+/// A row that was rejected (`rejected`) or taken with a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: u64,
+    pub message: String,
+    pub rejected: bool,
+}
+
+/// The address as a key: lower-cased, as mail providers treat it.
+pub fn key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Parse a subscriber list. `suppressed` addresses (keys) are left out silently.
+pub fn parse(text: &str, suppressed: &BTreeSet<String>) -> Result<(Vec<Subscriber>, Vec<Problem>), String> {
+    let (rows, mut problems) = rows(text)?;
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    let mut subscribers = Vec::new();
+    for (line, fields) in rows {
+        let email = fields.get("email").map(String::as_str).unwrap_or_default();
+        let mut reject = |message: String| problems.push(Problem { line, message, rejected: true });
+        let address = match check_address(email) {
+            Ok(a) => a,
+            Err(why) => {
+                reject(why);
+                continue;
+            }
+        };
+        if let Some(first) = seen.get(&key(email)) {
+            reject(format!("`{email}` is already on line {first} (addresses are compared without case): merged"));
+            continue;
+        }
+        seen.insert(key(email), line);
+        if suppressed.contains(&key(email)) {
+            continue;
+        }
+        let raw_name = fields.get("name").map(String::as_str).unwrap_or_default().trim();
+        let name = if raw_name.chars().any(char::is_control) {
+            let message = "the name contains a control character (a line break, tab or NUL): sent without the name";
+            problems.push(Problem { line, message: message.into(), rejected: false });
+            String::new()
+        } else {
+            raw_name.to_string()
+        };
+        let lang_code = fields.get("lang").map(|l| l.trim().to_lowercase()).unwrap_or_default();
+        let lang = if lang_code.is_empty() {
+            Lang::En
+        } else if let Some(lang) = Lang::from_code(&lang_code) {
+            lang
+        } else {
+            let message = format!("unknown language `{lang_code}` (use en or zh): sent in English");
+            problems.push(Problem { line, message, rejected: false });
+            Lang::En
+        };
+        subscribers.push(Subscriber { email: address, name, lang, line });
+    }
+    problems.sort_by_key(|p| p.line);
+    Ok((subscribers, problems))
+}
+
+/// The addresses of a suppression list, as keys; rows without a valid address are reported.
+pub fn suppression(text: &str) -> Result<(BTreeSet<String>, Vec<Problem>), String> {
+    let (rows, mut problems) = rows(text)?;
+    let mut keys = BTreeSet::new();
+    for (line, fields) in rows {
+        let email = fields.get("email").map(String::as_str).unwrap_or_default();
+        match check_address(email) {
+            Ok(_) => {
+                keys.insert(key(email));
+            }
+            Err(message) => problems.push(Problem { line, message, rejected: true }),
+        }
+    }
+    Ok((keys, problems))
+}
+
+fn check_address(email: &str) -> Result<lettre::Address, String> {
+    let email = email.trim();
+    if email.is_empty() {
+        return Err("no e-mail address".into());
+    }
+    if email.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(format!("`{}` contains a space or control character", email.escape_debug()));
+    }
+    email.parse().map_err(|e| format!("`{email}` is not an e-mail address ({e})"))
+}
+
+type Row = (u64, BTreeMap<String, String>);
+
+/// The rows of a CSV file with a header that names an `email` column, each with its line.
+fn rows(text: &str) -> Result<(Vec<Row>, Vec<Problem>), String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("cannot read the header line: {e}"))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    if !header.iter().any(|h| h == "email") {
+        return Err("the first line must be the header `email,name,lang`".into());
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(r) => {
+                let line = r.position().map_or(0, |p| p.line());
+                let fields = header.iter().cloned().zip(r.iter().map(str::to_string)).collect();
+                rows.push((line, fields));
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(Problem { line, message: format!("cannot read this row: {e}"), rejected: true });
+            }
+        }
+    }
+    Ok((rows, problems))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_checked_and_case_duplicates_merged() {
+        let csv = "email,name,lang\na@example.org,Ann,en\nA@Example.org,Ann again,zh\nnot-an-address,X,en\n\
+                   b@example.org,\"Bob\r\nBcc: evil@example.org\",zh\nc@example.org,,fr\n";
+        let (subs, problems) = parse(csv, &BTreeSet::new()).unwrap();
+        let emails: Vec<String> = subs.iter().map(|s| s.email.to_string()).collect();
+        assert_eq!(emails, ["a@example.org", "b@example.org", "c@example.org"]);
+        assert_eq!(subs[1].name, "");
+        assert_eq!(subs[1].lang, Lang::Zh);
+        assert_eq!(subs[2].lang, Lang::En);
+        let lines: Vec<(u64, bool)> = problems.iter().map(|p| (p.line, p.rejected)).collect();
+        assert_eq!(lines, [(3, true), (4, true), (5, false), (7, false)]);
+    }
+
+    #[test]
+    fn suppressed_addresses_are_left_out() {
+        let (keys, _) = suppression("email\nA@example.org\n").unwrap();
+        let (subs, _) = parse("email,name,lang\na@example.org,Ann,en\nb@example.org,,\n", &keys).unwrap();
+        assert_eq!(subs.len(), 1);
+        assert_eq!(subs[0].email.to_string(), "b@example.org");
+    }
+
+    #[test]
+    fn a_list_without_an_email_column_is_refused() {
+        assert!(parse("name,lang\nAnn,en\n", &BTreeSet::new()).is_err());
+    }
+}
