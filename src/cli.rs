@@ -153,8 +153,18 @@ fn serve(args: ServeArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Today, or the day of `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when set: the
+/// reproducible-builds convention, which also makes digests and scheduled items testable.
+pub(crate) fn today() -> jiff::civil::Date {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
+    match epoch.and_then(|s| jiff::Timestamp::from_second(s).ok()) {
+        Some(t) => t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date(),
+        None => jiff::ZonedDateTime::now().date(),
+    }
+}
+
 fn settings(site: &SiteArgs, base_url: Option<String>) -> BuildSettings {
-    let today = jiff::ZonedDateTime::now().date();
+    let today = today();
     BuildSettings { options: BuildOptions { drafts: site.drafts, future: site.future, today }, base_url }
 }
 

@@ -6,6 +6,7 @@ mod build;
 mod calendar;
 mod cli;
 mod corpora;
+mod digest;
 mod errors;
 mod feeds;
 mod search;

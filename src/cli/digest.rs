@@ -63,7 +63,7 @@ pub fn run(command: DigestCommand) -> ExitCode {
 }
 
 fn build(args: DigestBuildArgs) -> ExitCode {
-    let today = jiff::ZonedDateTime::now().date();
+    let today = super::today();
     match digest::build(&args.root.root, today, args.since) {
         Ok(Built::Nothing { since }) => {
             eprintln!("Nothing new since {since}: no digest made.");

@@ -1,0 +1,166 @@
+//! `seedbed digest` without a mail server: selection, snapshots of the parts, the outbox, the
+//! subscriber checks and the command's messages.
+
+use crate::common::*;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// 2025-11-28, the fixture's "today".
+pub const TODAY: &str = "1764288000";
+
+/// Run `seedbed digest ARGS` in `root` with today fixed.
+pub fn digest(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_seedbed"));
+    cmd.arg("digest").args(&args[..1]).arg("--root").arg(root).args(&args[1..]);
+    cmd.env("SOURCE_DATE_EPOCH", TODAY).env("CI", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run seedbed digest")
+}
+
+/// The fixture site with its first digest built.
+pub fn built_fixture() -> tempfile::TempDir {
+    let dir = copy_site(&fixture("sites/digest"));
+    let out = digest(dir.path(), &["build"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    dir
+}
+
+pub fn subscribers_csv(n: usize) -> String {
+    let mut csv = String::from("email,name,lang\n");
+    for i in 0..n {
+        let (name, lang) = if i % 3 == 0 { (format!("订阅者{i}"), "zh") } else { (format!("Reader {i}"), "en") };
+        csv.push_str(&format!("reader{i}@example.net,{name},{lang}\n"));
+    }
+    csv
+}
+
+fn items(root: &Path, id: &str) -> serde_json::Value {
+    serde_json::from_str(&read(root, &format!("digests/{id}/items.json"))).expect("items.json")
+}
+
+fn item_ids(record: &serde_json::Value) -> Vec<String> {
+    record["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().unwrap_or("").to_string()).collect()
+}
+
+#[test]
+fn first_digest_covers_the_window_grouped_by_issue_then_collection() {
+    let dir = built_fixture();
+    let record = items(dir.path(), "2025-11-28");
+    // Vol.28 No.2 before No.3, then proceedings, then stories; the old, draft and future reports are left out.
+    assert_eq!(
+        item_ids(&record),
+        ["reports/training-results", "reports/county-loans", "proceedings/forum-2025", "stories/tea-hills"]
+    );
+    assert_eq!(record["since"], "2025-10-29");
+    assert_eq!(record["subjects"]["zh"], "摘要测试中心：最新目录 4 项（2025年11月28日）");
+}
+
+#[test]
+fn parts_snapshots() {
+    let dir = built_fixture();
+    for name in ["digest.en.txt", "digest.zh.txt", "digest.en.html", "digest.zh.html"] {
+        insta::assert_snapshot!(name, read(dir.path(), &format!("digests/2025-11-28/{name}")));
+    }
+}
+
+#[test]
+fn the_same_site_gives_the_same_digest_bytes() {
+    let a = built_fixture();
+    let b = built_fixture();
+    assert_eq!(tree(&a.path().join("digests")), tree(&b.path().join("digests")));
+}
+
+#[test]
+fn a_sent_item_is_never_sent_again_even_after_an_edit() {
+    let dir = built_fixture();
+    let subs = dir.path().join("subscribers.csv");
+    std::fs::write(&subs, subscribers_csv(3)).expect("write");
+    let outbox = dir.path().join("outbox");
+    let send = |dir: &Path| {
+        digest(dir, &["send", "--subscribers", subs.to_str().unwrap(), "--outbox", outbox.to_str().unwrap()], &[])
+    };
+    let out = send(dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&outbox).expect("outbox").count(), 3);
+    // Nothing new: no digest, exit 0.
+    let out = digest(dir.path(), &["build"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("Nothing new since 2025-10-29"), "{}", stderr(&out));
+    // A retitled old item and a new one: only the new one goes out.
+    let story = dir.path().join("content/stories/tea-hills.md");
+    let text = std::fs::read_to_string(&story).expect("read").replace("Back to the Tea Hills", "Tea Hills, Revisited");
+    std::fs::write(&story, text).expect("write");
+    write(dir.path(), "content/stories/new-shop.md", "---\ntitle: \"A New Shop\"\ndate: 2025-11-27\n---\n\nShop.\n");
+    let out = digest(dir.path(), &["build"], &[]);
+    assert!(stderr(&out).contains("Made digest 2025-11-28-2: 1 item"), "{}", stderr(&out));
+    assert_eq!(item_ids(&items(dir.path(), "2025-11-28-2")), ["stories/new-shop"]);
+    // A re-run of the finished send writes nothing more.
+    let out = send(dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&outbox).expect("outbox").count(), 6);
+    let out = send(dir.path());
+    assert!(stderr(&out).contains("3 sent (0 by this run), 0 failed, 0 deferred"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&outbox).expect("outbox").count(), 6);
+}
+
+#[test]
+fn an_unsent_digest_is_replaced_by_the_next_build() {
+    let dir = built_fixture();
+    write(dir.path(), "content/stories/new-shop.md", "---\ntitle: \"A New Shop\"\ndate: 2025-11-27\n---\n\nShop.\n");
+    let out = digest(dir.path(), &["build"], &[]);
+    assert!(stderr(&out).contains("Replaced digest 2025-11-28, which had not been sent."), "{}", stderr(&out));
+    assert_eq!(item_ids(&items(dir.path(), "2025-11-28")).len(), 5);
+}
+
+#[test]
+fn bad_subscriber_rows_are_reported_by_line_and_the_rest_still_get_it() {
+    let dir = built_fixture();
+    let csv = "email,name,lang\nok@example.net,Ann,en\nOK@Example.net,Dup,en\nnot an address,X,en\n\
+               evil@example.net,\"Eve\r\nBcc: victim@example.com\",zh\n";
+    write(dir.path(), "subs/list.csv", csv);
+    write(dir.path(), "subs/unsubscribed.csv", "email\ngone@example.net\n");
+    write(dir.path(), "subs/list2.csv", "email\ngone@example.net\n");
+    let outbox = dir.path().join("outbox");
+    let list = dir.path().join("subs/list.csv");
+    let out = digest(
+        dir.path(),
+        &["send", "--subscribers", list.to_str().unwrap(), "--outbox", outbox.to_str().unwrap()],
+        &[],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("list.csv:3: `OK@Example.net` is already on line 2"), "{err}");
+    assert!(err.contains("list.csv:4: `not an address` contains a space"), "{err}");
+    assert!(err.contains("list.csv:5: the name contains a control character"), "{err}");
+    assert!(err.contains("2 subscribers: 2 sent"), "{err}");
+    let emls: Vec<String> = std::fs::read_dir(&outbox)
+        .expect("outbox")
+        .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("eml"))
+        .collect();
+    assert!(emls.iter().all(|m| !m.contains("\nBcc:") && !m.contains("victim@")), "header injected");
+    // The suppression list beside the subscriber list is honoured.
+    let suppressed = dir.path().join("subs/list2.csv");
+    let out = digest(dir.path(), &["send", "--subscribers", suppressed.to_str().unwrap(), "--dry-run"], &[]);
+    assert!(stderr(&out).contains("0 subscribers"), "{}", stderr(&out));
+}
+
+#[test]
+fn send_without_a_digest_or_with_a_bad_list_exits_2_and_says_why() {
+    let dir = copy_site(&fixture("sites/digest"));
+    write(dir.path(), "subs.csv", "email\na@example.net\n");
+    let subs = dir.path().join("subs.csv");
+    let out = digest(dir.path(), &["send", "--subscribers", subs.to_str().unwrap(), "--dry-run"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no digest to send: run `seedbed digest build` first"), "{}", stderr(&out));
+    let dir = built_fixture();
+    write(dir.path(), "subs.csv", "name,lang\nAnn,en\n");
+    let subs = dir.path().join("subs.csv");
+    let out = digest(dir.path(), &["send", "--subscribers", subs.to_str().unwrap(), "--dry-run"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("the first line must be the header `email,name,lang`"), "{}", stderr(&out));
+    let out = digest(dir.path(), &["send", "--subscribers", subs.to_str().unwrap(), "--smtp", "http://x"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--smtp must start with smtp://"), "{}", stderr(&out));
+}
