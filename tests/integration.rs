@@ -7,6 +7,7 @@ mod calendar;
 mod cli;
 mod corpora;
 mod digest;
+mod digest_smtp;
 mod errors;
 mod feeds;
 mod search;

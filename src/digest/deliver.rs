@@ -167,6 +167,13 @@ fn deliver(
                 let reply = format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "));
                 return Ok((State::Sent, reply));
             }
+            // 530/535/538: the server wants TLS or a login first. That is about the connection,
+            // not this recipient: stop rather than mark everyone failed.
+            Err(e) if e.status().is_some_and(|c| matches!(u16::from(c), 530 | 535 | 538)) => {
+                anyhow::bail!(
+                    "the SMTP server refused to accept mail on this connection ({e}): check the tls= and login settings of --smtp"
+                )
+            }
             Err(e) if e.is_permanent() => return Ok((State::Failed, e.to_string())),
             Err(e) => {
                 log::debug!("{key}: attempt {} failed: {e}", attempt + 1);

@@ -24,7 +24,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 class Sink:
     def __init__(self, maildir, faults):
-        self.box = mailbox.Maildir(maildir, create=True)
+        for sub in ("tmp", "new", "cur"):
+            os.makedirs(os.path.join(maildir, sub), exist_ok=True)
+        self.box = mailbox.Maildir(maildir, create=False)
         self.log = open(os.path.join(maildir, "envelopes.jsonl"), "a", encoding="utf-8")
         self.faults = faults
         self.lock = threading.Lock()
@@ -37,7 +39,7 @@ class Sink:
                 if queue:
                     fault = queue.pop(0)
                     if fault == "drop":
-                        session.transport.abort()
+                        server.transport.abort()
                         return "421 dropped"
                     return fault
             key = self.box.add(envelope.original_content)
