@@ -87,8 +87,10 @@ fn send(args: DigestSendArgs) -> ExitCode {
         deliver::Delivery::Outbox(dir)
     } else {
         let url = args.smtp.unwrap_or_default();
-        match deliver::smtp_transport(&url, std::env::var("SEEDBED_SMTP_PASSWORD").ok()) {
-            Ok(t) => deliver::Delivery::Smtp(t),
+        let session = digest::smtp::parse_url(&url, std::env::var("SEEDBED_SMTP_PASSWORD").ok())
+            .and_then(digest::smtp::SmtpSession::new);
+        match session {
+            Ok(session) => deliver::Delivery::Smtp(session),
             Err(e) => return report_env(Err(e)),
         }
     };

@@ -13,13 +13,12 @@ use super::store::{self, StoredDigest};
 use super::subscribers::{self, Problem, Subscriber};
 use crate::model::Lang;
 use anyhow::Context;
-use lettre::Transport;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Where messages go.
 pub enum Delivery {
-    Smtp(lettre::SmtpTransport),
+    Smtp(super::smtp::SmtpSession),
     /// `.eml` files in this folder.
     Outbox(PathBuf),
     /// Nowhere: validate and count.
@@ -88,7 +87,7 @@ fn subscribers(path: &Path) -> anyhow::Result<(Vec<Subscriber>, Vec<Problem>)> {
 }
 
 /// Send the newest digest.
-pub fn send(root: &Path, options: SendOptions, retry: (u32, u64)) -> anyhow::Result<Summary> {
+pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow::Result<Summary> {
     let (digest, parts) = newest(root)?;
     let (subs, problems) = subscribers(&options.subscribers)?;
     let secret = std::env::var("SEEDBED_UNSUBSCRIBE_SECRET").ok().filter(|s| !s.is_empty());
@@ -105,10 +104,10 @@ pub fn send(root: &Path, options: SendOptions, retry: (u32, u64)) -> anyhow::Res
         count(&mut summary, &subs, |key| ledger.get(key).map(|(s, _)| *s));
         return Ok(summary);
     }
-    if let Delivery::Smtp(transport) = &options.delivery {
-        transport
-            .test_connection()
-            .context("cannot reach the SMTP server (or it refused the TLS or login settings)")?;
+    if let Delivery::Smtp(session) = &mut options.delivery {
+        session
+            .open()
+            .map_err(|e| anyhow::anyhow!("cannot reach the SMTP server, or it refused the TLS or login settings: {e}"))?;
     }
     let mut ledger = Ledger::open(&digest.dir.join(store::LEDGER_FILE))?;
     let todo: Vec<&Subscriber> = subs
@@ -122,7 +121,7 @@ pub fn send(root: &Path, options: SendOptions, retry: (u32, u64)) -> anyhow::Res
         let key = subscribers::key(s.email.as_ref());
         pace.wait();
         ledger.record(State::Sending, &key, "")?;
-        let (state, reply) = deliver(&options.delivery, &message, &key, &digest.record.id, retry)?;
+        let (state, reply) = deliver(&mut options.delivery, &message, &key, &digest.record.id, retry)?;
         ledger.record(state, &key, &reply)?;
         if state == State::Sent {
             summary.sent_now += 1;
@@ -130,6 +129,9 @@ pub fn send(root: &Path, options: SendOptions, retry: (u32, u64)) -> anyhow::Res
         bar.inc(1);
     }
     bar.finish_and_clear();
+    if let Delivery::Smtp(session) = &mut options.delivery {
+        session.close();
+    }
     count(&mut summary, &subs, |key| ledger.state(key));
     Ok(summary)
 }
@@ -146,7 +148,7 @@ fn count(summary: &mut Summary, subs: &[Subscriber], state: impl Fn(&str) -> Opt
 
 /// One message, with retries: the final state and the server's last reply.
 fn deliver(
-    delivery: &Delivery,
+    delivery: &mut Delivery,
     message: &lettre::Message,
     key: &str,
     digest: &str,
@@ -169,7 +171,7 @@ fn deliver(
             }
             // 530/535/538: the server wants TLS or a login first. That is about the connection,
             // not this recipient: stop rather than mark everyone failed.
-            Err(e) if e.status().is_some_and(|c| matches!(u16::from(c), 530 | 535 | 538)) => {
+            Err(e) if e.code().is_some_and(|c| matches!(c, 530 | 535 | 538)) => {
                 anyhow::bail!(
                     "the SMTP server refused to accept mail on this connection ({e}): check the tls= and login settings of --smtp"
                 )
@@ -238,49 +240,4 @@ fn progress_bar(show: bool, len: usize) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-/// An SMTP transport from `smtp://[user[:pass]@]host[:port][?tls=none|starttls|tls]` (default
-/// `starttls`, required, not opportunistic). `password` (from `SEEDBED_SMTP_PASSWORD`) is used
-/// when the URL has a user but no password. Certificates are checked against the system's roots;
-/// `SSL_CERT_FILE` names another bundle.
-pub fn smtp_transport(url: &str, password: Option<String>) -> anyhow::Result<lettre::SmtpTransport> {
-    use lettre::transport::smtp::client::{Tls, TlsParameters};
-    let hint = "write smtp://[user:pass@]host:port?tls=none|starttls|tls";
-    let parsed = url::Url::parse(url).map_err(|e| anyhow::anyhow!("--smtp `{url}`: {e}; {hint}"))?;
-    anyhow::ensure!(parsed.scheme() == "smtp", "--smtp must start with smtp://; {hint}");
-    let host = parsed.host_str().ok_or_else(|| anyhow::anyhow!("--smtp `{url}` has no host; {hint}"))?.to_string();
-    let mut tls = "starttls".to_string();
-    for (k, v) in parsed.query_pairs() {
-        anyhow::ensure!(k == "tls", "--smtp: unknown option `{k}`; {hint}");
-        tls = v.into_owned();
-    }
-    let params = || TlsParameters::new(host.clone()).context("cannot set up TLS");
-    let (tls, default_port) = match tls.as_str() {
-        "none" => (Tls::None, 25),
-        "starttls" => (Tls::Required(params()?), 587),
-        "tls" => (Tls::Wrapper(params()?), 465),
-        other => anyhow::bail!("--smtp: tls={other} is not one of none, starttls, tls"),
-    };
-    let pool = lettre::transport::smtp::PoolConfig::new().max_size(1);
-    let mut builder = lettre::SmtpTransport::builder_dangerous(host)
-        .port(parsed.port().unwrap_or(default_port))
-        .tls(tls)
-        .pool_config(pool)
-        .timeout(Some(Duration::from_secs(30)));
-    if !parsed.username().is_empty() {
-        let user = percent_decode(parsed.username());
-        let pass = match parsed.password() {
-            Some(p) => percent_decode(p),
-            None => password.ok_or_else(|| {
-                anyhow::anyhow!("--smtp names a user: give the password in the URL or SEEDBED_SMTP_PASSWORD")
-            })?,
-        };
-        builder = builder.credentials(lettre::transport::smtp::authentication::Credentials::new(user, pass));
-    }
-    Ok(builder.build())
-}
-
-fn percent_decode(text: &str) -> String {
-    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
 }

@@ -11,6 +11,7 @@ pub mod deliver;
 pub mod ledger;
 pub mod message;
 pub mod select;
+pub mod smtp;
 pub mod store;
 pub mod subscribers;
 
