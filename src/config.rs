@@ -163,6 +163,25 @@ impl Config {
         format!("{}{}", self.base_url.trim_end_matches('/'), url_path)
     }
 
+    /// The host of `base_url`, for default addresses.
+    pub fn host(&self) -> String {
+        url::Url::parse(&self.base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "localhost".into())
+    }
+
+    /// Where subscription requests go: `digest.contact`, else the address in `digest.from`, else
+    /// `digest@` the site's host.
+    pub fn digest_contact(&self) -> String {
+        if let Some(contact) = &self.digest.contact {
+            return contact.clone();
+        }
+        let from = self.digest.from.as_deref().unwrap_or_default();
+        let address = from.rsplit_once('<').map_or(from, |(_, a)| a.trim_end_matches('>')).trim();
+        if address.contains('@') { address.to_string() } else { format!("digest@{}", self.host()) }
+    }
+
     /// The path part of `base_url` without its trailing slash: `""` or `/sub`.
     pub fn base_path(&self) -> &str {
         let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, rest)| rest);
@@ -212,7 +231,11 @@ fn validate(raw: &RawConfig, text: &str) -> Vec<SiteError> {
     if let Some(d) = &raw.digest {
         for (key, url) in [("subscribe_endpoint", &d.subscribe_endpoint), ("unsubscribe_url", &d.unsubscribe_url)] {
             if url.as_ref().is_some_and(|u| !u.starts_with("https://")) {
-                errors.push(at(key, format!("`digest.{key}` must be an https URL"), "write https://…"));
+                let (line, column) = yaml::nested_key_position(text, "digest", key).unwrap_or((1, 1));
+                let message = format!("`digest.{key}` must be an https URL");
+                errors.push(
+                    SiteError::new(CONFIG_FILE, line, column, message).with_hint("write https://…").with_source(text),
+                );
             }
         }
     }

@@ -63,6 +63,18 @@ pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
     key_positions(text, key).next()
 }
 
+/// Line and column of `key:` inside the top-level block `parent:` (block style, as written by hand).
+pub fn nested_key_position(text: &str, parent: &str, key: &str) -> Option<(usize, usize)> {
+    let (start, _) = key_position(text, parent)?;
+    text.lines().enumerate().skip(start).take_while(|(_, l)| l.is_empty() || l.starts_with([' ', '\t'])).find_map(
+        |(i, l)| {
+            let trimmed = l.trim_start();
+            let rest = trimmed.strip_prefix(key)?;
+            rest.trim_start().starts_with(':').then_some((i + 1, l.len() - trimmed.len() + 1))
+        },
+    )
+}
+
 fn key_positions<'a>(text: &'a str, key: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
     text.lines()
         .enumerate()

@@ -164,3 +164,34 @@ fn send_without_a_digest_or_with_a_bad_list_exits_2_and_says_why() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--smtp must start with smtp://"), "{}", stderr(&out));
 }
+
+#[test]
+fn subscribe_box_posts_to_the_endpoint_or_offers_a_mailto_without_javascript() {
+    let dir = copy_site(&fixture("sites/digest"));
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for page in ["public/index.html", "public/zh/index.html", "public/catalogue/index.html"] {
+        let html = read(dir.path(), page);
+        assert!(html.contains(r#"href="mailto:digest@example.org?subject=Subscribe%20("#), "{page}");
+        assert!(html.contains(r#"href="/atom.xml""#) || html.contains(r#"href="/zh/atom.xml""#), "{page}");
+    }
+    let yaml = read(dir.path(), "site.yaml") + "  subscribe_endpoint: https://lists.example.org/subscribe\n";
+    write(dir.path(), "site.yaml", yaml);
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let html = read(dir.path(), "public/zh/index.html");
+    assert!(
+        html.contains(r#"<form class="subscribe-form" method="post" action="https://lists.example.org/subscribe">"#)
+    );
+    assert!(html.contains(r#"type="email" name="email" required"#));
+    assert!(html.contains(r#"<option value="zh" selected>"#), "the page's language is preselected");
+    // An endpoint that is not https is refused with its place in site.yaml.
+    write(dir.path(), "site.yaml", read(dir.path(), "site.yaml").replace("https://lists", "http://lists"));
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("site.yaml:10:3: error: `digest.subscribe_endpoint` must be an https URL"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -49,7 +49,7 @@ pub fn digest(
     (id, today, since): (&str, Date, Date),
 ) -> Result<Composed, SiteError> {
     let config = &site.config;
-    let host = host(&config.base_url);
+    let host = config.host();
     let title_en = clean(config.title.get(Lang::En));
     let from = match &config.digest.from {
         Some(from) => from.clone(),
@@ -133,11 +133,6 @@ fn config_error(message: &str) -> SiteError {
 
 fn address(text: &str) -> Result<lettre::Address, SiteError> {
     text.parse().map_err(|e| config_error(&format!("`{text}` is not an e-mail address: {e}")))
-}
-
-/// The host of the site's `base_url`, for default addresses and the List-Id.
-fn host(base_url: &str) -> String {
-    url::Url::parse(base_url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| "localhost".into())
 }
 
 fn labels(label: &impl Fn(&str) -> String) -> BTreeMap<&'static str, String> {

@@ -105,9 +105,9 @@ pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow:
         return Ok(summary);
     }
     if let Delivery::Smtp(session) = &mut options.delivery {
-        session
-            .open()
-            .map_err(|e| anyhow::anyhow!("cannot reach the SMTP server, or it refused the TLS or login settings: {e}"))?;
+        session.open().map_err(|e| {
+            anyhow::anyhow!("cannot reach the SMTP server, or it refused the TLS or login settings: {e}")
+        })?;
     }
     let mut ledger = Ledger::open(&digest.dir.join(store::LEDGER_FILE))?;
     let todo: Vec<&Subscriber> = subs

@@ -25,6 +25,17 @@ struct NavView {
     current: bool,
 }
 
+/// How a reader subscribes to the digest (`partials/subscribe.html`).
+#[derive(Serialize)]
+struct SubscribeView {
+    /// The form posts here (fields `email`, `lang`) when the site has an endpoint.
+    endpoint: Option<String>,
+    /// Otherwise this link, with the subject filled in.
+    mailto: String,
+    /// This page is the subscribe page (it shows the box in full).
+    here: bool,
+}
+
 /// What every template gets: the site, the UI strings, the language switch and the menu.
 fn base_context(site: &Site, templates: &Templates, job: &Job, url_path: &str, known: &HashSet<&str>) -> tera::Context {
     let lang = job_lang(job, site);
@@ -72,6 +83,15 @@ fn base_context(site: &Site, templates: &Templates, job: &Job, url_path: &str, k
     ctx.insert("languages", &languages);
     ctx.insert("nav", &nav);
     ctx.insert("t", &templates.strings.get(&lang));
+    let subject = format!("Subscribe ({})", lang.code()).replace(' ', "%20");
+    ctx.insert(
+        "subscribe",
+        &SubscribeView {
+            endpoint: site.config.digest.subscribe_endpoint.clone(),
+            mailto: format!("mailto:{}?subject={subject}", site.config.digest_contact()),
+            here: url_path.ends_with("/subscribe/"),
+        },
+    );
     ctx
 }
 
