@@ -90,7 +90,7 @@ fn send(args: DigestSendArgs) -> ExitCode {
         let session = digest::smtp::parse_url(&url, std::env::var("SEEDBED_SMTP_PASSWORD").ok())
             .and_then(digest::smtp::SmtpSession::new);
         match session {
-            Ok(session) => deliver::Delivery::Smtp(session),
+            Ok(session) => deliver::Delivery::Smtp(Box::new(session)),
             Err(e) => return report_env(Err(e)),
         }
     };

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 /// Where messages go.
 pub enum Delivery {
-    Smtp(super::smtp::SmtpSession),
+    Smtp(Box<super::smtp::SmtpSession>),
     /// `.eml` files in this folder.
     Outbox(PathBuf),
     /// Nowhere: validate and count.
