@@ -116,22 +116,35 @@ pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow:
         .collect();
     let bar = progress_bar(options.progress, todo.len());
     let mut pace = Pace::new(options.rate);
-    for s in todo {
-        let message = message::build(&digest.record, &parts, s, secret)?;
-        let key = subscribers::key(s.email.as_ref());
-        pace.wait();
-        ledger.record(State::Sending, &key, "")?;
-        let (state, reply) = deliver(&mut options.delivery, &message, &key, &digest.record.id, retry)?;
-        ledger.record(state, &key, &reply)?;
-        if state == State::Sent {
-            summary.sent_now += 1;
+    // Messages are built on a second thread while the previous one is on the wire; a few ahead
+    // at most, so memory stays flat however long the list.
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<anyhow::Result<(String, lettre::Message)>>(8);
+        let (record, parts) = (&digest.record, &parts);
+        scope.spawn(move || {
+            for s in todo {
+                let built = message::build(record, parts, s, secret).map(|m| (subscribers::key(s.email.as_ref()), m));
+                if tx.send(built).is_err() {
+                    return;
+                }
+            }
+        });
+        for built in rx {
+            let (key, message) = built?;
+            pace.wait();
+            ledger.record(State::Sending, &key, "")?;
+            let (state, reply) = deliver(&mut options.delivery, &message, &key, &digest.record.id, retry)?;
+            ledger.record(state, &key, &reply)?;
+            summary.sent_now += usize::from(state == State::Sent);
+            bar.inc(1);
         }
-        bar.inc(1);
-    }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     if let Delivery::Smtp(session) = &mut options.delivery {
         session.close();
     }
+    ledger.finish()?;
     count(&mut summary, &subs, |key| ledger.state(key));
     Ok(summary)
 }

@@ -33,11 +33,12 @@ pub fn key(email: &str) -> String {
 
 /// Parse a subscriber list. `suppressed` addresses (keys) are left out silently.
 pub fn parse(text: &str, suppressed: &BTreeSet<String>) -> Result<(Vec<Subscriber>, Vec<Problem>), String> {
-    let (rows, mut problems) = rows(text)?;
+    let (header, rows, mut problems) = rows(text)?;
     let mut seen: BTreeMap<String, u64> = BTreeMap::new();
     let mut subscribers = Vec::new();
-    for (line, fields) in rows {
-        let email = fields.get("email").map(String::as_str).unwrap_or_default();
+    for (line, values) in rows {
+        let fields = Fields { header: &header, values };
+        let email = fields.get("email");
         let mut reject = |message: String| problems.push(Problem { line, message, rejected: true });
         let address = match check_address(email) {
             Ok(a) => a,
@@ -54,7 +55,7 @@ pub fn parse(text: &str, suppressed: &BTreeSet<String>) -> Result<(Vec<Subscribe
         if suppressed.contains(&key(email)) {
             continue;
         }
-        let raw_name = fields.get("name").map(String::as_str).unwrap_or_default().trim();
+        let raw_name = fields.get("name").trim();
         let name = if raw_name.chars().any(char::is_control) {
             let message = "the name contains a control character (a line break, tab or NUL): sent without the name";
             problems.push(Problem { line, message: message.into(), rejected: false });
@@ -62,7 +63,7 @@ pub fn parse(text: &str, suppressed: &BTreeSet<String>) -> Result<(Vec<Subscribe
         } else {
             raw_name.to_string()
         };
-        let lang_code = fields.get("lang").map(|l| l.trim().to_lowercase()).unwrap_or_default();
+        let lang_code = fields.get("lang").trim().to_lowercase();
         let lang = if lang_code.is_empty() {
             Lang::En
         } else if let Some(lang) = Lang::from_code(&lang_code) {
@@ -80,10 +81,11 @@ pub fn parse(text: &str, suppressed: &BTreeSet<String>) -> Result<(Vec<Subscribe
 
 /// The addresses of a suppression list, as keys; rows without a valid address are reported.
 pub fn suppression(text: &str) -> Result<(BTreeSet<String>, Vec<Problem>), String> {
-    let (rows, mut problems) = rows(text)?;
+    let (header, rows, mut problems) = rows(text)?;
     let mut keys = BTreeSet::new();
-    for (line, fields) in rows {
-        let email = fields.get("email").map(String::as_str).unwrap_or_default();
+    for (line, values) in rows {
+        let fields = Fields { header: &header, values };
+        let email = fields.get("email");
         match check_address(email) {
             Ok(_) => {
                 keys.insert(key(email));
@@ -105,10 +107,23 @@ fn check_address(email: &str) -> Result<lettre::Address, String> {
     email.parse().map_err(|e| format!("`{email}` is not an e-mail address ({e})"))
 }
 
-type Row = (u64, BTreeMap<String, String>);
+/// One row's values, read by column name.
+struct Fields<'a> {
+    header: &'a [String],
+    values: csv::StringRecord,
+}
+
+impl Fields<'_> {
+    fn get(&self, column: &str) -> &str {
+        self.header.iter().position(|h| h == column).and_then(|i| self.values.get(i)).unwrap_or_default()
+    }
+}
+
+/// The header (lower-cased column names), the rows with their lines, and unreadable rows.
+type Table = (Vec<String>, Vec<(u64, csv::StringRecord)>, Vec<Problem>);
 
 /// The rows of a CSV file with a header that names an `email` column, each with its line.
-fn rows(text: &str) -> Result<(Vec<Row>, Vec<Problem>), String> {
+fn rows(text: &str) -> Result<Table, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let header: Vec<String> = reader
@@ -126,8 +141,7 @@ fn rows(text: &str) -> Result<(Vec<Row>, Vec<Problem>), String> {
         match record {
             Ok(r) => {
                 let line = r.position().map_or(0, |p| p.line());
-                let fields = header.iter().cloned().zip(r.iter().map(str::to_string)).collect();
-                rows.push((line, fields));
+                rows.push((line, r));
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
@@ -135,7 +149,7 @@ fn rows(text: &str) -> Result<(Vec<Row>, Vec<Problem>), String> {
             }
         }
     }
-    Ok((rows, problems))
+    Ok((header, rows, problems))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 """An SMTP sink for seedbed's tests: aiosmtpd on 127.0.0.1, storing each message's exact bytes.
 
 Usage: sink.py --port N --maildir DIR [--tls-cert CERT --tls-key KEY] [--auth USER:PASS] [--faults FILE]
+               [--discard]
 
 Every accepted message goes into the Maildir DIR byte for byte, and one JSON line per message
 (envelope sender, recipients, Maildir key) is appended to DIR/envelopes.jsonl. With a certificate
@@ -8,6 +9,7 @@ the server offers STARTTLS and requires it; with --auth it requires AUTH (PLAIN 
 STARTTLS). --faults names a JSON file {address: [reply, ...]}: each DATA to that address takes the
 next entry ("421 ...", "451 ...", "550 ..." as the reply, "drop" to cut the connection instead of
 replying) and is not stored; once the list is used up, messages to it are accepted.
+--discard accepts every message without storing it (the benchmark's sink, scripts/bench-digest).
 Prints "ready" on standard output once it listens; runs until killed.
 """
 import argparse
@@ -23,7 +25,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
-    def __init__(self, maildir, faults):
+    def __init__(self, maildir, faults, discard=False):
+        self.discard = discard
         for sub in ("tmp", "new", "cur"):
             os.makedirs(os.path.join(maildir, sub), exist_ok=True)
         self.box = mailbox.Maildir(maildir, create=False)
@@ -32,6 +35,8 @@ class Sink:
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
+        if self.discard:
+            return "250 OK discarded"
         rcpts = [r.lower() for r in envelope.rcpt_tos]
         with self.lock:
             for rcpt in rcpts:
@@ -56,6 +61,7 @@ def main():
     parser.add_argument("--tls-key")
     parser.add_argument("--auth")
     parser.add_argument("--faults")
+    parser.add_argument("--discard", action="store_true")
     args = parser.parse_args()
     faults = {}
     if args.faults:
@@ -75,7 +81,7 @@ def main():
             return AuthResult(success=ok, handled=False)
 
         options.update(authenticator=authenticator, auth_required=True)
-    controller = Controller(Sink(args.maildir, faults), hostname="127.0.0.1", port=args.port,
+    controller = Controller(Sink(args.maildir, faults, args.discard), hostname="127.0.0.1", port=args.port,
                             data_size_limit=50_000_000, **options)
     controller.start()
     print("ready", flush=True)
