@@ -136,6 +136,7 @@ fn server_faults_are_retried_recorded_or_deferred() {
     assert_eq!(got, ["a@example.net", "c@example.net", "e@example.net"].map(String::from).into());
     let status = digest(dir.path(), &["status"], &[]);
     assert!(stderr(&status).contains("2025-11-28: 4 items; 3 sent, 1 failed, 1 deferred"), "{}", stderr(&status));
+    assert!(stderr(&status).contains("failed: b@example.net: permanent error (550): 5.1.1 No such user"));
     // The next run retries the deferred one only; the 550 stays failed and is not retried.
     let out = send(dir.path(), csv, &sink.url(), &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -134,7 +134,8 @@ fn status(root: &DigestRootArgs) -> anyhow::Result<()> {
     }
     for d in digests {
         let text = std::fs::read_to_string(d.dir.join(store::LEDGER_FILE)).unwrap_or_default();
-        let counts = ledger::counts(&ledger::parse(&text));
+        let states = ledger::parse(&text);
+        let counts = ledger::counts(&states);
         let n = |s| counts.get(&s).copied().unwrap_or(0);
         let state = if d.started { "" } else { ", not sent yet" };
         eprintln!(
@@ -146,6 +147,13 @@ fn status(root: &DigestRootArgs) -> anyhow::Result<()> {
             n(ledger::State::Deferred),
             n(ledger::State::Sending),
         );
+        let failed: Vec<_> = states.iter().filter(|(_, (s, _))| *s == ledger::State::Failed).collect();
+        for (address, (_, reply)) in failed.iter().take(20) {
+            eprintln!("  failed: {address}: {reply}");
+        }
+        if failed.len() > 20 {
+            eprintln!("  … and {} more failed (see {})", failed.len() - 20, d.dir.join(store::LEDGER_FILE).display());
+        }
     }
     Ok(())
 }

@@ -23,7 +23,7 @@ pub fn copy_site(src: &Path) -> tempfile::TempDir {
 }
 
 pub fn copy_dir(src: &Path, dest: &Path) {
-    let skip = ["public", "target", ".git", "node_modules", "tests", "src", "bench", "scripts"];
+    let skip = ["public", "target", ".git", "node_modules", "tests", "src", "bench", "scripts", "digests"];
     let walker = walkdir::WalkDir::new(src)
         .sort_by_file_name()
         .into_iter()
