@@ -34,7 +34,8 @@ fn by_recipient(messages: &[Value]) -> BTreeMap<String, Vec<&Value>> {
 #[ignore = "needs aiosmtpd: run scripts/test"]
 fn example_site_digest_reaches_twenty_subscribers_once_each_well_formed() {
     let dir = copy_site(&repo_root());
-    let yaml = read(dir.path(), "site.yaml") + "digest:\n  unsubscribe_url: https://example.org/unsubscribe\n";
+    let yaml = read(dir.path(), "site.yaml")
+        .replace("\ndigest:\n", "\ndigest:\n  unsubscribe_url: https://example.org/unsubscribe\n");
     write(dir.path(), "site.yaml", yaml);
     let out = digest(dir.path(), &["build", "--since", "2018-01-01"], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

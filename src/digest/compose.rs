@@ -49,67 +49,35 @@ pub fn digest(
     (id, today, since): (&str, Date, Date),
 ) -> Result<Composed, SiteError> {
     let config = &site.config;
-    let host = config.host();
     let title_en = clean(config.title.get(Lang::En));
     let from = match &config.digest.from {
         Some(from) => from.clone(),
-        None => lettre::message::Mailbox::new(Some(title_en.clone()), address(&format!("digest@{host}"))?).to_string(),
+        None => {
+            let address = address(&format!("digest@{}", config.host()))?;
+            lettre::message::Mailbox::new(Some(title_en.clone()), address).to_string()
+        }
     };
-    let contact = match &config.digest.contact {
-        Some(c) => c.clone(),
-        None => from
-            .parse::<lettre::message::Mailbox>()
-            .map_err(|e| config_error(&format!("digest.from: {e}")))?
-            .email
-            .to_string(),
-    };
-    let unsubscribe_mailto = format!("mailto:{contact}?subject=unsubscribe");
-    let count = groups.iter().map(|g| g.items.len()).sum::<usize>();
+    from.parse::<lettre::message::Mailbox>().map_err(|e| config_error(&format!("digest.from `{from}`: {e}")))?;
+    let unsubscribe_mailto = format!("mailto:{}?subject=unsubscribe", config.digest_contact());
     let mut record = Record {
         id: id.to_string(),
         date: today.to_string(),
         since: since.to_string(),
         from,
-        list_id: list_id(&title_en, &host),
+        list_id: list_id(&title_en, &config.host()),
         unsubscribe_mailto: unsubscribe_mailto.clone(),
         unsubscribe_url: config.digest.unsubscribe_url.clone(),
         subjects: BTreeMap::new(),
         items: groups.iter().flat_map(|g| &g.items).map(|item| record_item(site, item)).collect(),
     };
+    // The stored parts carry a slot where `send` puts each subscriber's token.
     let unsubscribe = match &config.digest.unsubscribe_url {
         Some(url) => format!("{url}{}s={TOKEN_SLOT}", if url.contains('?') { '&' } else { '?' }),
         None => unsubscribe_mailto,
     };
     let mut files = Vec::new();
     for &lang in &config.languages {
-        let label = |key: &str| templates.label(lang, key);
-        let date = format_date(crate::model::ContentDate(today.at(0, 0, 0, 0)), lang);
-        let subject = clean(
-            &label("digest_subject")
-                .replace("{site}", config.title.get(lang))
-                .replace("{count}", &count.to_string())
-                .replace("{date}", &date),
-        );
-        let views: Vec<GroupView> = groups.iter().map(|g| group_view(site, g, lang, &label)).collect();
-        let preheader: Vec<&str> = views.iter().flat_map(|g| &g.items).map(|i| i.title.as_str()).take(3).collect();
-        let mut context = tera::Context::new();
-        context.insert("lang", lang.code());
-        context.insert("site_title", &clean(config.title.get(lang)));
-        context.insert("site_url", &config.permalink(crate::model::lang_prefix(lang)));
-        context.insert("subject", &subject);
-        context.insert("preheader", &preheader.join(" · "));
-        context.insert("date", &date);
-        context.insert("count", &count);
-        context.insert("groups", &views);
-        context.insert("unsubscribe_url", &unsubscribe);
-        context.insert("feed_url", &config.permalink(&format!("{}atom.xml", crate::model::lang_prefix(lang))));
-        context.insert("t", &labels(&label));
-        let html = templates.render_named("digest.html", &context)?;
-        let html = css_inline::CSSInliner::options()
-            .build()
-            .inline(&html)
-            .map_err(|e| SiteError::new("templates/digest.html", 1, 1, format!("cannot inline its CSS: {e}")))?;
-        let text = templates.render_named("digest.txt", &context)?;
+        let (subject, html, text) = parts(site, templates, groups, lang, (today, &unsubscribe))?;
         files.push((format!("digest.{}.html", lang.code()), html.into_bytes()));
         files.push((format!("digest.{}.txt", lang.code()), text.into_bytes()));
         record.subjects.insert(lang.code().to_string(), subject);
@@ -118,6 +86,47 @@ pub fn digest(
     files.push((super::store::RECORD_FILE.to_string(), json.into_bytes()));
     files.sort();
     Ok(Composed { record, files })
+}
+
+/// The subject, HTML (CSS inlined) and text of the digest in `lang`.
+fn parts(
+    site: &Site,
+    templates: &Templates,
+    groups: &[Group],
+    lang: Lang,
+    (today, unsubscribe): (Date, &str),
+) -> Result<(String, String, String), SiteError> {
+    let config = &site.config;
+    let label = |key: &str| templates.label(lang, key);
+    let date = format_date(crate::model::ContentDate(today.at(0, 0, 0, 0)), lang);
+    let count = groups.iter().map(|g| g.items.len()).sum::<usize>();
+    let subject = clean(
+        &label("digest_subject")
+            .replace("{site}", config.title.get(lang))
+            .replace("{count}", &count.to_string())
+            .replace("{date}", &date),
+    );
+    let views: Vec<GroupView> = groups.iter().map(|g| group_view(site, g, lang, &label)).collect();
+    let preheader: Vec<&str> = views.iter().flat_map(|g| &g.items).map(|i| i.title.as_str()).take(3).collect();
+    let mut context = tera::Context::new();
+    context.insert("lang", lang.code());
+    context.insert("site_title", &clean(config.title.get(lang)));
+    context.insert("site_url", &config.permalink(crate::model::lang_prefix(lang)));
+    context.insert("subject", &subject);
+    context.insert("preheader", &preheader.join(" · "));
+    context.insert("date", &date);
+    context.insert("count", &count);
+    context.insert("groups", &views);
+    context.insert("unsubscribe_url", unsubscribe);
+    context.insert("feed_url", &config.permalink(&format!("{}atom.xml", crate::model::lang_prefix(lang))));
+    context.insert("t", &labels(&label));
+    let html = templates.render_named("digest.html", &context)?;
+    let html = css_inline::CSSInliner::options()
+        .build()
+        .inline(&html)
+        .map_err(|e| SiteError::new("templates/digest.html", 1, 1, format!("cannot inline its CSS: {e}")))?;
+    let text = templates.render_named("digest.txt", &context)?;
+    Ok((subject, html, text))
 }
 
 /// `Title <catalogue.HOST>`; just the angle part when the title would need encoding.
