@@ -139,7 +139,8 @@ fn serve(args: ServeArgs) -> ExitCode {
     };
     let host =
         if addr.ip().is_loopback() && addr.is_ipv4() { format!("127.0.0.1:{}", addr.port()) } else { addr.to_string() };
-    let output = match seedbed::build_site(&args.site.root, &settings(&args.site, Some(format!("http://{host}/")))) {
+    let settings = settings(&args.site, Some(format!("http://{host}/")));
+    let output = match seedbed::build_site(&args.site.root, &settings) {
         Ok(o) => o,
         Err(e) => return report_build_error(e),
     };
@@ -148,8 +149,29 @@ fn serve(args: ServeArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return report_env(Err(e)),
     };
-    eprintln!("Serving http://{host}/ (Ctrl+C to stop; restart to pick up changes)");
-    seedbed::serve::run(&site, &server, addr);
+    let live = std::sync::Arc::new(seedbed::serve::live::Live::new(site));
+    let watcher_live = std::sync::Arc::clone(&live);
+    let root = args.site.root.clone();
+    let rebuild = move || {
+        let started = Instant::now();
+        let result = seedbed::build_site(&root, &settings).map_err(|e| match e {
+            BuildError::Site(errors) => errors.to_string(),
+            BuildError::Env(e) => format!("error: {e:#}"),
+        });
+        let result = result.and_then(|o| seedbed::serve::ServedSite::new(o.files).map_err(|e| format!("error: {e:#}")));
+        // A closed terminal must not stop the server: write, and ignore a failure.
+        use std::io::Write;
+        let _ = match &result {
+            Ok(_) => writeln!(std::io::stderr(), "Rebuilt in {} ms", started.elapsed().as_millis()),
+            Err(errors) => writeln!(std::io::stderr(), "{errors}\nThe build failed: still serving the last good one."),
+        };
+        watcher_live.publish(result);
+    };
+    if let Err(e) = seedbed::serve::live::watch(&args.site.root, rebuild) {
+        eprintln!("warning: cannot watch {} for changes ({e}): restart to pick them up", args.site.root.display());
+    }
+    eprintln!("Serving http://{host}/ (Ctrl+C to stop; pages reload when you save a file)");
+    seedbed::serve::run(&live, &server, addr);
     ExitCode::SUCCESS
 }
 

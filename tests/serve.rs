@@ -1,4 +1,5 @@
-//! `seedbed serve`: the built site over HTTP on this machine, and nothing else.
+//! `seedbed serve`: the built site over HTTP on this machine, and nothing else; rebuilt and
+//! reloaded when a file changes.
 
 use crate::common::*;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -8,6 +9,8 @@ use std::process::{Child, Command, Stdio};
 struct Server {
     child: Child,
     port: u16,
+    /// Everything the server printed after its address (read on, so it never blocks on a full pipe).
+    log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Drop for Server {
@@ -30,7 +33,30 @@ fn start(root: &std::path::Path) -> Server {
             break rest.split('/').next().and_then(|p| p.parse().ok()).expect("port");
         }
     };
-    Server { child, port }
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = std::sync::Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            sink.lock().expect("log").push_str(&(line + "\n"));
+        }
+    });
+    Server { child, port, log }
+}
+
+/// GET `target` until `ok` holds for the response, for at most 2 s; the last response.
+fn poll(port: u16, target: &str, ok: impl Fn(&str) -> bool) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        let response = get(port, target);
+        if ok(&response) || started.elapsed() > std::time::Duration::from_secs(2) {
+            return response;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+}
+
+fn generation(page: &str) -> u64 {
+    page.split("data-generation=\"").nth(1).and_then(|r| r.split('"').next()?.parse().ok()).expect("reload script")
 }
 
 /// Send one raw request and return the whole response as text.
@@ -115,4 +141,75 @@ fn only_get_and_head_from_local_host_names() {
     let rebinding = raw(port, "GET / HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n");
     assert!(rebinding.starts_with("HTTP/1.1 403"), "{rebinding}");
     assert!(!get(port, "/").to_ascii_lowercase().contains("access-control-allow-origin"));
+}
+
+#[test]
+fn saved_edits_new_deleted_and_renamed_files_are_served_within_two_seconds() {
+    let dir = site(&[("content/reports/a.md", REPORT)]);
+    let server = start(dir.path());
+    let port = server.port;
+    write(dir.path(), "content/reports/a.md", REPORT.replace("Body text.", "Edited in place."));
+    let page = poll(port, "/reports/a/", |r| r.contains("Edited in place."));
+    assert!(page.contains("Edited in place."), "{page}");
+    // Saved the way vim and many editors do: a new file renamed over the old one.
+    write(dir.path(), "content/reports/a.md.tmp", REPORT.replace("Body text.", "Saved by rename."));
+    std::fs::rename(dir.path().join("content/reports/a.md.tmp"), dir.path().join("content/reports/a.md")).expect("mv");
+    assert!(poll(port, "/reports/a/", |r| r.contains("Saved by rename.")).contains("Saved by rename."));
+    write(dir.path(), "content/reports/b.md", REPORT.replace("A report", "A second report"));
+    assert!(poll(port, "/reports/b/", |r| r.starts_with("HTTP/1.1 200")).contains("A second report"));
+    std::fs::remove_file(dir.path().join("content/reports/b.md")).expect("rm");
+    assert!(poll(port, "/reports/b/", |r| r.starts_with("HTTP/1.1 404")).starts_with("HTTP/1.1 404"));
+    // Editor swap files are not edits: no rebuild.
+    let before = generation(&get(port, "/reports/a/"));
+    write(dir.path(), "content/reports/.a.md.swp", "swap");
+    write(dir.path(), "content/reports/a.md~", "backup");
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    assert_eq!(generation(&get(port, "/reports/a/")), before);
+}
+
+#[test]
+fn a_broken_file_keeps_the_last_good_build_and_shows_the_error_until_fixed() {
+    let dir = site(&[("content/reports/a.md", REPORT)]);
+    let server = start(dir.path());
+    let port = server.port;
+    write(dir.path(), "content/reports/bad.md", "---\ntitle: [unclosed\n---\n\nx\n");
+    let page = poll(port, "/reports/a/", |r| r.contains("seedbed-error"));
+    assert!(page.contains("id=\"seedbed-error\"") && page.contains("content/reports/bad.md:2:"), "{page}");
+    assert!(page.contains("Body text."), "the last good build is still served");
+    assert!(server.log.lock().expect("log").contains("content/reports/bad.md:2:"), "the terminal shows it too");
+    std::fs::remove_file(dir.path().join("content/reports/bad.md")).expect("rm");
+    let page = poll(port, "/reports/a/", |r| !r.contains("seedbed-error"));
+    assert!(!page.contains("seedbed-error"), "{page}");
+}
+
+#[test]
+fn the_reload_channel_wakes_on_a_change_and_refuses_foreign_origins() {
+    let dir = site(&[("content/reports/a.md", REPORT)]);
+    let server = start(dir.path());
+    let port = server.port;
+    let since = generation(&get(port, "/"));
+    let waiting = std::thread::spawn(move || get(port, &format!("/__seedbed/events?since={since}")));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    write(dir.path(), "content/reports/a.md", REPORT.replace("Body text.", "Changed."));
+    let event = waiting.join().expect("events");
+    assert!(event.contains("Content-Type: text/event-stream"), "{event}");
+    let data: u64 = event.split("data: ").nth(1).and_then(|d| d.trim().parse().ok()).expect("data");
+    assert!(data > since);
+    let foreign = raw(
+        port,
+        &format!(
+            "GET /__seedbed/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://evil.example\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert!(foreign.starts_with("HTTP/1.1 403"), "{foreign}");
+    assert!(get(port, "/__seedbed/live.js").contains("EventSource"));
+}
+
+#[test]
+fn built_output_never_has_the_reload_script() {
+    let dir = site(&[("content/reports/a.md", REPORT)]);
+    assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
+    for (path, bytes) in tree(&dir.path().join("public")) {
+        assert!(!String::from_utf8_lossy(&bytes).contains("__seedbed"), "{path}");
+    }
 }

@@ -1,10 +1,12 @@
-//! `seedbed serve`: build the site in memory and serve it on the local machine.
+//! `seedbed serve`: build the site in memory, serve it on the local machine, rebuild on changes.
 //!
-//! Input: a successful build (`OutputFile`s). Output: HTTP responses. Every request is treated as
-//! hostile: only GET and HEAD, only the Host names of this machine (against DNS rebinding), and
-//! paths are looked up in the built files by exact name, so no request can reach the disk
-//! outside the build. Must not: write to the site's folder.
-//! (Watching for changes and live reload come later; restart to rebuild.)
+//! Input: a build's `OutputFile`s, kept current by `live`. Output: HTTP responses. Every request
+//! is treated as hostile: only GET and HEAD, only the Host names of this machine (against DNS
+//! rebinding), the reload channel only for pages of this server (`Origin`), and paths are looked
+//! up in the built files by exact name, so no request can reach the disk outside the build.
+//! Must not: write to the site's folder.
+
+pub mod live;
 
 use crate::model::{AssetSource, OutputContents, OutputFile};
 use anyhow::{Context as _, Result};
@@ -123,40 +125,86 @@ pub fn bind(addr: SocketAddr) -> Result<(tiny_http::Server, SocketAddr)> {
     Ok((server, bound))
 }
 
-/// Answer requests until the process is stopped.
-pub fn run(site: &ServedSite, server: &tiny_http::Server, addr: SocketAddr) {
+/// Answer requests until the process is stopped. Reload requests wait on their own thread.
+pub fn run(live: &std::sync::Arc<live::Live>, server: &tiny_http::Server, addr: SocketAddr) {
     for request in server.incoming_requests() {
-        let (status, ctype, body, location) = answer(site, &request, addr);
-        let mut response = tiny_http::Response::from_data(body).with_status_code(status);
-        for (name, value) in [("Content-Type", ctype), ("X-Content-Type-Options", "nosniff")] {
-            if let Ok(h) = tiny_http::Header::from_bytes(name, value) {
-                response.add_header(h);
-            }
+        let path = request.url().split('?').next().unwrap_or_default().to_string();
+        if path == live::EVENTS_PATH && refusal(&request, addr).is_none() {
+            let live = std::sync::Arc::clone(live);
+            std::thread::spawn(move || events(&live, request));
+            continue;
         }
-        if let Some(h) = location.and_then(|l| tiny_http::Header::from_bytes("Location", l).ok()) {
-            response.add_header(h);
-        }
-        // A client that hangs up early is not the server's problem.
-        let _ = request.respond(response);
+        let (status, ctype, body, location) = answer(live, &request, addr);
+        respond(request, status, ctype, body, location);
     }
 }
 
+fn respond(request: tiny_http::Request, status: u16, ctype: &str, body: Vec<u8>, location: Option<String>) {
+    let mut response = tiny_http::Response::from_data(body).with_status_code(status);
+    for (name, value) in [("Content-Type", ctype), ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")]
+    {
+        if let Ok(h) = tiny_http::Header::from_bytes(name, value) {
+            response.add_header(h);
+        }
+    }
+    if let Some(h) = location.and_then(|l| tiny_http::Header::from_bytes("Location", l).ok()) {
+        response.add_header(h);
+    }
+    // A client that hangs up early is not the server's problem.
+    let _ = request.respond(response);
+}
+
+const TEXT: &str = "text/plain; charset=utf-8";
+
+/// Why a request gets no answer: its method, its Host, or (with one) its Origin.
+fn refusal(request: &tiny_http::Request, addr: SocketAddr) -> Option<(u16, &'static [u8])> {
+    if !matches!(request.method(), tiny_http::Method::Get | tiny_http::Method::Head) {
+        return Some((405, b"only GET and HEAD\n"));
+    }
+    let header =
+        |name: &'static str| request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.to_string());
+    if !header("Host").is_some_and(|h| host_allowed(&h, addr)) {
+        return Some((403, b"unknown host\n"));
+    }
+    let foreign = |origin: &str| !origin.strip_prefix("http://").is_some_and(|h| host_allowed(h, addr));
+    if header("Origin").is_some_and(|o| foreign(&o)) {
+        return Some((403, b"foreign origin\n"));
+    }
+    None
+}
+
 fn answer(
-    site: &ServedSite,
+    live: &live::Live,
     request: &tiny_http::Request,
     addr: SocketAddr,
 ) -> (u16, &'static str, Vec<u8>, Option<String>) {
-    let text = "text/plain; charset=utf-8";
-    if !matches!(request.method(), tiny_http::Method::Get | tiny_http::Method::Head) {
-        return (405, text, b"only GET and HEAD\n".to_vec(), None);
+    if let Some((status, body)) = refusal(request, addr) {
+        return (status, TEXT, body.to_vec(), None);
     }
-    let host = request.headers().iter().find(|h| h.field.equiv("Host")).map(|h| h.value.as_str().to_string());
-    if !host.as_deref().is_some_and(|h| host_allowed(h, addr)) {
-        return (403, text, b"unknown host\n".to_vec(), None);
+    if request.url().split('?').next() == Some(live::SCRIPT_PATH) {
+        return (200, "text/javascript; charset=utf-8", live::SCRIPT.as_bytes().to_vec(), None);
     }
-    let (status, ctype, body) = site.respond(request.url());
+    let current = live.current();
+    let (status, ctype, mut body) = current.site.respond(request.url());
+    if ctype.starts_with("text/html") {
+        body = live::inject(&body, &current);
+    }
     let location = (status == 301).then(|| format!("{}/", request.url().split('?').next().unwrap_or("/")));
     (status, ctype, body, location)
+}
+
+/// The reload channel: one server-sent event once a build newer than the page's is published
+/// (or a comment after 20 s, and the browser asks again).
+fn events(live: &live::Live, request: tiny_http::Request) {
+    let since =
+        request.url().split_once("since=").and_then(|(_, n)| n.split('&').next()?.parse::<u64>().ok()).unwrap_or(0);
+    let generation = live.wait_past(since, std::time::Duration::from_secs(20));
+    let body = if generation > since {
+        format!("retry: 300\nid: {generation}\ndata: {generation}\n\n")
+    } else {
+        "retry: 300\n: no change\n\n".to_string()
+    };
+    respond(request, 200, "text/event-stream; charset=utf-8", body.into_bytes(), None);
 }
 
 #[cfg(test)]

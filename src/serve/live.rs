@@ -1,0 +1,191 @@
+//! Live reload for `seedbed serve`: the current build, rebuilt when the site's files change,
+//! and the reload channel open pages listen on.
+//!
+//! Input: file-system events under the site's folder. Output: a new `Current` (the last good
+//! build, and the error of the last failed one) and a wake-up for every waiting reload request.
+//! Served HTML gets a small script (and, while the site is broken, an error overlay) added on the
+//! way out; `seedbed build` output never has either. Must not: write to the site's folder, or
+//! drop the last good build because a change broke the site.
+
+use super::ServedSite;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+/// The path of the reload channel (server-sent events) and of its script.
+pub const EVENTS_PATH: &str = "/__seedbed/events";
+pub const SCRIPT_PATH: &str = "/__seedbed/live.js";
+
+/// What the server shows now.
+#[derive(Clone)]
+pub struct Current {
+    pub site: Arc<ServedSite>,
+    /// The last build's errors (`path:line:col: …`), while the site is broken.
+    pub error: Option<String>,
+    /// Counts builds, good or bad: a page loaded at generation N reloads once it is passed.
+    pub generation: u64,
+}
+
+/// The current build, shared by the request threads and the watcher.
+pub struct Live {
+    current: Mutex<Current>,
+    changed: Condvar,
+}
+
+impl Live {
+    pub fn new(site: ServedSite) -> Live {
+        let current = Current { site: Arc::new(site), error: None, generation: 1 };
+        Live { current: Mutex::new(current), changed: Condvar::new() }
+    }
+
+    pub fn current(&self) -> Current {
+        self.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// A build finished: its site, or its error (the last good site stays).
+    pub fn publish(&self, result: Result<ServedSite, String>) {
+        let mut current = self.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match result {
+            Ok(site) => {
+                current.site = Arc::new(site);
+                current.error = None;
+            }
+            Err(error) => current.error = Some(error),
+        }
+        current.generation += 1;
+        self.changed.notify_all();
+    }
+
+    /// Wait until the generation passes `since`, at most `timeout`; the generation then.
+    pub fn wait_past(&self, since: u64, timeout: Duration) -> u64 {
+        let guard = self.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (guard, _) = self
+            .changed
+            .wait_timeout_while(guard, timeout, |c| c.generation <= since)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        guard.generation
+    }
+}
+
+/// Add the reload script (and the error overlay) before the page's last `</body>`.
+pub fn inject(html: &[u8], current: &Current) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    let mut extra = format!("<script src=\"{SCRIPT_PATH}\" data-generation=\"{}\"></script>", current.generation);
+    if let Some(error) = &current.error {
+        extra = format!("{}{extra}", overlay(error));
+    }
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{extra}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{extra}").into_bytes(),
+    }
+}
+
+/// The build error, fixed over the page, escaped.
+fn overlay(error: &str) -> String {
+    let escaped = error.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    format!(
+        "<div id=\"seedbed-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;\
+         background:rgba(20,20,20,.94);color:#ffd7d7;font:14px/1.5 monospace;padding:2rem\">\
+         <p style=\"color:#fff;font-weight:bold\">seedbed: the last change broke the build; this is the last good \
+         version. Fix the file and the page reloads.</p><pre style=\"white-space:pre-wrap\">{escaped}</pre></div>"
+    )
+}
+
+/// The script every served page loads: reload when a newer build is published.
+pub const SCRIPT: &str = r#"(() => {
+  const me = document.currentScript;
+  const generation = Number(me && me.dataset.generation) || 0;
+  const events = new EventSource("/__seedbed/events?since=" + generation);
+  events.onmessage = (e) => { if (Number(e.data) > generation) { events.close(); location.reload(); } };
+})();
+"#;
+
+/// Editor temporary and swap files, and folders seedbed itself writes: changes there are not
+/// edits to the site.
+pub fn ignored(root: &Path, path: &Path) -> bool {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let top = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+    if ["public", "target", ".git", "digests", "node_modules"].contains(&top.as_str()) || top.starts_with(".public") {
+        return true;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with('~')
+        || name == "4913"
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.starts_with(".#")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+}
+
+/// Watch `root` and call `rebuild` after each burst of relevant changes, forever.
+pub fn watch(root: &Path, rebuild: impl Fn() + Send + 'static) -> anyhow::Result<()> {
+    use notify_debouncer_full::notify::{EventKind, RecursiveMode};
+    let root: PathBuf = root.canonicalize()?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(100), None, tx)?;
+    debouncer.watch(&root, RecursiveMode::Recursive)?;
+    std::thread::spawn(move || {
+        let _keep = debouncer;
+        for batch in rx {
+            let relevant = match batch {
+                // Reading files (the build itself) raises access events: only changes count.
+                Ok(events) => events
+                    .iter()
+                    .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                    .flat_map(|e| &e.paths)
+                    .any(|p| !ignored(&root, p)),
+                Err(errors) => {
+                    log::warn!("watching: {errors:?}");
+                    true
+                }
+            };
+            if relevant {
+                rebuild();
+            }
+        }
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_temporaries_and_output_folders_are_not_edits() {
+        let root = Path::new("/site");
+        for path in [
+            "content/a.md.swp",
+            "content/a.md~",
+            "content/4913",
+            "content/#a.md#",
+            "content/.#a.md",
+            "content/a.md___jb_tmp___",
+            "public/index.html",
+            ".public.tmp/x",
+            "digests/x/ledger",
+            ".git/index",
+        ] {
+            assert!(ignored(root, &root.join(path)), "{path}");
+        }
+        for path in ["content/reports/a.md", "site.yaml", "themes/default/templates/base.html", "static/x.css"] {
+            assert!(!ignored(root, &root.join(path)), "{path}");
+        }
+    }
+
+    #[test]
+    fn the_script_goes_before_the_last_body_end_and_the_overlay_is_escaped() {
+        let site = ServedSite::new(Vec::new()).unwrap();
+        let mut current = Current { site: Arc::new(site), error: None, generation: 7 };
+        let page = inject(b"<html><body><p>x</p></body></html>", &current);
+        assert_eq!(
+            String::from_utf8(page).unwrap(),
+            "<html><body><p>x</p><script src=\"/__seedbed/live.js\" data-generation=\"7\"></script></body></html>"
+        );
+        current.error = Some("content/a.md:2:1: error: <b>bad</b>".into());
+        let page = String::from_utf8(inject(b"<body></body>", &current)).unwrap();
+        assert!(page.contains("content/a.md:2:1: error: &lt;b&gt;bad&lt;/b&gt;"));
+    }
+}
