@@ -56,6 +56,13 @@ pub struct ServeArgs {
     /// Address to listen on. Anything but a loopback address exposes the site to the network.
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
+    /// Look for changes by scanning every half second (for file systems without change events,
+    /// such as network and some container mounts).
+    #[arg(long)]
+    pub poll: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Args, Debug)]
@@ -167,12 +174,35 @@ fn serve(args: ServeArgs) -> ExitCode {
         };
         watcher_live.publish(result);
     };
-    if let Err(e) = seedbed::serve::live::watch(&args.site.root, rebuild) {
-        eprintln!("warning: cannot watch {} for changes ({e}): restart to pick them up", args.site.root.display());
+    match seedbed::serve::live::watch(&args.site.root, args.poll, rebuild) {
+        Ok(seedbed::serve::live::Watching::Polling { fell_back: true }) => eprintln!(
+            "warning: the system's limit on watched files is reached (fs.inotify.max_user_watches): \
+             looking for changes every half second instead. Raise the limit, or pass --poll to say so."
+        ),
+        Ok(_) => {}
+        Err(e) => {
+            eprintln!("warning: cannot watch {} for changes ({e}): restart to pick them up", args.site.root.display())
+        }
+    }
+    if args.open {
+        open_browser(&format!("http://{host}/"));
     }
     eprintln!("Serving http://{host}/ (Ctrl+C to stop; pages reload when you save a file)");
     seedbed::serve::run(&live, &server, addr);
     ExitCode::SUCCESS
+}
+
+/// Ask the desktop to open `url`; a failure is only a warning.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let started = std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(e) = started {
+        eprintln!("warning: cannot open a browser ({opener}: {e}); open {url} yourself");
+    }
 }
 
 /// Today, or the day of `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when set: the

@@ -21,8 +21,13 @@ impl Drop for Server {
 }
 
 fn start(root: &std::path::Path) -> Server {
+    start_with(root, &[])
+}
+
+fn start_with(root: &std::path::Path, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_seedbed"))
         .args(["serve", "--port", "0", "--root", root.to_str().expect("path")])
+        .args(extra)
         .stderr(Stdio::piped())
         .spawn()
         .expect("start seedbed serve");
@@ -212,4 +217,36 @@ fn built_output_never_has_the_reload_script() {
     for (path, bytes) in tree(&dir.path().join("public")) {
         assert!(!String::from_utf8_lossy(&bytes).contains("__seedbed"), "{path}");
     }
+}
+
+#[test]
+fn with_poll_changes_are_found_by_scanning() {
+    let dir = site(&[("content/reports/a.md", REPORT)]);
+    let server = start_with(dir.path(), &["--poll"]);
+    // The poller's first scan (its baseline) runs on its own thread after start-up.
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    write(dir.path(), "content/reports/a.md", REPORT.replace("Body text.", "Found by polling."));
+    let page = poll(server.port, "/reports/a/", |r| r.contains("Found by polling."));
+    assert!(page.contains("Found by polling."), "{page}");
+}
+
+#[test]
+fn text_is_gzipped_when_the_browser_accepts_it() {
+    let dir = site(&[("content/reports/a.md", REPORT)]);
+    let server = start(dir.path());
+    let port = server.port;
+    let request = format!(
+        "GET /reports/a/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept-Encoding: gzip, br\r\nConnection: close\r\n\r\n"
+    );
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("head") + 4;
+    let head = String::from_utf8_lossy(&response[..split]);
+    assert!(head.contains("Content-Encoding: gzip") && head.contains("Vary: Accept-Encoding"), "{head}");
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(&response[split..]).read_to_string(&mut html).expect("gunzip");
+    assert!(html.contains("Body text.") && html.contains("/__seedbed/live.js"));
+    assert!(!get(port, "/reports/a/").contains("Content-Encoding"), "no gzip unless asked");
 }

@@ -8,6 +8,7 @@
 //! drop the last good build because a change broke the site.
 
 use super::ServedSite;
+use notify_debouncer_full::notify;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -119,34 +120,90 @@ pub fn ignored(root: &Path, path: &Path) -> bool {
         || name.ends_with("___jb_old___")
 }
 
+/// How the site's folder is watched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Watching {
+    /// The system's file events (inotify).
+    Events,
+    /// Scanning every half second: asked for (`--poll`), or the system's watch limit was reached.
+    Polling { fell_back: bool },
+}
+
+type Batch = notify_debouncer_full::DebounceEventResult;
+
 /// Watch `root` and call `rebuild` after each burst of relevant changes, forever.
-pub fn watch(root: &Path, rebuild: impl Fn() + Send + 'static) -> anyhow::Result<()> {
-    use notify_debouncer_full::notify::{EventKind, RecursiveMode};
+pub fn watch(root: &Path, poll: bool, rebuild: impl Fn() + Send + 'static) -> anyhow::Result<Watching> {
     let root: PathBuf = root.canonicalize()?;
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(100), None, tx)?;
-    debouncer.watch(&root, RecursiveMode::Recursive)?;
+    let (tx, rx) = std::sync::mpsc::channel::<Batch>();
+    let (keep, watching): (Box<dyn Send>, Watching) = if poll {
+        (Box::new(polling(&root, tx)?), Watching::Polling { fell_back: false })
+    } else {
+        match events(&root, tx.clone()) {
+            Ok(debouncer) => (Box::new(debouncer), Watching::Events),
+            // Out of inotify watches or instances (a big tree, or many programs watching).
+            Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) || is_limit(&e) => {
+                (Box::new(polling(&root, tx)?), Watching::Polling { fell_back: true })
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
     std::thread::spawn(move || {
-        let _keep = debouncer;
+        let _keep = keep;
         for batch in rx {
-            let relevant = match batch {
-                // Reading files (the build itself) raises access events: only changes count.
-                Ok(events) => events
-                    .iter()
-                    .filter(|e| !matches!(e.kind, EventKind::Access(_)))
-                    .flat_map(|e| &e.paths)
-                    .any(|p| !ignored(&root, p)),
-                Err(errors) => {
-                    log::warn!("watching: {errors:?}");
-                    true
-                }
-            };
-            if relevant {
+            if relevant(&root, batch) {
                 rebuild();
             }
         }
     });
-    Ok(())
+    Ok(watching)
+}
+
+fn is_limit(e: &notify::Error) -> bool {
+    matches!(&e.kind, notify::ErrorKind::Io(io) if io.raw_os_error() == Some(24) || io.raw_os_error() == Some(28))
+}
+
+fn events(
+    root: &Path,
+    tx: std::sync::mpsc::Sender<Batch>,
+) -> Result<
+    notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>,
+    notify::Error,
+> {
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(100), None, tx)?;
+    debouncer.watch(root, notify::RecursiveMode::Recursive)?;
+    Ok(debouncer)
+}
+
+fn polling(
+    root: &Path,
+    tx: std::sync::mpsc::Sender<Batch>,
+) -> anyhow::Result<notify_debouncer_full::Debouncer<notify::PollWatcher, notify_debouncer_full::NoCache>> {
+    let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
+    let mut debouncer = notify_debouncer_full::new_debouncer_opt::<_, notify::PollWatcher, _>(
+        Duration::from_millis(100),
+        None,
+        tx,
+        notify_debouncer_full::NoCache,
+        config,
+    )?;
+    debouncer.watch(root, notify::RecursiveMode::Recursive)?;
+    Ok(debouncer)
+}
+
+/// Whether a batch of events holds a change to the site (reading files, as the build itself
+/// does, raises access events: only changes count).
+fn relevant(root: &Path, batch: Batch) -> bool {
+    match batch {
+        Ok(events) => events
+            .iter()
+            .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
+            .flat_map(|e| &e.paths)
+            .any(|p| !ignored(root, p)),
+        Err(errors) => {
+            log::warn!("watching: {errors:?}");
+            true
+        }
+    }
 }
 
 #[cfg(test)]

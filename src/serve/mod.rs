@@ -134,15 +134,46 @@ pub fn run(live: &std::sync::Arc<live::Live>, server: &tiny_http::Server, addr: 
             std::thread::spawn(move || events(&live, request));
             continue;
         }
-        let (status, ctype, body, location) = answer(live, &request, addr);
-        respond(request, status, ctype, body, location);
+        let (status, ctype, mut body, location) = answer(live, &request, addr);
+        let gzip = accepts_gzip(&request) && compressible(ctype) && body.len() > 256;
+        if gzip {
+            body = gzipped(&body);
+        }
+        respond(request, (status, ctype, body), location, gzip);
     }
 }
 
-fn respond(request: tiny_http::Request, status: u16, ctype: &str, body: Vec<u8>, location: Option<String>) {
+fn accepts_gzip(request: &tiny_http::Request) -> bool {
+    request
+        .headers()
+        .iter()
+        .any(|h| h.field.equiv("Accept-Encoding") && h.value.as_str().split(',').any(|e| e.trim().starts_with("gzip")))
+}
+
+fn compressible(ctype: &str) -> bool {
+    ctype.starts_with("text/") || ctype.starts_with("application/json") || ctype.contains("xml")
+}
+
+fn gzipped(body: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    // Writing to memory does not fail; should it, the body goes out as it was.
+    match encoder.write_all(body).and_then(|()| encoder.finish()) {
+        Ok(compressed) => compressed,
+        Err(_) => body.to_vec(),
+    }
+}
+
+fn respond(
+    request: tiny_http::Request,
+    (status, ctype, body): (u16, &str, Vec<u8>),
+    location: Option<String>,
+    gzip: bool,
+) {
     let mut response = tiny_http::Response::from_data(body).with_status_code(status);
-    for (name, value) in [("Content-Type", ctype), ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")]
-    {
+    let headers = [("Content-Type", ctype), ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")];
+    let encoding = [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")];
+    for (name, value) in headers.into_iter().chain(encoding.into_iter().filter(|_| gzip)) {
         if let Ok(h) = tiny_http::Header::from_bytes(name, value) {
             response.add_header(h);
         }
@@ -204,7 +235,7 @@ fn events(live: &live::Live, request: tiny_http::Request) {
     } else {
         "retry: 300\n: no change\n\n".to_string()
     };
-    respond(request, 200, "text/event-stream; charset=utf-8", body.into_bytes(), None);
+    respond(request, (200, "text/event-stream; charset=utf-8", body.into_bytes()), None, false);
 }
 
 #[cfg(test)]
