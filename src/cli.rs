@@ -157,23 +157,8 @@ fn serve(args: ServeArgs) -> ExitCode {
         Err(e) => return report_env(Err(e)),
     };
     let live = std::sync::Arc::new(seedbed::serve::live::Live::new(site));
-    let watcher_live = std::sync::Arc::clone(&live);
-    let root = args.site.root.clone();
-    let rebuild = move || {
-        let started = Instant::now();
-        let result = seedbed::build_site(&root, &settings).map_err(|e| match e {
-            BuildError::Site(errors) => errors.to_string(),
-            BuildError::Env(e) => format!("error: {e:#}"),
-        });
-        let result = result.and_then(|o| seedbed::serve::ServedSite::new(o.files).map_err(|e| format!("error: {e:#}")));
-        // A closed terminal must not stop the server: write, and ignore a failure.
-        use std::io::Write;
-        let _ = match &result {
-            Ok(_) => writeln!(std::io::stderr(), "Rebuilt in {} ms", started.elapsed().as_millis()),
-            Err(errors) => writeln!(std::io::stderr(), "{errors}\nThe build failed: still serving the last good one."),
-        };
-        watcher_live.publish(result);
-    };
+    let (watcher_live, root) = (std::sync::Arc::clone(&live), args.site.root.clone());
+    let rebuild = move || watcher_live.rebuild(&root, &settings);
     match seedbed::serve::live::watch(&args.site.root, args.poll, rebuild) {
         Ok(seedbed::serve::live::Watching::Polling { fell_back: true }) => eprintln!(
             "warning: the system's limit on watched files is reached (fs.inotify.max_user_watches): \

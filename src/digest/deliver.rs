@@ -74,16 +74,19 @@ fn subscribers(path: &Path) -> anyhow::Result<(Vec<Subscriber>, Vec<Problem>)> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", suppression_path.display())),
     };
-    for p in &mut problems {
-        p.message = format!("{}:{}: {}", suppression_path.display(), p.line, p.message);
-    }
+    locate(&mut problems, &suppression_path);
     let (subs, mut more) =
         subscribers::parse(&text, &suppressed).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    for p in &mut more {
-        p.message = format!("{}:{}: {}", path.display(), p.line, p.message);
-    }
+    locate(&mut more, path);
     problems.append(&mut more);
     Ok((subs, problems))
+}
+
+/// Prefix each problem with `file:line:`.
+fn locate(problems: &mut [Problem], file: &Path) {
+    for p in problems {
+        p.message = format!("{}:{}: {}", file.display(), p.line, p.message);
+    }
 }
 
 /// Send the newest digest.
@@ -212,9 +215,8 @@ fn backoff(retry_ms: u64, attempt: u32, key: &str) -> Duration {
 
 /// Write the message as `<outbox>/<digest>-<hash>.eml`, whole or not at all.
 fn outbox(dir: &Path, message: &lettre::Message, key: &str, digest: &str) -> anyhow::Result<()> {
-    use sha2::Digest;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let hash: String = sha2::Sha256::digest(key.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let hash = message::address_hash(key, 8);
     let path = dir.join(format!("{digest}-{hash}.eml"));
     let partial = dir.join(format!(".{digest}-{hash}.eml.partial"));
     std::fs::write(&partial, message.formatted()).with_context(|| format!("cannot write {}", partial.display()))?;

@@ -129,7 +129,7 @@ impl Ledger {
     /// Append one event; returns once it is in the file (a final state then goes to the disk
     /// in the background).
     pub fn record(&mut self, state: State, key: &str, reply: &str) -> anyhow::Result<()> {
-        let reply: String = reply.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let reply = super::compose::clean(reply);
         let line = format!("{}\t{key}\t{reply}\n", state.word());
         self.file.write_all(line.as_bytes()).context("cannot write the ledger")?;
         if state != State::Sending && self.dirty.as_ref().is_none_or(|d| d.send(()).is_err()) {

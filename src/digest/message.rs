@@ -29,10 +29,18 @@ impl Parts {
 /// `<digest-ID.HASH@HOST>`: the same for every attempt at one subscriber, so a resent message is
 /// recognisably the same one.
 pub fn message_id(record: &Record, subscriber: &str, host: &str) -> String {
+    format!("<digest-{}.{}@{host}>", record.id, address_hash(subscriber, 10))
+}
+
+/// The first `bytes` bytes of the SHA-256 of the address key, in hex: names a subscriber in
+/// Message-IDs and outbox files without spelling out the address.
+pub fn address_hash(subscriber: &str, bytes: usize) -> String {
     use sha2::Digest;
-    let hash = sha2::Sha256::digest(key(subscriber).as_bytes());
-    let hex: String = hash.iter().take(10).map(|b| format!("{b:02x}")).collect();
-    format!("<digest-{}.{hex}@{host}>", record.id)
+    hex(sha2::Sha256::digest(key(subscriber).as_bytes()).iter().take(bytes))
+}
+
+fn hex<'a>(bytes: impl Iterator<Item = &'a u8>) -> String {
+    bytes.map(|b| format!("{b:02x}")).collect()
 }
 
 /// The token of an unsubscribe link: the address in hex, a dot, its HMAC under `secret`.
@@ -43,9 +51,8 @@ pub fn unsubscribe_token(secret: &[u8], list_id: &str, subscriber: &str) -> anyh
     mac.update(list_id.as_bytes());
     mac.update(b"\n");
     mac.update(address.as_bytes());
-    let tag: String = mac.finalize().into_bytes().iter().take(16).map(|b| format!("{b:02x}")).collect();
-    let hex: String = address.bytes().map(|b| format!("{b:02x}")).collect();
-    Ok(format!("{hex}.{tag}"))
+    let tag = hex(mac.finalize().into_bytes().iter().take(16));
+    Ok(format!("{}.{tag}", hex(address.as_bytes().iter())))
 }
 
 /// The host part of the sender's address, for Message-IDs.

@@ -57,6 +57,24 @@ impl Live {
         self.changed.notify_all();
     }
 
+    /// Build the site again and publish the result; say on the terminal how it went (a closed
+    /// terminal must not stop the server, so a failed write is ignored).
+    pub fn rebuild(&self, root: &Path, settings: &crate::BuildSettings) {
+        use std::io::Write;
+        let started = std::time::Instant::now();
+        let result = crate::build_site(root, settings)
+            .map_err(|e| match e {
+                crate::BuildError::Site(errors) => errors.to_string(),
+                crate::BuildError::Env(e) => format!("error: {e:#}"),
+            })
+            .and_then(|o| ServedSite::new(o.files).map_err(|e| format!("error: {e:#}")));
+        let _ = match &result {
+            Ok(_) => writeln!(std::io::stderr(), "Rebuilt in {} ms", started.elapsed().as_millis()),
+            Err(errors) => writeln!(std::io::stderr(), "{errors}\nThe build failed: still serving the last good one."),
+        };
+        self.publish(result);
+    }
+
     /// Wait until the generation passes `since`, at most `timeout`; the generation then.
     pub fn wait_past(&self, since: u64, timeout: Duration) -> u64 {
         let guard = self.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
