@@ -223,8 +223,9 @@ fn built_output_never_has_the_reload_script() {
 fn with_poll_changes_are_found_by_scanning() {
     let dir = site(&[("content/reports/a.md", REPORT)]);
     let server = start_with(dir.path(), &["--poll"]);
-    // The poller's first scan (its baseline) runs on its own thread after start-up.
-    std::thread::sleep(std::time::Duration::from_millis(800));
+    // The poller compares modification times in whole seconds (notify's PollWatcher): an edit in
+    // the same second as its first scan would look unchanged.
+    std::thread::sleep(std::time::Duration::from_millis(1200));
     write(dir.path(), "content/reports/a.md", REPORT.replace("Body text.", "Found by polling."));
     let page = poll(server.port, "/reports/a/", |r| r.contains("Found by polling."));
     assert!(page.contains("Found by polling."), "{page}");
