@@ -137,6 +137,8 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
+    use seedbed::{incremental::IncrementalBuild, serve::live::Live};
+    use std::sync::Arc;
     if !args.bind.is_loopback() {
         eprintln!("warning: serving on {} makes the site reachable from other machines", args.bind);
     }
@@ -147,18 +149,35 @@ fn serve(args: ServeArgs) -> ExitCode {
     let host =
         if addr.ip().is_loopback() && addr.is_ipv4() { format!("127.0.0.1:{}", addr.port()) } else { addr.to_string() };
     let settings = settings(&args.site, Some(format!("http://{host}/")));
-    let output = match seedbed::build_site(&args.site.root, &settings) {
-        Ok(o) => o,
+    // Watch before the first build, so a change made while it runs is not missed; the watcher
+    // waits for that build before rebuilding.
+    let (ready, wait_ready) = std::sync::mpsc::channel::<(IncrementalBuild, Arc<Live>)>();
+    let mut state = None;
+    watch_site(&args, move |change| {
+        if state.is_none() {
+            state = wait_ready.recv().ok();
+        }
+        if let Some((build, live)) = &mut state {
+            live.rebuild(build, change);
+        }
+    });
+    let mut build = IncrementalBuild::new(&args.site.root, &settings);
+    match build.update(None) {
+        Ok(update) => print_problems(&update.warnings),
         Err(e) => return report_build_error(e),
-    };
-    print_problems(&output.warnings);
-    let site = match seedbed::serve::ServedSite::new(output.files) {
-        Ok(s) => s,
-        Err(e) => return report_env(Err(e)),
-    };
-    let live = std::sync::Arc::new(seedbed::serve::live::Live::new(site));
-    let (watcher_live, root) = (std::sync::Arc::clone(&live), args.site.root.clone());
-    let rebuild = move || watcher_live.rebuild(&root, &settings);
+    }
+    let live = Arc::new(Live::new(seedbed::serve::ServedSite::new(build.files().clone())));
+    let _ = ready.send((build, Arc::clone(&live)));
+    if args.open {
+        open_browser(&format!("http://{host}/"));
+    }
+    eprintln!("Serving http://{host}/ (Ctrl+C to stop; pages reload when you save a file)");
+    seedbed::serve::run(&live, &server, addr);
+    ExitCode::SUCCESS
+}
+
+/// Start watching the site's folder; a failure only means changes need a restart.
+fn watch_site(args: &ServeArgs, rebuild: impl FnMut(&seedbed::serve::live::Change) + Send + 'static) {
     match seedbed::serve::live::watch(&args.site.root, args.poll, rebuild) {
         Ok(seedbed::serve::live::Watching::Polling { fell_back: true }) => eprintln!(
             "warning: the system's limit on watched files is reached (fs.inotify.max_user_watches): \
@@ -169,12 +188,6 @@ fn serve(args: ServeArgs) -> ExitCode {
             eprintln!("warning: cannot watch {} for changes ({e}): restart to pick them up", args.site.root.display())
         }
     }
-    if args.open {
-        open_browser(&format!("http://{host}/"));
-    }
-    eprintln!("Serving http://{host}/ (Ctrl+C to stop; pages reload when you save a file)");
-    seedbed::serve::run(&live, &server, addr);
-    ExitCode::SUCCESS
 }
 
 /// Ask the desktop to open `url`; a failure is only a warning.

@@ -12,6 +12,7 @@ pub mod config;
 pub mod digest;
 pub mod error;
 pub mod feeds;
+pub mod incremental;
 pub mod load;
 pub mod model;
 pub mod parse;
@@ -66,25 +67,44 @@ pub struct Assembled {
 /// Run load, parse and assemble (what `build`, `serve` and `digest` share).
 pub fn assemble_site(root: &Path, settings: &BuildSettings) -> Result<Assembled, BuildError> {
     let started = std::time::Instant::now();
-    let (mut config, loaded, mut problems) = load::site(root)?;
+    let (config, loaded, problems) = load::site(root)?;
     log::debug!("loaded {} content files in {:?}", loaded.content.len(), started.elapsed());
-    if let Some(url) = &settings.base_url {
-        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
-    }
+    let config = with_base_url(config, settings);
     let templates = render::Templates::load(&loaded.theme, &config.languages);
-    let (pages, mut parse_problems) = parse::pages(&config, &loaded.content);
+    let (pages, parse_problems) = parse::pages(&config, &loaded.content);
     // Sources are not needed after parsing: free them before rendering adds the output.
     let theme = loaded.theme;
     drop(loaded.content);
     log::debug!("parsed {} pages at {:?}", pages.len(), started.elapsed());
-    problems.append(&mut parse_problems);
     let templates = match templates {
         Ok(t) => t,
         Err(mut e) => {
+            let mut problems = [problems, parse_problems].concat();
             problems.append(&mut e);
             return Err(BuildError::Site(SiteErrors::from_vec(problems)));
         }
     };
+    let (site, problems) = assemble_pages(config, pages, &theme, [problems, parse_problems].concat(), settings)?;
+    log::debug!("assembled the site at {:?}", started.elapsed());
+    Ok(Assembled { site, templates, theme, problems })
+}
+
+/// `--base-url` (serve's own address) replaces the configured one.
+fn with_base_url(mut config: config::Config, settings: &BuildSettings) -> config::Config {
+    if let Some(url) = &settings.base_url {
+        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+    }
+    config
+}
+
+/// The assemble stage on parsed pages, failing on the problems found so far.
+fn assemble_pages(
+    config: config::Config,
+    pages: Vec<model::Page>,
+    theme: &model::ThemeFiles,
+    mut problems: Vec<SiteError>,
+    settings: &BuildSettings,
+) -> Result<(Site, Vec<SiteError>), BuildError> {
     fail_on_errors(&problems)?;
     let assets: std::collections::BTreeSet<String> = theme.assets.iter().map(|a| a.out_path.clone()).collect();
     let (site, mut warnings) = assemble::site(config, pages, &assets, &settings.options).map_err(|mut e| {
@@ -92,8 +112,7 @@ pub fn assemble_site(root: &Path, settings: &BuildSettings) -> Result<Assembled,
         BuildError::Site(SiteErrors::from_vec(e))
     })?;
     problems.append(&mut warnings);
-    log::debug!("assembled the site at {:?}", started.elapsed());
-    Ok(Assembled { site, templates, theme, problems })
+    Ok((site, problems))
 }
 
 /// Run the pipeline up to, not including, writing.
@@ -111,14 +130,25 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
         BuildError::Site(SiteErrors::from_vec(e))
     })?;
     let mut files = rendered.files;
-    files.extend(feeds::all(&site, &|lang, key| templates.label(lang, key)));
-    files.extend(sitemap::files(&site, &rendered.page_paths));
-    files.extend(cite::files(&site));
-    files.extend(calendar::files(&site));
+    files.extend(derived_files(&site, &templates, &rendered.page_paths));
     files.extend(index);
     log::debug!("rendered {} files at {:?}", files.len(), started.elapsed());
     let counts = rendered.counts;
     Ok(BuildOutput { site, files, warnings: SiteErrors::from_vec(problems).0, counts })
+}
+
+/// The files made from the assembled site besides its pages and search index: feeds, sitemaps,
+/// citation files and calendars.
+fn derived_files(
+    site: &Site,
+    templates: &render::Templates,
+    page_paths: &[(String, Option<model::PageId>)],
+) -> Vec<OutputFile> {
+    let mut files = feeds::all(site, &|lang, key| templates.label(lang, key));
+    files.extend(sitemap::files(site, page_paths));
+    files.extend(cite::files(site));
+    files.extend(calendar::files(site));
+    files
 }
 
 fn fail_on_errors(problems: &[SiteError]) -> Result<(), BuildError> {

@@ -35,6 +35,47 @@ pub fn site(root: &Path) -> Result<(Config, LoadedSite, Vec<SiteError>), BuildEr
     Ok((config, LoadedSite { config_file, content, theme }, warnings))
 }
 
+/// Bring `loaded` up to date after the files at `changed` (absolute paths under `root`) changed,
+/// reading only those; returns the content files changed (`content/…`, created, edited or removed).
+/// Returns `None`, having changed nothing, when a change is not to a content Markdown file
+/// (site.yaml, the theme, a static file, a folder, a symlink): then load the whole site with `site`.
+pub fn refresh(root: &Path, loaded: &mut LoadedSite, changed: &[PathBuf]) -> Result<Option<Vec<String>>, BuildError> {
+    let root = root.canonicalize().with_context(|| format!("cannot open {}", root.display()))?;
+    let mut updates: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+    for path in changed {
+        let Ok(rel) = path.strip_prefix(&root) else { return Ok(None) };
+        let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        if parts.iter().any(|p| is_ignored(std::ffi::OsStr::new(p))) {
+            continue;
+        }
+        if parts.first().map(String::as_str) != Some("content") || !rel.to_string_lossy().ends_with(".md") {
+            return Ok(None);
+        }
+        let bytes = match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.is_file() => Some(read(path)?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            _ => return Ok(None),
+        };
+        updates.push((parts.join("/"), bytes));
+    }
+    let paths = updates.iter().map(|(rel_path, _)| rel_path.clone()).collect();
+    for (rel_path, bytes) in updates {
+        let at = loaded.content.binary_search_by(|f| walk_order(&f.rel_path, &rel_path));
+        match (at, bytes) {
+            (Ok(i), Some(bytes)) => loaded.content[i].bytes = bytes,
+            (Ok(i), None) => drop(loaded.content.remove(i)),
+            (Err(i), Some(bytes)) => loaded.content.insert(i, SourceFile { rel_path, bytes }),
+            (Err(_), None) => {}
+        }
+    }
+    Ok(Some(paths))
+}
+
+/// The order `walk` yields paths in: names compared folder by folder.
+fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
+}
+
 /// Only `site.yaml` (for commands that need no content, such as `digest send`).
 pub fn config(root: &Path) -> anyhow::Result<Config> {
     match read_config(root) {

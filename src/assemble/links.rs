@@ -38,33 +38,62 @@ pub fn resolve(pages: &mut [Page], index: &PathIndex, base_path: &str) -> Vec<Si
     let mut errors = Vec::new();
     let mut filled: Vec<(usize, String)> = Vec::new();
     for (i, page) in pages.iter().enumerate().filter(|(_, p)| !p.links.is_empty()) {
-        let mut hrefs = Vec::with_capacity(page.links.len());
-        for link in &page.links {
-            match index.target(page, link) {
-                Ok(target_id) => {
-                    if let Err(e) = check_anchor(page, link, &pages[target_id]) {
-                        errors.push(e);
-                    }
-                    let fragment = link.anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
-                    let path = if target_id == i {
-                        String::new()
-                    } else {
-                        format!("{base_path}{}", pages[target_id].url_path)
-                    };
-                    hrefs.push(format!("{path}{fragment}"));
-                }
-                Err(e) => {
-                    errors.push(e);
-                    hrefs.push(String::new());
-                }
-            }
-        }
-        filled.push((i, fill(&page.body_html, &hrefs)));
+        filled.push((i, fill(&page.body_html, &hrefs(page, i, pages, index, base_path, &mut errors))));
     }
     for (i, html) in filled {
         pages[i].body_html = html;
     }
     errors
+}
+
+/// Put real URLs into the links of `page`, which takes the place of `pages[id]`.
+pub fn resolve_one(page: &mut Page, id: PageId, pages: &[Page], index: &PathIndex, base_path: &str) -> Vec<SiteError> {
+    let mut errors = Vec::new();
+    if !page.links.is_empty() {
+        page.body_html = fill(&page.body_html, &hrefs(page, id, pages, index, base_path, &mut errors));
+    }
+    errors
+}
+
+/// The URL of each of the links of `page` (id `i`), empty where the target is missing.
+fn hrefs(
+    page: &Page,
+    i: PageId,
+    pages: &[Page],
+    index: &PathIndex,
+    base_path: &str,
+    errors: &mut Vec<SiteError>,
+) -> Vec<String> {
+    let mut hrefs = Vec::with_capacity(page.links.len());
+    for link in &page.links {
+        match index.target(page, link) {
+            Ok(target_id) => {
+                let target = if target_id == i { page } else { &pages[target_id] };
+                if let Err(e) = check_anchor(page, link, target) {
+                    errors.push(e);
+                }
+                let fragment = link.anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
+                let path = if target_id == i { String::new() } else { format!("{base_path}{}", target.url_path) };
+                hrefs.push(format!("{path}{fragment}"));
+            }
+            Err(e) => {
+                errors.push(e);
+                hrefs.push(String::new());
+            }
+        }
+    }
+    hrefs
+}
+
+/// Links from any page into `target` (id `id`) whose anchor it lacks.
+pub fn broken_anchors_into(pages: &[Page], id: PageId, target: &Page) -> Vec<SiteError> {
+    pages
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != id)
+        .flat_map(|(_, p)| p.links.iter().filter(|l| l.target == target.rel_path).map(move |l| (p, l)))
+        .filter_map(|(p, l)| check_anchor(p, l, target).err())
+        .collect()
 }
 
 fn check_anchor(page: &Page, link: &InternalLink, target: &Page) -> Result<(), SiteError> {

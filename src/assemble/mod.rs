@@ -89,6 +89,42 @@ pub fn site(
     Ok((site, warnings))
 }
 
+/// Whether `new` differs from `old` at most in its body (its HTML, text, headings and links):
+/// then nothing but its own page, its search entry and the anchors others link to can change.
+pub fn same_but_body(old: &Page, new: &Page) -> bool {
+    let mut probe = new.clone();
+    probe.body_html.clone_from(&old.body_html);
+    probe.text.clone_from(&old.text);
+    probe.word_count = old.word_count;
+    probe.headings.clone_from(&old.headings);
+    probe.links.clone_from(&old.links);
+    probe == *old
+}
+
+/// Put pages whose body alone changed (`same_but_body`) into an assembled site, as assembling
+/// from scratch would. Any problem (a link now broken, an anchor another page needs now gone)
+/// comes back instead: assemble from scratch, which reports it in full.
+pub fn replace_bodies(
+    site: &mut Site,
+    changed: Vec<(PageId, Page)>,
+    opts: &BuildOptions,
+) -> Result<(), Vec<SiteError>> {
+    let index = links::PathIndex::new(&site.pages, &[], opts.drafts);
+    let mut resolved = Vec::with_capacity(changed.len());
+    for (id, mut page) in changed {
+        let mut errors = links::broken_anchors_into(&site.pages, id, &page);
+        errors.extend(links::resolve_one(&mut page, id, &site.pages, &index, site.config.base_path()));
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        resolved.push((id, page));
+    }
+    for (id, page) in resolved {
+        site.pages[id] = page;
+    }
+    Ok(())
+}
+
 fn is_published(page: &Page, opts: &BuildOptions) -> bool {
     (opts.drafts || !page.draft) && (opts.future || page.date.is_none_or(|d| d.date() <= opts.today))
 }

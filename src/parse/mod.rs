@@ -17,7 +17,75 @@ use std::borrow::Cow;
 
 /// Parse every content file; problems from all files are returned together.
 pub fn pages(config: &Config, sources: &[SourceFile]) -> (Vec<Page>, Vec<SiteError>) {
-    let results: Vec<(Option<Page>, Vec<SiteError>)> = sources.par_iter().map(|s| page(config, s)).collect();
+    gather(sources.par_iter().map(|s| page(config, s)).collect())
+}
+
+/// A file's bytes and what they parsed to.
+type Parsed = (Vec<u8>, Option<Page>, Vec<SiteError>);
+
+/// What each content file parsed to last time, with the bytes it came from: `serve` re-parses
+/// only files whose bytes changed. Valid for one config: clear it when `site.yaml` changes.
+#[derive(Default)]
+pub struct ParseMemo {
+    parsed: std::collections::HashMap<String, Parsed>,
+    /// Files parsed since `take_count` was last called.
+    count: usize,
+}
+
+impl ParseMemo {
+    pub fn clear(&mut self) {
+        self.parsed.clear();
+    }
+
+    /// Parse one file and remember the result.
+    pub fn parse_one(&mut self, config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteError>) {
+        let (page, problems) = page(config, source);
+        self.count += 1;
+        self.parsed.insert(source.rel_path.clone(), (source.bytes.clone(), page.clone(), problems.clone()));
+        (page, problems)
+    }
+
+    /// How many files were parsed since the last call.
+    pub fn take_count(&mut self) -> usize {
+        std::mem::take(&mut self.count)
+    }
+
+    /// The problems (warnings, when the site built) of every file remembered.
+    pub fn problems(&self) -> Vec<SiteError> {
+        self.parsed.values().flat_map(|(_, _, problems)| problems.iter().cloned()).collect()
+    }
+}
+
+/// Like `pages`, reusing the memo's result for every file whose bytes are unchanged; the memo
+/// then holds exactly these files.
+pub fn pages_changed(config: &Config, sources: &[SourceFile], memo: &mut ParseMemo) -> (Vec<Page>, Vec<SiteError>) {
+    let fresh: Vec<Option<(Option<Page>, Vec<SiteError>)>> = sources
+        .par_iter()
+        .map(|s| match memo.parsed.get(&s.rel_path) {
+            Some((bytes, _, _)) if *bytes == s.bytes => None,
+            _ => Some(page(config, s)),
+        })
+        .collect();
+    memo.count += fresh.iter().filter(|f| f.is_some()).count();
+    let mut previous = std::mem::take(&mut memo.parsed);
+    for (source, result) in sources.iter().zip(fresh) {
+        let entry = match result {
+            Some((page, problems)) => (source.bytes.clone(), page, problems),
+            None => match previous.remove(&source.rel_path) {
+                Some(entry) => entry,
+                None => continue,
+            },
+        };
+        memo.parsed.insert(source.rel_path.clone(), entry);
+    }
+    let results: Vec<(Option<Page>, Vec<SiteError>)> = sources
+        .par_iter()
+        .filter_map(|s| memo.parsed.get(&s.rel_path).map(|(_, page, problems)| (page.clone(), problems.clone())))
+        .collect();
+    gather(results)
+}
+
+fn gather(results: Vec<(Option<Page>, Vec<SiteError>)>) -> (Vec<Page>, Vec<SiteError>) {
     let mut pages = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     for (page, mut found) in results {

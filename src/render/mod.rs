@@ -106,6 +106,35 @@ pub fn site(site: &Site, templates: &Templates, theme: &ThemeFiles) -> Result<Re
     Ok(Rendered { files, counts: jobs::counts(&jobs), page_paths })
 }
 
+/// Only the pages that show the bodies of `ids`: their own pages (a person's page lists their
+/// works too, on every page of that list). For `serve`, when only those bodies changed: nothing
+/// else the site renders shows a body.
+pub fn items(
+    site: &Site,
+    templates: &Templates,
+    ids: &[crate::model::PageId],
+) -> Result<Vec<OutputFile>, Vec<SiteError>> {
+    let jobs = jobs::all(site);
+    let paths: Vec<String> = jobs.iter().map(|j| jobs::url_path(j, site)).collect();
+    let known: HashSet<&str> = paths.iter().map(String::as_str).collect();
+    let shows = |job: &jobs::Job| match *job {
+        jobs::Job::Item(id) => ids.contains(&id),
+        jobs::Job::Person { author, .. } => site.authors[author].page.is_some_and(|id| ids.contains(&id)),
+        _ => false,
+    };
+    let (files, errors): (Vec<_>, Vec<_>) = jobs
+        .iter()
+        .zip(&paths)
+        .filter(|(job, _)| shows(job))
+        .map(|(job, path)| context::render(job, path, site, templates, &known))
+        .partition(Result::is_ok);
+    if errors.is_empty() {
+        Ok(files.into_iter().flatten().collect())
+    } else {
+        Err(summarise_template_errors(errors.into_iter().filter_map(Result::err).collect()))
+    }
+}
+
 fn template_error(e: &tera::Error, files: &HashMap<String, String>, out_path: Option<&str>) -> SiteError {
     let (report, file) = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (Some(r), r.filename().to_string()),

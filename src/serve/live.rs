@@ -8,6 +8,7 @@
 //! drop the last good build because a change broke the site.
 
 use super::ServedSite;
+use crate::incremental::IncrementalBuild;
 use notify_debouncer_full::notify;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
@@ -57,22 +58,48 @@ impl Live {
         self.changed.notify_all();
     }
 
-    /// Build the site again and publish the result; say on the terminal how it went (a closed
-    /// terminal must not stop the server, so a failed write is ignored).
-    pub fn rebuild(&self, root: &Path, settings: &crate::BuildSettings) {
+    /// Build the site again after `change` and publish the result; say on the terminal how it
+    /// went (a closed terminal must not stop the server, so a failed write is ignored).
+    pub fn rebuild(&self, build: &mut IncrementalBuild, change: &Change) {
         use std::io::Write;
         let started = std::time::Instant::now();
-        let result = crate::build_site(root, settings)
-            .map_err(|e| match e {
-                crate::BuildError::Site(errors) => errors.to_string(),
-                crate::BuildError::Env(e) => format!("error: {e:#}"),
-            })
-            .and_then(|o| ServedSite::new(o.files).map_err(|e| format!("error: {e:#}")));
+        log::debug!("change: {change:?}");
+        let paths = match change {
+            Change::Paths(paths) => Some(paths.as_slice()),
+            Change::Unknown => None,
+        };
+        let result = build.update(paths).map_err(|e| match e {
+            crate::BuildError::Site(errors) => errors.to_string(),
+            crate::BuildError::Env(e) => format!("error: {e:#}"),
+        });
         let _ = match &result {
-            Ok(_) => writeln!(std::io::stderr(), "Rebuilt in {} ms", started.elapsed().as_millis()),
+            Ok(u) => writeln!(
+                std::io::stderr(),
+                "Rebuilt in {} ms ({} parsed, {} pages rendered, {} files changed)",
+                started.elapsed().as_millis(),
+                u.parsed,
+                u.rendered,
+                u.changed
+            ),
             Err(errors) => writeln!(std::io::stderr(), "{errors}\nThe build failed: still serving the last good one."),
         };
-        self.publish(result);
+        let index_pending = result.as_ref().is_ok_and(|u| u.index_pending);
+        self.publish(result.map(|_| ServedSite::new(build.files().clone())));
+        if index_pending {
+            let changed = build.finish_index();
+            self.replace_quietly(ServedSite::new(build.files().clone()));
+            log::debug!(
+                "search index caught up {} ms after the change: {changed} files",
+                started.elapsed().as_millis()
+            );
+        }
+    }
+
+    /// Serve `site` from now on without reloading open pages: it differs from the published one
+    /// only in the search index, which pages fetch when searched.
+    fn replace_quietly(&self, site: ServedSite) {
+        let mut current = self.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        current.site = Arc::new(site);
     }
 
     /// Wait until the generation passes `since`, at most `timeout`; the generation then.
@@ -149,8 +176,23 @@ pub enum Watching {
 
 type Batch = notify_debouncer_full::DebounceEventResult;
 
+/// A burst of changes ends after this long without another: long enough to take an editor's
+/// save-by-rename or a `git checkout` as one change, short enough not to be felt.
+const QUIET: Duration = Duration::from_millis(50);
+/// How often the debouncer looks for bursts that ended.
+const TICK: Duration = Duration::from_millis(10);
+
+/// What changed in one burst of file events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// These files or folders (absolute paths), created, changed, renamed or removed.
+    Paths(Vec<PathBuf>),
+    /// The watcher lost track (its queue overflowed, or it failed): look at everything.
+    Unknown,
+}
+
 /// Watch `root` and call `rebuild` after each burst of relevant changes, forever.
-pub fn watch(root: &Path, poll: bool, rebuild: impl Fn() + Send + 'static) -> anyhow::Result<Watching> {
+pub fn watch(root: &Path, poll: bool, mut rebuild: impl FnMut(&Change) + Send + 'static) -> anyhow::Result<Watching> {
     let root: PathBuf = root.canonicalize()?;
     let (tx, rx) = std::sync::mpsc::channel::<Batch>();
     let (keep, watching): (Box<dyn Send>, Watching) = if poll {
@@ -168,8 +210,8 @@ pub fn watch(root: &Path, poll: bool, rebuild: impl Fn() + Send + 'static) -> an
     std::thread::spawn(move || {
         let _keep = keep;
         for batch in rx {
-            if relevant(&root, batch) {
-                rebuild();
+            if let Some(change) = relevant(&root, batch) {
+                rebuild(&change);
             }
         }
     });
@@ -187,7 +229,7 @@ fn events(
     notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>,
     notify::Error,
 > {
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(100), None, tx)?;
+    let mut debouncer = notify_debouncer_full::new_debouncer(QUIET, Some(TICK), tx)?;
     debouncer.watch(root, notify::RecursiveMode::Recursive)?;
     Ok(debouncer)
 }
@@ -198,8 +240,8 @@ fn polling(
 ) -> anyhow::Result<notify_debouncer_full::Debouncer<notify::PollWatcher, notify_debouncer_full::NoCache>> {
     let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
     let mut debouncer = notify_debouncer_full::new_debouncer_opt::<_, notify::PollWatcher, _>(
-        Duration::from_millis(100),
-        None,
+        QUIET,
+        Some(TICK),
         tx,
         notify_debouncer_full::NoCache,
         config,
@@ -208,18 +250,24 @@ fn polling(
     Ok(debouncer)
 }
 
-/// Whether a batch of events holds a change to the site (reading files, as the build itself
+/// The changes to the site in a batch of events, if any (reading files, as the build itself
 /// does, raises access events: only changes count).
-fn relevant(root: &Path, batch: Batch) -> bool {
+fn relevant(root: &Path, batch: Batch) -> Option<Change> {
     match batch {
-        Ok(events) => events
-            .iter()
-            .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
-            .flat_map(|e| &e.paths)
-            .any(|p| !ignored(root, p)),
+        Ok(events) => {
+            let events: Vec<_> = events.iter().filter(|e| !matches!(e.kind, notify::EventKind::Access(_))).collect();
+            if events.iter().any(|e| e.need_rescan()) {
+                return Some(Change::Unknown);
+            }
+            let mut paths: Vec<PathBuf> =
+                events.iter().flat_map(|e| &e.paths).filter(|p| !ignored(root, p)).cloned().collect();
+            paths.sort();
+            paths.dedup();
+            (!paths.is_empty()).then_some(Change::Paths(paths))
+        }
         Err(errors) => {
             log::warn!("watching: {errors:?}");
-            true
+            Some(Change::Unknown)
         }
     }
 }
@@ -252,7 +300,7 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_last_body_end_and_the_overlay_is_escaped() {
-        let site = ServedSite::new(Vec::new()).unwrap();
+        let site = ServedSite::new(Default::default());
         let mut current = Current { site: Arc::new(site), error: None, generation: 7 };
         let page = inject(b"<html><body><p>x</p></body></html>", &current);
         assert_eq!(

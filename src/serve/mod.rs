@@ -1,6 +1,6 @@
 //! `seedbed serve`: build the site in memory, serve it on the local machine, rebuild on changes.
 //!
-//! Input: a build's `OutputFile`s, kept current by `live`. Output: HTTP responses. Every request
+//! Input: a build's files (from `incremental`), kept current by `live`. Output: HTTP responses. Every request
 //! is treated as hostile: only GET and HEAD, only the Host names of this machine (against DNS
 //! rebinding), the reload channel only for pages of this server (`Origin`), and paths are looked
 //! up in the built files by exact name, so no request can reach the disk outside the build.
@@ -8,38 +8,25 @@
 
 pub mod live;
 
-use crate::model::{AssetSource, OutputContents, OutputFile};
+use crate::incremental::Files;
 use anyhow::{Context as _, Result};
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 
 /// The built site as the server sees it: URL path (without the leading `/`) → bytes.
 pub struct ServedSite {
-    files: HashMap<String, Vec<u8>>,
+    files: Files,
 }
 
 impl ServedSite {
-    /// Take a build's files, reading the static files it would have copied.
-    pub fn new(files: Vec<OutputFile>) -> Result<ServedSite> {
-        let mut map = HashMap::with_capacity(files.len());
-        for f in files {
-            let bytes = match f.contents {
-                OutputContents::Bytes(b) => b,
-                OutputContents::Copy(AssetSource::Embedded(b)) => b.to_vec(),
-                OutputContents::Copy(AssetSource::File(p)) => {
-                    std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?
-                }
-            };
-            map.insert(f.path, bytes);
-        }
-        Ok(ServedSite { files: map })
+    pub fn new(files: Files) -> ServedSite {
+        ServedSite { files }
     }
 
     /// Status, content type and body for a GET of `target` (the request line's path and query).
     pub fn respond(&self, target: &str) -> (u16, &'static str, Vec<u8>) {
         match served_path(target) {
             Some(path) => match self.files.get(&path) {
-                Some(body) => (200, content_type(&path), body.clone()),
+                Some(body) => (200, content_type(&path), body.to_vec()),
                 None if self.files.contains_key(&format!("{path}/index.html")) => (301, "text/plain", Vec::new()),
                 None => self.not_found(),
             },
@@ -48,7 +35,7 @@ impl ServedSite {
     }
 
     fn not_found(&self) -> (u16, &'static str, Vec<u8>) {
-        let body = self.files.get("404.html").cloned().unwrap_or_else(|| b"not found\n".to_vec());
+        let body = self.files.get("404.html").map_or_else(|| b"not found\n".to_vec(), |b| b.to_vec());
         (404, "text/html; charset=utf-8", body)
     }
 }

@@ -1,0 +1,249 @@
+//! Incremental builds for `seedbed serve`: the same stages as `build_site`, keeping what each
+//! produced so that a change redoes only the work it touches.
+//!
+//! Input: the site's folder and, after the first build, the paths the watcher saw change.
+//! Output: every file of the site in memory (`files`), byte-identical to what `build_site` makes
+//! from the same files once `finish_index` has run.
+//!
+//! Two ways through. When only the bodies of existing items changed (the common edit: prose,
+//! not front matter), only those files are read and parsed, their links resolved against the
+//! assembled site, and their own pages rendered: nothing else the site renders shows a body.
+//! The search index, which does, is rebuilt afterwards by `finish_index`, so the page can be
+//! reloaded first. Anything else (front matter, new, removed or renamed files, the theme,
+//! `site.yaml`) goes the whole way, re-parsing only files whose bytes changed.
+//! Must not: write files, or change `files` when a build fails (the last good build is served).
+
+use crate::error::{SiteError, SiteErrors};
+use crate::model::{AssetSource, LoadedSite, OutputContents, OutputFile, Page, PageId, Site};
+use crate::{BuildError, BuildSettings, assemble, config::Config, load, parse, render, search_index};
+use anyhow::Context as _;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The bytes of every file of the site, by output path.
+pub type Files = HashMap<String, Arc<[u8]>>;
+
+/// What the stages produced last time, to start the next build from.
+pub struct IncrementalBuild {
+    root: PathBuf,
+    settings: BuildSettings,
+    loaded: Option<Loaded>,
+    parse: parse::ParseMemo,
+    /// The last good build's site, while it matches `files` (dropped when a build fails midway).
+    last: Option<Assembled>,
+    files: Files,
+    /// The search index files in `files`, and whether they lag behind the pages.
+    index_paths: Vec<String>,
+    index_stale: bool,
+}
+
+/// The load stage's result, kept between builds.
+struct Loaded {
+    config: Config,
+    site: LoadedSite,
+    warnings: Vec<SiteError>,
+    templates: Result<Arc<render::Templates>, Vec<SiteError>>,
+}
+
+struct Assembled {
+    site: Site,
+    templates: Arc<render::Templates>,
+    /// The assemble stage's warnings.
+    warnings: Vec<SiteError>,
+}
+
+/// What one build did, for the terminal and for tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Update {
+    /// Content files parsed (the rest came from the last build).
+    pub parsed: usize,
+    /// Pages rendered.
+    pub rendered: usize,
+    /// Output files whose bytes are new, changed or gone.
+    pub changed: usize,
+    /// Only bodies changed: `finish_index` brings the search index up to date.
+    pub index_pending: bool,
+    pub warnings: Vec<SiteError>,
+}
+
+impl IncrementalBuild {
+    pub fn new(root: &Path, settings: &BuildSettings) -> IncrementalBuild {
+        IncrementalBuild {
+            root: root.to_path_buf(),
+            settings: settings.clone(),
+            loaded: None,
+            parse: parse::ParseMemo::default(),
+            last: None,
+            files: Files::new(),
+            index_paths: Vec::new(),
+            index_stale: false,
+        }
+    }
+
+    /// The files of the last good build.
+    pub fn files(&self) -> &Files {
+        &self.files
+    }
+
+    /// Build again after the files at `changed` changed (`None`: unknown, look at everything).
+    /// On failure the last good build's files stay.
+    pub fn update(&mut self, changed: Option<&[PathBuf]>) -> Result<Update, BuildError> {
+        let changed_sources = self.load(changed)?;
+        // Static files are read again after a full load, or when `files` may be behind it.
+        let reloaded = changed_sources.is_none() || self.last.is_none();
+        if let Some(rel_paths) = changed_sources {
+            match self.bodies_only(&rel_paths) {
+                Some(Ok(update)) => return Ok(update),
+                Some(Err(e)) => {
+                    self.last = None;
+                    return Err(e);
+                }
+                None => {}
+            }
+        }
+        self.full(reloaded).inspect_err(|_| self.last = None)
+    }
+
+    /// Rebuild the search index if the last update left it behind; how many files changed.
+    pub fn finish_index(&mut self) -> usize {
+        let Some(last) = self.last.as_ref().filter(|_| self.index_stale) else { return 0 };
+        let index = search_index::files(&last.site);
+        let mut next = self.files.clone();
+        for path in &self.index_paths {
+            next.remove(path);
+        }
+        self.index_paths = index.iter().map(|f| f.path.clone()).collect();
+        for file in index {
+            if let OutputContents::Bytes(bytes) = file.contents {
+                next.insert(file.path, bytes.into());
+            }
+        }
+        self.index_stale = false;
+        let changed = count_changes(&self.files, &next);
+        self.files = next;
+        changed
+    }
+
+    /// Read what changed, or everything. `Some(paths)`: only these content files changed.
+    fn load(&mut self, changed: Option<&[PathBuf]>) -> Result<Option<Vec<String>>, BuildError> {
+        if let (Some(loaded), Some(paths)) = (&mut self.loaded, changed)
+            && let Some(rel_paths) = load::refresh(&self.root, &mut loaded.site, paths)?
+        {
+            return Ok(Some(rel_paths));
+        }
+        let (config, site, warnings) = load::site(&self.root)?;
+        let config = crate::with_base_url(config, &self.settings);
+        if self.loaded.as_ref().is_none_or(|l| l.site.config_file != site.config_file) {
+            self.parse.clear();
+        }
+        let templates = render::Templates::load(&site.theme, &config.languages).map(Arc::new);
+        self.loaded = Some(Loaded { config, site, warnings, templates });
+        Ok(None)
+    }
+
+    /// The way for edits to bodies alone; `None` when the change is more than that.
+    fn bodies_only(&mut self, rel_paths: &[String]) -> Option<Result<Update, BuildError>> {
+        let started = std::time::Instant::now();
+        let (loaded, last) = (self.loaded.as_ref()?, self.last.as_mut()?);
+        let mut changed: Vec<(PageId, Page)> = Vec::new();
+        for rel_path in rel_paths {
+            let source = loaded.site.content.iter().find(|s| &s.rel_path == rel_path)?;
+            let id = last.site.pages.iter().position(|p| &p.rel_path == rel_path)?;
+            let (page, _) = self.parse.parse_one(&loaded.config, source);
+            let page = page?;
+            if !assemble::same_but_body(&last.site.pages[id], &page) {
+                log::debug!("incremental: more than the body of {rel_path} changed");
+                return None;
+            }
+            changed.push((id, page));
+        }
+        if let Err(e) = assemble::replace_bodies(&mut last.site, changed.clone(), &self.settings.options) {
+            log::debug!("incremental: {} problems with the new bodies", e.len());
+            return None;
+        }
+        let ids: Vec<PageId> = changed.iter().map(|(id, _)| *id).collect();
+        log::debug!("incremental: parsed and assembled at {:?}", started.elapsed());
+        let rendered = match render::items(&last.site, &last.templates, &ids) {
+            Ok(files) => files,
+            Err(e) => return Some(Err(BuildError::Site(SiteErrors::from_vec(e)))),
+        };
+        let count = rendered.len();
+        let mut changed = 0;
+        for file in rendered {
+            if let OutputContents::Bytes(bytes) = file.contents {
+                let bytes: Arc<[u8]> = bytes.into();
+                changed += usize::from(self.files.get(&file.path) != Some(&bytes));
+                self.files.insert(file.path, bytes);
+            }
+        }
+        self.index_stale = last.site.config.search_index;
+        let warnings = [loaded.warnings.clone(), self.parse.problems(), last.warnings.clone()].concat();
+        log::debug!("incremental: {} bodies changed, {count} pages rendered in {:?}", ids.len(), started.elapsed());
+        let warnings = SiteErrors::from_vec(warnings).0;
+        Some(Ok(Update {
+            parsed: self.parse.take_count(),
+            rendered: count,
+            changed,
+            index_pending: self.index_stale,
+            warnings,
+        }))
+    }
+
+    /// Every stage, re-parsing only files whose bytes changed.
+    fn full(&mut self, reloaded: bool) -> Result<Update, BuildError> {
+        let started = std::time::Instant::now();
+        let Some(loaded) = &self.loaded else { return Err(anyhow::anyhow!("the site was not loaded").into()) };
+        let (pages, parse_problems) = parse::pages_changed(&loaded.config, &loaded.site.content, &mut self.parse);
+        let problems = [loaded.warnings.clone(), parse_problems].concat();
+        let templates = match &loaded.templates {
+            Ok(t) => Arc::clone(t),
+            Err(e) => return Err(BuildError::Site(SiteErrors::from_vec([problems, e.clone()].concat()))),
+        };
+        let theme = &loaded.site.theme;
+        let before = problems.len();
+        let (site, found) = crate::assemble_pages(loaded.config.clone(), pages, theme, problems, &self.settings)?;
+        let (rendered, index) = rayon::join(
+            || render::site(&site, &templates, theme),
+            || if site.config.search_index { search_index::files(&site) } else { Vec::new() },
+        );
+        let rendered = rendered.map_err(|e| BuildError::Site(SiteErrors::from_vec([e, found.clone()].concat())))?;
+        let count = rendered.files.len() - theme.assets.len();
+        let mut files = rendered.files;
+        files.extend(crate::derived_files(&site, &templates, &rendered.page_paths));
+        let index_paths = index.iter().map(|f| f.path.clone()).collect();
+        files.extend(index);
+        let next = self.merge(files, reloaded)?;
+        let changed = count_changes(&self.files, &next);
+        (self.files, self.index_paths, self.index_stale) = (next, index_paths, false);
+        let warnings = found[before..].to_vec();
+        self.last = Some(Assembled { site, templates, warnings });
+        let parsed = self.parse.take_count();
+        log::debug!("incremental: whole site, {parsed} files parsed, done in {:?}", started.elapsed());
+        Ok(Update { parsed, rendered: count, changed, index_pending: false, warnings: SiteErrors::from_vec(found).0 })
+    }
+
+    /// The bytes of this build's files; static files are read again only after a full load.
+    fn merge(&self, files: Vec<OutputFile>, reloaded: bool) -> anyhow::Result<Files> {
+        let mut next = Files::with_capacity(files.len());
+        for file in files {
+            let bytes: Arc<[u8]> = match file.contents {
+                OutputContents::Bytes(b) => b.into(),
+                OutputContents::Copy(AssetSource::Embedded(b)) => b.into(),
+                OutputContents::Copy(AssetSource::File(p)) => match self.files.get(&file.path) {
+                    Some(bytes) if !reloaded => Arc::clone(bytes),
+                    _ => std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?.into(),
+                },
+            };
+            next.insert(file.path, bytes);
+        }
+        Ok(next)
+    }
+}
+
+/// Files added, changed or removed between two builds.
+fn count_changes(before: &Files, after: &Files) -> usize {
+    let same = |a: &Arc<[u8]>, b: &Arc<[u8]>| Arc::ptr_eq(a, b) || a == b;
+    let changed = after.iter().filter(|(path, bytes)| before.get(*path).is_none_or(|b| !same(b, bytes))).count();
+    changed + before.keys().filter(|path| !after.contains_key(*path)).count()
+}
