@@ -1,0 +1,205 @@
+//! `serve`'s incremental builds: after any sequence of edits, creates, deletes and renames, the
+//! site in memory is byte-identical to a full `build_site` of the same files.
+
+use crate::common::*;
+use seedbed::incremental::IncrementalBuild;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const SITE: &str = "title:\n  en: Fixture\n  zh: 测试\nbase_url: https://example.org/\nlanguages: [en, zh]\n\
+                    items_per_page: 2\ntaxonomies: [topics, regions]\nsearch_index: true\n";
+
+fn report(title: &str, date: &str, body: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\ndate: {date}\nauthors: [Liu Zheng]\ntopics: [Credit]\nregions: [Sichuan]\n\
+         series: Research Report\nvolume: 1\nnumber: 1\nsummary: \"About {title}.\"\n---\n\n{body}\n"
+    )
+}
+
+fn fixture_site() -> tempfile::TempDir {
+    site(&[
+        ("site.yaml", SITE),
+        (
+            "content/reports/a.md",
+            &report("Loans", "2024-01-05", "See [the method](b.md#method).\n\n## Findings\n\nLoans help."),
+        ),
+        ("content/reports/a.zh.md", &report("贷款", "2024-01-05", "贷款有帮助。")),
+        ("content/reports/b.md", &report("Method", "2024-02-01", "## Method\n\nWe asked people.")),
+        ("content/reports/c.md", &report("Third", "2023-05-01", "Older work.")),
+        ("content/reports/draft.md", "---\ntitle: Draft\ndate: 2024-03-01\ndraft: true\n---\n\nNot yet.\n"),
+        ("content/stories/tea.md", "---\ntitle: Tea\ndate: 2023-06-01\nsummary: Tea hills.\n---\n\nTea grows.\n"),
+        ("content/people/liu-zheng.md", "---\ntitle: Liu Zheng\nrole: Researcher\n---\n\nLiu studies credit.\n"),
+        ("content/pages/about.md", "---\ntitle: About\naliases: [/old-about/]\n---\n\nAbout us.\n"),
+        ("static/site.css", "body { color: black }\n"),
+    ])
+}
+
+fn settings() -> seedbed::BuildSettings {
+    let today = jiff::civil::date(2025, 1, 1);
+    seedbed::BuildSettings {
+        options: seedbed::assemble::BuildOptions { drafts: false, future: false, today },
+        base_url: None,
+    }
+}
+
+/// Every file a full build makes, with static files read.
+fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let output = seedbed::build_site(root, &settings()).expect("full build");
+    output
+        .files
+        .into_iter()
+        .map(|f| {
+            let bytes = match f.contents {
+                seedbed::model::OutputContents::Bytes(b) => b,
+                seedbed::model::OutputContents::Copy(seedbed::model::AssetSource::Embedded(b)) => b.to_vec(),
+                seedbed::model::OutputContents::Copy(seedbed::model::AssetSource::File(p)) => {
+                    std::fs::read(p).expect("static file")
+                }
+            };
+            (f.path, bytes)
+        })
+        .collect()
+}
+
+fn assert_same_as_full_build(root: &Path, build: &IncrementalBuild, step: &str) {
+    let full = full_build(root);
+    let served: BTreeMap<String, Vec<u8>> = build.files().iter().map(|(p, b)| (p.clone(), b.to_vec())).collect();
+    let differ: Vec<&String> = full
+        .keys()
+        .chain(served.keys())
+        .filter(|p| full.get(*p) != served.get(*p))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(differ.is_empty(), "after {step}: {} files differ from a full build: {differ:?}", differ.len());
+}
+
+/// Apply a change, tell the build which paths changed, bring the index up, compare.
+fn step(root: &Path, build: &mut IncrementalBuild, name: &str, paths: &[&str]) -> seedbed::incremental::Update {
+    let changed: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
+    let update = build.update(Some(&changed)).unwrap_or_else(|e| panic!("after {name}: {e:?}"));
+    build.finish_index();
+    assert_same_as_full_build(root, build, name);
+    update
+}
+
+fn started(root: &Path) -> IncrementalBuild {
+    let mut build = IncrementalBuild::new(root, &settings());
+    build.update(None).expect("first build");
+    assert_same_as_full_build(root, &build, "the first build");
+    build
+}
+
+#[test]
+fn a_body_edit_renders_only_its_page_and_matches_a_full_build() {
+    let dir = fixture_site();
+    let root = dir.path().canonicalize().expect("root");
+    let mut build = started(&root);
+    write(&root, "content/reports/c.md", report("Third", "2023-05-01", "Older work, revised."));
+    let update = step(&root, &mut build, "a body edit", &["content/reports/c.md"]);
+    assert_eq!((update.parsed, update.rendered, update.changed), (1, 1, 1), "{update:?}");
+    assert!(update.index_pending);
+    write(&root, "content/people/liu-zheng.md", "---\ntitle: Liu Zheng\nrole: Researcher\n---\n\nLiu studies loans.\n");
+    let update = step(&root, &mut build, "a person's body edit", &["content/people/liu-zheng.md"]);
+    // Both pages of Liu's list of works are rendered again; the first shows the body.
+    assert_eq!((update.rendered, update.changed), (2, 1), "{update:?}");
+}
+
+#[test]
+fn front_matter_edits_creates_deletes_and_renames_match_a_full_build() {
+    let dir = fixture_site();
+    let root = dir.path().canonicalize().expect("root");
+    let mut build = started(&root);
+    write(&root, "content/reports/b.md", report("Method, retitled", "2024-02-01", "## Method\n\nWe asked people."));
+    let update = step(&root, &mut build, "a title edit", &["content/reports/b.md"]);
+    assert!(update.changed > 5 && !update.index_pending, "listings show the title: {update:?}");
+    write(&root, "content/reports/d.md", report("New", "2024-04-01", "Links to [loans](a.md)."));
+    step(&root, &mut build, "a new report", &["content/reports/d.md"]);
+    std::fs::rename(root.join("content/reports/a.zh.md"), root.join("content/reports/a2.zh.md")).expect("rename");
+    step(&root, &mut build, "renaming a translation", &["content/reports/a.zh.md", "content/reports/a2.zh.md"]);
+    std::fs::remove_file(root.join("content/reports/d.md")).expect("delete");
+    step(&root, &mut build, "deleting a report", &["content/reports/d.md"]);
+    write(&root, "content/reports/draft.md", "---\ntitle: Draft\ndate: 2024-03-01\ndraft: true\n---\n\nStill not.\n");
+    step(&root, &mut build, "editing a draft", &["content/reports/draft.md"]);
+    write(&root, "content/reports/draft.md", "---\ntitle: Draft\ndate: 2024-03-01\n---\n\nDone.\n");
+    step(&root, &mut build, "publishing the draft", &["content/reports/draft.md"]);
+    write(&root, "static/site.css", "body { color: navy }\n");
+    step(&root, &mut build, "a static file", &["static/site.css"]);
+    write(&root, "templates/partials/subscribe.html", "<p>Subscribe by mail.</p>\n");
+    step(&root, &mut build, "a template override", &["templates/partials/subscribe.html"]);
+    write(&root, "site.yaml", SITE.replace("items_per_page: 2", "items_per_page: 3"));
+    step(&root, &mut build, "site.yaml", &["site.yaml"]);
+    std::fs::create_dir_all(root.join("content/stories/more")).expect("mkdir");
+    write(&root, "content/stories/more/farm.md", "---\ntitle: Farm\ndate: 2022-01-01\n---\n\nFarming.\n");
+    step(&root, &mut build, "a new folder", &["content/stories/more"]);
+}
+
+#[test]
+fn a_broken_body_keeps_the_last_good_files_until_fixed() {
+    let dir = fixture_site();
+    let root = dir.path().canonicalize().expect("root");
+    let mut build = started(&root);
+    let good = build.files().clone();
+    let b = "content/reports/b.md";
+    write(&root, b, report("Method", "2024-02-01", "## Approach\n\nWe asked people."));
+    let error = build.update(Some(&[root.join(b)])).expect_err("a.md links to b.md#method");
+    assert!(format!("{error:?}").contains("#method"), "{error:?}");
+    assert!(build.files() == &good, "a failed build changes nothing served");
+    write(&root, "content/reports/c.md", report("Third", "2023-05-01", "Links to [nowhere](missing.md)."));
+    assert!(build.update(Some(&[root.join("content/reports/c.md")])).is_err());
+    write(&root, b, report("Method", "2024-02-01", "## Method\n\nWe asked people again."));
+    write(&root, "content/reports/c.md", report("Third", "2023-05-01", "Older work."));
+    step(&root, &mut build, "fixing both", &[b, "content/reports/c.md"]);
+}
+
+/// A small deterministic generator (no randomness crate needed for a test sequence).
+struct Sequence(u64);
+
+impl Sequence {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+#[test]
+fn forty_mixed_changes_in_a_row_match_a_full_build_after_each() {
+    let dir = fixture_site();
+    let root = dir.path().canonicalize().expect("root");
+    let mut build = started(&root);
+    let mut sequence = Sequence(20261128);
+    let names = ["a", "b", "c", "e", "f", "g"];
+    for n in 0..40 {
+        let name = names[sequence.below(names.len())];
+        let rel = format!("content/reports/{name}.md");
+        let exists = root.join(&rel).exists();
+        let (what, paths) = match sequence.below(5) {
+            0 | 1 => {
+                let body = format!("## Method\n\nBody {n}.\n\nSee [loans](a.md) and [b](b.md#method).");
+                let date = if exists { "2024-02-01" } else { "2021-01-01" };
+                write(&root, &rel, report(&format!("Title {name}"), date, &body));
+                ("write", vec![rel])
+            }
+            2 => {
+                write(
+                    &root,
+                    &rel,
+                    report(&format!("Title {name} {n}"), &format!("2020-01-{:02}", n % 28 + 1), "## Method\n\nText."),
+                );
+                ("retitle", vec![rel])
+            }
+            3 if exists && name != "a" && name != "b" => {
+                std::fs::remove_file(root.join(&rel)).expect("delete");
+                ("delete", vec![rel])
+            }
+            _ if exists && name != "a" && name != "b" => {
+                let to = format!("content/reports/{name}-{n}.md");
+                std::fs::rename(root.join(&rel), root.join(&to)).expect("rename");
+                ("rename", vec![rel, to])
+            }
+            _ => continue,
+        };
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        step(&root, &mut build, &format!("change {n} ({what} {paths:?})"), &paths);
+    }
+}
