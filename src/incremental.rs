@@ -8,9 +8,9 @@
 //! Two ways through. When only the bodies of existing items changed (the common edit: prose,
 //! not front matter), only those files are read and parsed, their links resolved against the
 //! assembled site, and their own pages rendered: nothing else the site renders shows a body.
-//! The search index, which does, is rebuilt afterwards by `finish_index`, so the page can be
-//! reloaded first. Anything else (front matter, new, removed or renamed files, the theme,
-//! `site.yaml`) goes the whole way, re-parsing only files whose bytes changed.
+//! Anything else (front matter, new, removed or renamed files, the theme, `site.yaml`) goes the
+//! whole way, re-parsing only files whose bytes changed. Either way, after the first build the
+//! search index is rebuilt afterwards by `finish_index`, so pages can be reloaded first.
 //! Must not: write files, or change `files` when a build fails (the last good build is served).
 
 use crate::error::{SiteError, SiteErrors};
@@ -92,6 +92,8 @@ impl IncrementalBuild {
         let changed_sources = self.load(changed)?;
         // Static files are read again after a full load, or when `files` may be behind it.
         let reloaded = changed_sources.is_none() || self.last.is_none();
+        // After the first build, pages come first and the search index after the reload.
+        let defer_index = changed.is_some() && self.last.is_some();
         if let Some(rel_paths) = changed_sources {
             match self.bodies_only(&rel_paths) {
                 Some(Ok(update)) => return Ok(update),
@@ -102,12 +104,13 @@ impl IncrementalBuild {
                 None => {}
             }
         }
-        self.full(reloaded).inspect_err(|_| self.last = None)
+        self.full(reloaded, defer_index).inspect_err(|_| self.last = None)
     }
 
     /// Rebuild the search index if the last update left it behind; how many files changed.
     pub fn finish_index(&mut self) -> usize {
         let Some(last) = self.last.as_ref().filter(|_| self.index_stale) else { return 0 };
+        let started = std::time::Instant::now();
         let index = search_index::files(&last.site);
         let mut next = self.files.clone();
         for path in &self.index_paths {
@@ -122,6 +125,7 @@ impl IncrementalBuild {
         self.index_stale = false;
         let changed = count_changes(&self.files, &next);
         self.files = next;
+        log::debug!("incremental: search index, {changed} files changed, in {:?}", started.elapsed());
         changed
     }
 
@@ -190,8 +194,9 @@ impl IncrementalBuild {
         }))
     }
 
-    /// Every stage, re-parsing only files whose bytes changed.
-    fn full(&mut self, reloaded: bool) -> Result<Update, BuildError> {
+    /// Every stage, re-parsing only files whose bytes changed; with `defer_index`, the search
+    /// index is left to `finish_index` (the last one is served until then).
+    fn full(&mut self, reloaded: bool, defer_index: bool) -> Result<Update, BuildError> {
         let started = std::time::Instant::now();
         let Some(loaded) = &self.loaded else { return Err(anyhow::anyhow!("the site was not loaded").into()) };
         let (pages, parse_problems) = parse::pages_changed(&loaded.config, &loaded.site.content, &mut self.parse);
@@ -203,24 +208,34 @@ impl IncrementalBuild {
         let theme = &loaded.site.theme;
         let before = problems.len();
         let (site, found) = crate::assemble_pages(loaded.config.clone(), pages, theme, problems, &self.settings)?;
+        let defer_index = defer_index && site.config.search_index;
+        let index_now = site.config.search_index && !defer_index;
         let (rendered, index) = rayon::join(
             || render::site(&site, &templates, theme),
-            || if site.config.search_index { search_index::files(&site) } else { Vec::new() },
+            || if index_now { search_index::files(&site) } else { Vec::new() },
         );
         let rendered = rendered.map_err(|e| BuildError::Site(SiteErrors::from_vec([e, found.clone()].concat())))?;
         let count = rendered.files.len() - theme.assets.len();
         let mut files = rendered.files;
         files.extend(crate::derived_files(&site, &templates, &rendered.page_paths));
-        let index_paths = index.iter().map(|f| f.path.clone()).collect();
+        let mut index_paths: Vec<String> = index.iter().map(|f| f.path.clone()).collect();
         files.extend(index);
-        let next = self.merge(files, reloaded)?;
+        let mut next = self.merge(files, reloaded)?;
+        if defer_index {
+            for path in &self.index_paths {
+                if let Some(bytes) = self.files.get(path) {
+                    next.entry(path.clone()).or_insert_with(|| Arc::clone(bytes));
+                }
+            }
+            index_paths = self.index_paths.clone();
+        }
         let changed = count_changes(&self.files, &next);
-        (self.files, self.index_paths, self.index_stale) = (next, index_paths, false);
-        let warnings = found[before..].to_vec();
-        self.last = Some(Assembled { site, templates, warnings });
+        (self.files, self.index_paths, self.index_stale) = (next, index_paths, defer_index);
+        self.last = Some(Assembled { site, templates, warnings: found[before..].to_vec() });
         let parsed = self.parse.take_count();
         log::debug!("incremental: whole site, {parsed} files parsed, done in {:?}", started.elapsed());
-        Ok(Update { parsed, rendered: count, changed, index_pending: false, warnings: SiteErrors::from_vec(found).0 })
+        let warnings = SiteErrors::from_vec(found).0;
+        Ok(Update { parsed, rendered: count, changed, index_pending: defer_index, warnings })
     }
 
     /// The bytes of this build's files; static files are read again only after a full load.

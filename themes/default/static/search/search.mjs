@@ -125,7 +125,11 @@ export async function createSearch(load) {
   const cache = new Map();
   const N = manifest.docs;
   const vocabularyKeys = new Set(manifest.vocabulary ?? []);
-  const once = (path) => { if (!cache.has(path)) cache.set(path, load(path)); return cache.get(path); };
+  // A failed fetch is forgotten, so the next query tries again instead of failing for good.
+  const once = (path) => {
+    if (!cache.has(path)) cache.set(path, load(path).catch((e) => { cache.delete(path); throw e; }));
+    return cache.get(path);
+  };
 
   function shardOf(term) {
     let lo = 0, hi = manifest.shards.length - 1;
