@@ -21,8 +21,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The bytes of every file of the site, by output path.
-pub type Files = HashMap<String, Arc<[u8]>>;
+/// The bytes of every file of the site, by output path (a `Vec` behind the `Arc`, so a rendered
+/// page moves in without being copied).
+pub type Files = HashMap<String, Arc<Vec<u8>>>;
 
 /// What the stages produced last time, to start the next build from.
 pub struct IncrementalBuild {
@@ -36,6 +37,8 @@ pub struct IncrementalBuild {
     /// The search index files in `files`, and whether they lag behind the pages.
     index_paths: Vec<String>,
     index_stale: bool,
+    /// The config or templates changed since the last good build: every page is rendered.
+    render_all: bool,
 }
 
 /// The load stage's result, kept between builds.
@@ -78,6 +81,7 @@ impl IncrementalBuild {
             files: Files::new(),
             index_paths: Vec::new(),
             index_stale: false,
+            render_all: true,
         }
     }
 
@@ -104,7 +108,10 @@ impl IncrementalBuild {
                 None => {}
             }
         }
-        self.full(reloaded, defer_index).inspect_err(|_| self.last = None)
+        self.full(reloaded, defer_index).inspect_err(|_| {
+            self.last = None;
+            self.render_all = true;
+        })
     }
 
     /// Rebuild the search index if the last update left it behind; how many files changed.
@@ -119,7 +126,7 @@ impl IncrementalBuild {
         self.index_paths = index.iter().map(|f| f.path.clone()).collect();
         for file in index {
             if let OutputContents::Bytes(bytes) = file.contents {
-                next.insert(file.path, bytes.into());
+                next.insert(file.path, Arc::new(bytes));
             }
         }
         self.index_stale = false;
@@ -138,9 +145,14 @@ impl IncrementalBuild {
         }
         let (config, site, warnings) = load::site(&self.root)?;
         let config = crate::with_base_url(config, &self.settings);
-        if self.loaded.as_ref().is_none_or(|l| l.site.config_file != site.config_file) {
+        let same_config = self.loaded.as_ref().is_some_and(|l| l.site.config_file == site.config_file);
+        if !same_config {
             self.parse.clear();
         }
+        let same_look = self.loaded.as_ref().is_some_and(|l| {
+            l.site.theme.templates == site.theme.templates && l.site.theme.strings == site.theme.strings
+        });
+        self.render_all |= !(same_config && same_look);
         let templates = render::Templates::load(&site.theme, &config.languages).map(Arc::new);
         self.loaded = Some(Loaded { config, site, warnings, templates });
         Ok(None)
@@ -176,7 +188,7 @@ impl IncrementalBuild {
         let mut changed = 0;
         for file in rendered {
             if let OutputContents::Bytes(bytes) = file.contents {
-                let bytes: Arc<[u8]> = bytes.into();
+                let bytes = Arc::new(bytes);
                 changed += usize::from(self.files.get(&file.path) != Some(&bytes));
                 self.files.insert(file.path, bytes);
             }
@@ -207,20 +219,32 @@ impl IncrementalBuild {
         };
         let theme = &loaded.site.theme;
         let before = problems.len();
+        log::debug!("incremental: parsed at {:?}", started.elapsed());
         let (site, found) = crate::assemble_pages(loaded.config.clone(), pages, theme, problems, &self.settings)?;
+        log::debug!("incremental: assembled at {:?}", started.elapsed());
         let defer_index = defer_index && site.config.search_index;
         let index_now = site.config.search_index && !defer_index;
+        let unchanged = match &self.last {
+            Some(last) if !self.render_all => render::unchanged_items(&last.site, &site),
+            _ => Vec::new(),
+        };
         let (rendered, index) = rayon::join(
-            || render::site(&site, &templates, theme),
+            || render::site_except(&site, &templates, theme, &unchanged),
             || if index_now { search_index::files(&site) } else { Vec::new() },
         );
         let rendered = rendered.map_err(|e| BuildError::Site(SiteErrors::from_vec([e, found.clone()].concat())))?;
         let count = rendered.files.len() - theme.assets.len();
+        log::debug!("incremental: rendered at {:?}", started.elapsed());
         let mut files = rendered.files;
         files.extend(crate::derived_files(&site, &templates, &rendered.page_paths));
+        log::debug!("incremental: feeds, sitemaps, citations, calendars at {:?}", started.elapsed());
         let mut index_paths: Vec<String> = index.iter().map(|f| f.path.clone()).collect();
         files.extend(index);
         let mut next = self.merge(files, reloaded)?;
+        for path in &rendered.unchanged {
+            let bytes = self.files.get(path).with_context(|| format!("{path} was not rendered before"))?;
+            next.insert(path.clone(), Arc::clone(bytes));
+        }
         if defer_index {
             for path in &self.index_paths {
                 if let Some(bytes) = self.files.get(path) {
@@ -229,9 +253,11 @@ impl IncrementalBuild {
             }
             index_paths = self.index_paths.clone();
         }
+        log::debug!("incremental: merged at {:?}", started.elapsed());
         let changed = count_changes(&self.files, &next);
         (self.files, self.index_paths, self.index_stale) = (next, index_paths, defer_index);
         self.last = Some(Assembled { site, templates, warnings: found[before..].to_vec() });
+        self.render_all = false;
         let parsed = self.parse.take_count();
         log::debug!("incremental: whole site, {parsed} files parsed, done in {:?}", started.elapsed());
         let warnings = SiteErrors::from_vec(found).0;
@@ -242,12 +268,12 @@ impl IncrementalBuild {
     fn merge(&self, files: Vec<OutputFile>, reloaded: bool) -> anyhow::Result<Files> {
         let mut next = Files::with_capacity(files.len());
         for file in files {
-            let bytes: Arc<[u8]> = match file.contents {
-                OutputContents::Bytes(b) => b.into(),
-                OutputContents::Copy(AssetSource::Embedded(b)) => b.into(),
+            let bytes = match file.contents {
+                OutputContents::Bytes(b) => Arc::new(b),
+                OutputContents::Copy(AssetSource::Embedded(b)) => Arc::new(b.to_vec()),
                 OutputContents::Copy(AssetSource::File(p)) => match self.files.get(&file.path) {
                     Some(bytes) if !reloaded => Arc::clone(bytes),
-                    _ => std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?.into(),
+                    _ => Arc::new(std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?),
                 },
             };
             next.insert(file.path, bytes);
@@ -258,7 +284,8 @@ impl IncrementalBuild {
 
 /// Files added, changed or removed between two builds.
 fn count_changes(before: &Files, after: &Files) -> usize {
-    let same = |a: &Arc<[u8]>, b: &Arc<[u8]>| Arc::ptr_eq(a, b) || a == b;
-    let changed = after.iter().filter(|(path, bytes)| before.get(*path).is_none_or(|b| !same(b, bytes))).count();
+    let same = |a: &Arc<Vec<u8>>, b: &Arc<Vec<u8>>| Arc::ptr_eq(a, b) || a == b;
+    use rayon::prelude::*;
+    let changed = after.par_iter().filter(|(path, bytes)| before.get(*path).is_none_or(|b| !same(b, bytes))).count();
     changed + before.keys().filter(|path| !after.contains_key(*path)).count()
 }

@@ -27,7 +27,15 @@ fn fixture_site() -> tempfile::TempDir {
         ("content/reports/b.md", &report("Method", "2024-02-01", "## Method\n\nWe asked people.")),
         ("content/reports/c.md", &report("Third", "2023-05-01", "Older work.")),
         ("content/reports/draft.md", "---\ntitle: Draft\ndate: 2024-03-01\ndraft: true\n---\n\nNot yet.\n"),
-        ("content/stories/tea.md", "---\ntitle: Tea\ndate: 2023-06-01\nsummary: Tea hills.\n---\n\nTea grows.\n"),
+        (
+            "content/stories/tea.md",
+            "---\ntitle: Tea\ndate: 2023-06-01\nsummary: Tea hills.\nrelated: [../reports/b.md]\n---\n\nTea grows.\n",
+        ),
+        (
+            "content/proceedings/forum.md",
+            "---\ntitle: Forum\ndate: 2023-09-01\nevent:\n  name: Forum\n  start: 2023-09-01\nsessions:\n  \
+             - start: 2023-09-01 09:30\n    title: Credit\n    speakers: [Liu Zheng, Wang Fang]\n---\n\nNotes.\n",
+        ),
         ("content/people/liu-zheng.md", "---\ntitle: Liu Zheng\nrole: Researcher\n---\n\nLiu studies credit.\n"),
         ("content/pages/about.md", "---\ntitle: About\naliases: [/old-about/]\n---\n\nAbout us.\n"),
         ("static/site.css", "body { color: black }\n"),
@@ -136,6 +144,8 @@ fn front_matter_edits_creates_deletes_and_renames_match_a_full_build() {
     step(&root, &mut build, "editing a draft", &["content/reports/draft.md"]);
     write(&root, "content/reports/draft.md", "---\ntitle: Draft\ndate: 2024-03-01\n---\n\nDone.\n");
     step(&root, &mut build, "publishing the draft", &["content/reports/draft.md"]);
+    write(&root, "content/people/wang-fang.md", "---\ntitle: Wang Fang\n---\n\nWang speaks.\n");
+    step(&root, &mut build, "a speaker's people page", &["content/people/wang-fang.md"]);
     write(&root, "static/site.css", "body { color: navy }\n");
     step(&root, &mut build, "a static file", &["static/site.css"]);
     write(&root, "templates/partials/subscribe.html", "<p>Subscribe by mail.</p>\n");

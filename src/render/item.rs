@@ -43,6 +43,37 @@ pub struct ItemView<'a> {
     pub extra: &'a serde_yaml::Value,
 }
 
+/// What an item's page shows of other pages and of the site's structure, besides the item
+/// itself. Keep it in step with `view` and `meta::item`: when an item and these are unchanged
+/// (and so are the config and templates), so is its page, and `serve` does not render it again.
+#[derive(PartialEq)]
+pub struct Surroundings {
+    translations: Vec<(Lang, String)>,
+    related: Vec<Link>,
+    authors: Vec<Link>,
+    pdf_url: Option<String>,
+    issue_previous: Option<Link>,
+    issue_next: Option<Link>,
+}
+
+pub fn surroundings(urls: &Urls, id: PageId) -> Surroundings {
+    let site = urls.site;
+    Surroundings {
+        translations: site.translations[id]
+            .iter()
+            .map(|&t| (site.pages[t].lang, site.pages[t].url_path.clone()))
+            .collect(),
+        related: site.related[id]
+            .iter()
+            .map(|&r| Link { name: site.pages[r].title.clone(), url: urls.page(r) })
+            .collect(),
+        authors: urls.authors_of(id),
+        pdf_url: site.pdf_urls[id].clone(),
+        issue_previous: issue_neighbour(urls, id, -1),
+        issue_next: issue_neighbour(urls, id, 1),
+    }
+}
+
 #[derive(Serialize)]
 pub struct RevisionView {
     pub date_display: String,

@@ -5,7 +5,7 @@ use crate::model::{Author, Collection, ContentDate, Issue, Lang, Page, PageId, S
 use crate::render::strings::format_date;
 use serde::Serialize;
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq, Eq)]
 pub struct Link {
     pub name: String,
     pub url: String,
