@@ -9,8 +9,10 @@
 //! not front matter), only those files are read and parsed, their links resolved against the
 //! assembled site, and their own pages rendered: nothing else the site renders shows a body.
 //! Anything else (front matter, new, removed or renamed files, the theme, `site.yaml`) goes the
-//! whole way, re-parsing only files whose bytes changed. Either way, after the first build the
-//! search index is rebuilt afterwards by `finish_index`, so pages can be reloaded first.
+//! whole way, re-parsing only files whose bytes changed and, unless the config or templates
+//! changed, rendering only the item pages whose item or surroundings changed (every listing,
+//! person, term and catalogue page is rendered). Either way, after the first build the search
+//! index is rebuilt afterwards by `finish_index`, so pages can be reloaded first.
 //! Must not: write files, or change `files` when a build fails (the last good build is served).
 
 use crate::error::{SiteError, SiteErrors};
@@ -143,7 +145,9 @@ impl IncrementalBuild {
         {
             return Ok(Some(rel_paths));
         }
-        let (config, site, warnings) = load::site(&self.root)?;
+        // Until the whole site loads again (site.yaml may be broken), no change is small.
+        let (config, site, warnings) =
+            load::site(&self.root).inspect_err(|_| (self.loaded, self.last) = (None, None))?;
         let config = crate::with_base_url(config, &self.settings);
         let same_config = self.loaded.as_ref().is_some_and(|l| l.site.config_file == site.config_file);
         if !same_config {
@@ -165,6 +169,9 @@ impl IncrementalBuild {
         let mut changed: Vec<(PageId, Page)> = Vec::new();
         for rel_path in rel_paths {
             let source = loaded.site.content.iter().find(|s| &s.rel_path == rel_path)?;
+            if self.parse.has(source) {
+                continue;
+            }
             let id = last.site.pages.iter().position(|p| &p.rel_path == rel_path)?;
             let (page, _) = self.parse.parse_one(&loaded.config, source);
             let page = page?;
@@ -173,6 +180,10 @@ impl IncrementalBuild {
                 return None;
             }
             changed.push((id, page));
+        }
+        if changed.is_empty() {
+            // Saved unchanged, or only files the site ignores (hidden, editor backups) changed.
+            return Some(Ok(Update { warnings: warnings(loaded, &self.parse, last), ..Update::default() }));
         }
         if let Err(e) = assemble::replace_bodies(&mut last.site, changed.clone(), &self.settings.options) {
             log::debug!("incremental: {} problems with the new bodies", e.len());
@@ -194,9 +205,8 @@ impl IncrementalBuild {
             }
         }
         self.index_stale = last.site.config.search_index;
-        let warnings = [loaded.warnings.clone(), self.parse.problems(), last.warnings.clone()].concat();
+        let warnings = warnings(loaded, &self.parse, last);
         log::debug!("incremental: {} bodies changed, {count} pages rendered in {:?}", ids.len(), started.elapsed());
-        let warnings = SiteErrors::from_vec(warnings).0;
         Some(Ok(Update {
             parsed: self.parse.take_count(),
             rendered: count,
@@ -280,6 +290,11 @@ impl IncrementalBuild {
         }
         Ok(next)
     }
+}
+
+/// The problems of a good build: the load stage's, every file's parse warnings, assemble's.
+fn warnings(loaded: &Loaded, parse: &parse::ParseMemo, last: &Assembled) -> Vec<SiteError> {
+    SiteErrors::from_vec([loaded.warnings.clone(), parse.problems(), last.warnings.clone()].concat()).0
 }
 
 /// Files added, changed or removed between two builds.

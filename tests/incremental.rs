@@ -124,6 +124,14 @@ fn a_body_edit_renders_only_its_page_and_matches_a_full_build() {
     let update = step(&root, &mut build, "a person's body edit", &["content/people/liu-zheng.md"]);
     // Both pages of Liu's list of works are rendered again; the first shows the body.
     assert_eq!((update.rendered, update.changed), (2, 1), "{update:?}");
+    write(&root, "content/reports/.c.md.tmp", "a hidden file");
+    let update = step(
+        &root,
+        &mut build,
+        "a hidden file and a save without changes",
+        &["content/reports/.c.md.tmp", "content/reports/c.md"],
+    );
+    assert_eq!(update, seedbed::incremental::Update::default(), "nothing to render, nothing to reload");
 }
 
 #[test]
@@ -178,6 +186,12 @@ fn a_broken_body_keeps_the_last_good_files_until_fixed() {
     write(&root, b, report("Method", "2024-02-01", "## Method\n\nWe asked people again."));
     write(&root, "content/reports/c.md", report("Third", "2023-05-01", "Older work."));
     step(&root, &mut build, "fixing both", &[b, "content/reports/c.md"]);
+    write(&root, "site.yaml", "title: [unclosed\n");
+    assert!(build.update(Some(&[root.join("site.yaml")])).is_err(), "a broken site.yaml fails");
+    write(&root, b, report("Method", "2024-02-01", "## Method\n\nA body edit while site.yaml is broken."));
+    assert!(build.update(Some(&[root.join(b)])).is_err(), "and keeps failing until fixed");
+    write(&root, "site.yaml", SITE);
+    step(&root, &mut build, "fixing site.yaml", &["site.yaml"]);
 }
 
 /// A small deterministic generator (no randomness crate needed for a test sequence).

@@ -37,6 +37,11 @@ impl ParseMemo {
         self.parsed.clear();
     }
 
+    /// Whether the memo holds these very bytes for this file.
+    pub fn has(&self, source: &SourceFile) -> bool {
+        self.parsed.get(&source.rel_path).is_some_and(|(bytes, _, _)| *bytes == source.bytes)
+    }
+
     /// Parse one file and remember the result.
     pub fn parse_one(&mut self, config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteError>) {
         let (page, problems) = page(config, source);

@@ -84,6 +84,11 @@ impl Live {
             Err(errors) => writeln!(std::io::stderr(), "{errors}\nThe build failed: still serving the last good one."),
         };
         let index_pending = result.as_ref().is_ok_and(|u| u.index_pending);
+        // Nothing served changed (a file saved unchanged, a hidden file): no reason to reload.
+        let same = result.as_ref().is_ok_and(|u| u.changed == 0 && !u.index_pending);
+        if same && self.current().error.is_none() {
+            return;
+        }
         self.publish(result.map(|_| ServedSite::new(build.files().clone())));
         if index_pending {
             let changed = build.finish_index();
