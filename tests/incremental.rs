@@ -124,6 +124,20 @@ fn a_body_edit_renders_only_its_page_and_matches_a_full_build() {
     let update = step(&root, &mut build, "a person's body edit", &["content/people/liu-zheng.md"]);
     // Both pages of Liu's list of works are rendered again; the first shows the body.
     assert_eq!((update.rendered, update.changed), (2, 1), "{update:?}");
+    // Back to the first body, in one change with a front matter edit (the whole way): Liu's
+    // page must not be taken for unchanged from what the first build showed.
+    write(
+        &root,
+        "content/people/liu-zheng.md",
+        "---\ntitle: Liu Zheng\nrole: Researcher\n---\n\nLiu studies credit.\n",
+    );
+    write(&root, "content/reports/c.md", report("Third, retitled", "2023-05-01", "Older work, revised."));
+    step(
+        &root,
+        &mut build,
+        "a body reverted beside a title edit",
+        &["content/people/liu-zheng.md", "content/reports/c.md"],
+    );
     write(&root, "content/reports/.c.md.tmp", "a hidden file");
     let update = step(
         &root,
@@ -142,6 +156,8 @@ fn front_matter_edits_creates_deletes_and_renames_match_a_full_build() {
     write(&root, "content/reports/b.md", report("Method, retitled", "2024-02-01", "## Method\n\nWe asked people."));
     let update = step(&root, &mut build, "a title edit", &["content/reports/b.md"]);
     assert!(update.changed > 5 && update.index_pending, "listings show the title: {update:?}");
+    let pages = build.files().keys().filter(|p| p.ends_with(".html")).count();
+    assert!(update.rendered < pages / 2, "{} of {pages} pages rendered", update.rendered);
     write(&root, "content/reports/d.md", report("New", "2024-04-01", "Links to [loans](a.md)."));
     step(&root, &mut build, "a new report", &["content/reports/d.md"]);
     std::fs::rename(root.join("content/reports/a.zh.md"), root.join("content/reports/a2.zh.md")).expect("rename");
