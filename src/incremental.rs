@@ -41,8 +41,6 @@ pub struct IncrementalBuild {
     index_stale: bool,
     /// The config or templates changed since the last good build: every page is rendered.
     render_all: bool,
-    /// The last good build's contexts of pages other than items.
-    contexts: render::reuse::ContextMemo,
 }
 
 /// The load stage's result, kept between builds.
@@ -86,7 +84,6 @@ impl IncrementalBuild {
             index_paths: Vec::new(),
             index_stale: false,
             render_all: true,
-            contexts: render::reuse::ContextMemo::default(),
         }
     }
 
@@ -194,7 +191,7 @@ impl IncrementalBuild {
         }
         let ids: Vec<PageId> = changed.iter().map(|(id, _)| *id).collect();
         log::debug!("incremental: parsed and assembled at {:?}", started.elapsed());
-        let rendered = match render::reuse::items(&last.site, &last.templates, &ids, &mut self.contexts) {
+        let rendered = match render::items(&last.site, &last.templates, &ids) {
             Ok(files) => files,
             Err(e) => return Some(Err(BuildError::Site(SiteErrors::from_vec(e)))),
         };
@@ -237,16 +234,12 @@ impl IncrementalBuild {
         log::debug!("incremental: assembled at {:?}", started.elapsed());
         let defer_index = defer_index && site.config.search_index;
         let index_now = site.config.search_index && !defer_index;
-        if self.render_all {
-            self.contexts.clear();
-        }
         let unchanged = match &self.last {
-            Some(last) if !self.render_all => render::reuse::unchanged_items(&last.site, &site),
+            Some(last) if !self.render_all => render::unchanged_items(&last.site, &site),
             _ => Vec::new(),
         };
-        let contexts = &mut self.contexts;
         let (rendered, index) = rayon::join(
-            || render::site_except(&site, &templates, theme, &unchanged, Some(contexts)),
+            || render::site_except(&site, &templates, theme, &unchanged),
             || if index_now { search_index::files(&site) } else { Vec::new() },
         );
         let rendered = rendered.map_err(|e| BuildError::Site(SiteErrors::from_vec([e, found.clone()].concat())))?;

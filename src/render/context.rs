@@ -118,27 +118,22 @@ fn alternate(site: &Site, job: &Job, url_path: &str, lang: Lang, known: &HashSet
     if known.contains(candidate.as_str()) { (candidate, true) } else { home }
 }
 
-/// One job ready to render: its template and everything the template sees. A page is a pure
-/// function of these and the templates, which lets `serve` skip pages whose context is unchanged.
-pub struct Prepared {
-    pub template: &'static str,
-    pub context: tera::Context,
-}
-
-pub fn prepare(job: &Job, path: &str, site: &Site, templates: &Templates, known: &HashSet<&str>) -> Prepared {
-    let mut context = base_context(site, templates, job, path, known);
-    let urls = Urls { site };
-    let template = fill_context(job, site, &urls, &mut context);
-    if let Job::Search(lang) = *job {
-        context.insert("search_labels", &search_labels(templates, lang));
-    }
-    Prepared { template, context }
-}
-
 /// Render one job to its output file.
-pub fn render(prepared: &Prepared, path: &str, templates: &Templates) -> Result<OutputFile, SiteError> {
+pub fn render(
+    job: &Job,
+    path: &str,
+    site: &Site,
+    templates: &Templates,
+    known: &HashSet<&str>,
+) -> Result<OutputFile, SiteError> {
+    let mut ctx = base_context(site, templates, job, path, known);
+    let urls = Urls { site };
+    let template = fill_context(job, site, &urls, &mut ctx);
+    if let Job::Search(lang) = *job {
+        ctx.insert("search_labels", &search_labels(templates, lang));
+    }
     let out = output_path(path);
-    let html = templates.render(prepared.template, &prepared.context, &out)?;
+    let html = templates.render(template, &ctx, &out)?;
     Ok(OutputFile::text(out, html))
 }
 

@@ -9,7 +9,6 @@ mod context;
 mod item;
 mod jobs;
 pub(crate) mod meta;
-pub mod reuse;
 mod strings;
 mod views;
 
@@ -77,44 +76,53 @@ pub struct Rendered {
 
 /// Render every page of the site, then add the theme's static files.
 pub fn site(site: &Site, templates: &Templates, theme: &ThemeFiles) -> Result<Rendered, Vec<SiteError>> {
-    site_except(site, templates, theme, &[], None)
+    site_except(site, templates, theme, &[])
 }
 
-/// Like `site`, but leaves out item pages marked in `unchanged` (indexed by page id) and, with a
-/// memo, other pages whose context equals the one remembered; their output paths are listed in
-/// `Rendered::unchanged` instead. The memo then holds this render's contexts (left alone when
-/// rendering fails).
+/// For each item of `new`, whether its page renders as it did in `old` (same config and
+/// templates assumed): the item and its `item::Surroundings` are equal. Items with a programme
+/// are always rendered: their speakers link to whichever people pages exist.
+pub fn unchanged_items(old: &Site, new: &Site) -> Vec<bool> {
+    let old_ids: HashMap<&str, usize> = old.pages.iter().enumerate().map(|(i, p)| (p.rel_path.as_str(), i)).collect();
+    let (old_urls, new_urls) = (views::Urls { site: old }, views::Urls { site: new });
+    (0..new.pages.len())
+        .into_par_iter()
+        .map(|id| {
+            let page = &new.pages[id];
+            old_ids.get(page.rel_path.as_str()).is_some_and(|&was| {
+                page.front.sessions.is_none()
+                    && *page == old.pages[was]
+                    && item::surroundings(&new_urls, id) == item::surroundings(&old_urls, was)
+            })
+        })
+        .collect()
+}
+
+/// Like `site`, but leaves out item pages marked in `unchanged` (indexed by page id), listing
+/// their output paths in `Rendered::unchanged` instead.
 pub fn site_except(
     site: &Site,
     templates: &Templates,
     theme: &ThemeFiles,
     unchanged: &[bool],
-    memo: Option<&mut reuse::ContextMemo>,
 ) -> Result<Rendered, Vec<SiteError>> {
     let jobs = jobs::all(site);
     let paths: Vec<String> = jobs.iter().map(|j| jobs::url_path(j, site)).collect();
     let known: HashSet<&str> = paths.iter().map(String::as_str).collect();
-    let previous = memo.as_deref().map(reuse::ContextMemo::contexts);
-    let outcomes: Vec<reuse::Outcome> = jobs
+    let skip = |job: &jobs::Job| matches!(*job, jobs::Job::Item(id) if unchanged.get(id) == Some(&true));
+    let results: Vec<Option<Result<OutputFile, SiteError>>> = jobs
         .par_iter()
         .zip(&paths)
-        .map(|(job, path)| reuse::render_unless_same(job, path, (site, templates, &known), unchanged, previous))
+        .map(|(job, path)| (!skip(job)).then(|| context::render(job, path, site, templates, &known)))
         .collect();
-    let mut files = Vec::with_capacity(outcomes.len() + theme.assets.len());
-    let (mut errors, mut left_out, mut contexts) = (Vec::new(), Vec::new(), HashMap::new());
-    for ((output, context), path) in outcomes.into_iter().zip(&paths) {
-        let out_path = jobs::output_path(path);
-        match output {
+    let mut files = Vec::with_capacity(results.len() + theme.assets.len());
+    let (mut errors, mut left_out) = (Vec::new(), Vec::new());
+    for (r, path) in results.into_iter().zip(&paths) {
+        match r {
             Some(Ok(f)) => files.push(f),
             Some(Err(e)) => errors.push(e),
-            None => left_out.push(out_path.clone()),
+            None => left_out.push(jobs::output_path(path)),
         }
-        contexts.extend(context.map(|c| (out_path, c)));
-    }
-    if errors.is_empty()
-        && let Some(memo) = memo
-    {
-        memo.replace(contexts);
     }
     if !errors.is_empty() {
         return Err(summarise_template_errors(errors));
@@ -133,6 +141,35 @@ pub fn site_except(
         .collect();
     page_paths.sort();
     Ok(Rendered { files, unchanged: left_out, counts: jobs::counts(&jobs), page_paths })
+}
+
+/// Only the pages that show the bodies of `ids`: their own pages (a person's page lists their
+/// works too, on every page of that list). For `serve`, when only those bodies changed: nothing
+/// else the site renders shows a body.
+pub fn items(
+    site: &Site,
+    templates: &Templates,
+    ids: &[crate::model::PageId],
+) -> Result<Vec<OutputFile>, Vec<SiteError>> {
+    let jobs = jobs::all(site);
+    let paths: Vec<String> = jobs.iter().map(|j| jobs::url_path(j, site)).collect();
+    let known: HashSet<&str> = paths.iter().map(String::as_str).collect();
+    let shows = |job: &jobs::Job| match *job {
+        jobs::Job::Item(id) => ids.contains(&id),
+        jobs::Job::Person { author, .. } => site.authors[author].page.is_some_and(|id| ids.contains(&id)),
+        _ => false,
+    };
+    let (files, errors): (Vec<_>, Vec<_>) = jobs
+        .iter()
+        .zip(&paths)
+        .filter(|(job, _)| shows(job))
+        .map(|(job, path)| context::render(job, path, site, templates, &known))
+        .partition(Result::is_ok);
+    if errors.is_empty() {
+        Ok(files.into_iter().flatten().collect())
+    } else {
+        Err(summarise_template_errors(errors.into_iter().filter_map(Result::err).collect()))
+    }
 }
 
 fn template_error(e: &tera::Error, files: &HashMap<String, String>, out_path: Option<&str>) -> SiteError {
