@@ -19,7 +19,7 @@ use crate::error::{SiteError, SiteErrors};
 use crate::model::{AssetSource, LoadedSite, OutputContents, OutputFile, Page, PageId, Site};
 use crate::{BuildError, BuildSettings, assemble, config::Config, load, parse, render, search_index};
 use anyhow::Context as _;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -121,19 +121,15 @@ impl IncrementalBuild {
         let Some(last) = self.last.as_ref().filter(|_| self.index_stale) else { return 0 };
         let started = std::time::Instant::now();
         let index = search_index::files(&last.site);
-        let mut next = self.files.clone();
-        for path in &self.index_paths {
-            next.remove(path);
-        }
+        let before: HashSet<String> = std::mem::take(&mut self.index_paths).into_iter().collect();
         self.index_paths = index.iter().map(|f| f.path.clone()).collect();
-        for file in index {
-            if let OutputContents::Bytes(bytes) = file.contents {
-                next.insert(file.path, Arc::new(bytes));
-            }
+        let now: HashSet<&String> = self.index_paths.iter().collect();
+        let gone: Vec<&String> = before.iter().filter(|p| !now.contains(p)).collect();
+        let mut changed = put(&mut self.files, index);
+        for path in gone {
+            changed += usize::from(self.files.remove(path).is_some());
         }
         self.index_stale = false;
-        let changed = count_changes(&self.files, &next);
-        self.files = next;
         log::debug!("incremental: search index, {changed} files changed, in {:?}", started.elapsed());
         changed
     }
@@ -185,25 +181,18 @@ impl IncrementalBuild {
             // Saved unchanged, or only files the site ignores (hidden, editor backups) changed.
             return Some(Ok(Update { warnings: warnings(loaded, &self.parse, last), ..Update::default() }));
         }
-        if let Err(e) = assemble::replace_bodies(&mut last.site, changed.clone(), &self.settings.options) {
+        let ids: Vec<PageId> = changed.iter().map(|(id, _)| *id).collect();
+        if let Err(e) = assemble::replace_bodies(&mut last.site, changed, &self.settings.options) {
             log::debug!("incremental: {} problems with the new bodies", e.len());
             return None;
         }
-        let ids: Vec<PageId> = changed.iter().map(|(id, _)| *id).collect();
         log::debug!("incremental: parsed and assembled at {:?}", started.elapsed());
         let rendered = match render::items(&last.site, &last.templates, &ids) {
             Ok(files) => files,
             Err(e) => return Some(Err(BuildError::Site(SiteErrors::from_vec(e)))),
         };
         let count = rendered.len();
-        let mut changed = 0;
-        for file in rendered {
-            if let OutputContents::Bytes(bytes) = file.contents {
-                let bytes = Arc::new(bytes);
-                changed += usize::from(self.files.get(&file.path) != Some(&bytes));
-                self.files.insert(file.path, bytes);
-            }
-        }
+        let changed = put(&mut self.files, rendered);
         self.index_stale = last.site.config.search_index;
         let warnings = warnings(loaded, &self.parse, last);
         log::debug!("incremental: {} bodies changed, {count} pages rendered in {:?}", ids.len(), started.elapsed());
@@ -290,6 +279,19 @@ impl IncrementalBuild {
         }
         Ok(next)
     }
+}
+
+/// Put rendered files into `files`; how many are new or differ from what was there.
+fn put(files: &mut Files, rendered: Vec<OutputFile>) -> usize {
+    let mut changed = 0;
+    for file in rendered {
+        if let OutputContents::Bytes(bytes) = file.contents {
+            let bytes = Arc::new(bytes);
+            changed += usize::from(files.get(&file.path) != Some(&bytes));
+            files.insert(file.path, bytes);
+        }
+    }
+    changed
 }
 
 /// The problems of a good build: the load stage's, every file's parse warnings, assemble's.

@@ -104,18 +104,20 @@ fn step(root: &Path, build: &mut IncrementalBuild, name: &str, paths: &[&str]) -
     update
 }
 
-fn started(root: &Path) -> IncrementalBuild {
-    let mut build = IncrementalBuild::new(root, &settings());
+/// A temporary copy of the fixture site (kept while the directory lives), its canonical root
+/// (the watcher's paths are canonical), and its first build.
+fn started() -> (tempfile::TempDir, PathBuf, IncrementalBuild) {
+    let dir = fixture_site();
+    let root = dir.path().canonicalize().expect("root");
+    let mut build = IncrementalBuild::new(&root, &settings());
     build.update(None).expect("first build");
-    assert_same_as_full_build(root, &build, "the first build");
-    build
+    assert_same_as_full_build(&root, &build, "the first build");
+    (dir, root, build)
 }
 
 #[test]
 fn a_body_edit_renders_only_its_page_and_matches_a_full_build() {
-    let dir = fixture_site();
-    let root = dir.path().canonicalize().expect("root");
-    let mut build = started(&root);
+    let (_dir, root, mut build) = started();
     write(&root, "content/reports/c.md", report("Third", "2023-05-01", "Older work, revised."));
     let update = step(&root, &mut build, "a body edit", &["content/reports/c.md"]);
     assert_eq!((update.parsed, update.rendered, update.changed), (1, 1, 1), "{update:?}");
@@ -150,9 +152,7 @@ fn a_body_edit_renders_only_its_page_and_matches_a_full_build() {
 
 #[test]
 fn front_matter_edits_creates_deletes_and_renames_match_a_full_build() {
-    let dir = fixture_site();
-    let root = dir.path().canonicalize().expect("root");
-    let mut build = started(&root);
+    let (_dir, root, mut build) = started();
     write(&root, "content/reports/b.md", report("Method, retitled", "2024-02-01", "## Method\n\nWe asked people."));
     let update = step(&root, &mut build, "a title edit", &["content/reports/b.md"]);
     assert!(update.changed > 5 && update.index_pending, "listings show the title: {update:?}");
@@ -189,9 +189,7 @@ fn front_matter_edits_creates_deletes_and_renames_match_a_full_build() {
 
 #[test]
 fn a_broken_body_keeps_the_last_good_files_until_fixed() {
-    let dir = fixture_site();
-    let root = dir.path().canonicalize().expect("root");
-    let mut build = started(&root);
+    let (_dir, root, mut build) = started();
     let good = build.files().clone();
     let b = "content/reports/b.md";
     write(&root, b, report("Method", "2024-02-01", "## Approach\n\nWe asked people."));
@@ -223,9 +221,7 @@ impl Sequence {
 
 #[test]
 fn forty_mixed_changes_in_a_row_match_a_full_build_after_each() {
-    let dir = fixture_site();
-    let root = dir.path().canonicalize().expect("root");
-    let mut build = started(&root);
+    let (_dir, root, mut build) = started();
     let mut sequence = Sequence(20261128);
     let names = ["a", "b", "c", "e", "f", "g"];
     for n in 0..40 {
