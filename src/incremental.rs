@@ -10,9 +10,9 @@
 //! assembled site, and their own pages rendered: nothing else the site renders shows a body.
 //! Anything else (front matter, new, removed or renamed files, the theme, `site.yaml`) goes the
 //! whole way, re-parsing only files whose bytes changed and, unless the config or templates
-//! changed, rendering only the item pages whose item or surroundings changed (every listing,
-//! person, term and catalogue page is rendered). Either way, after the first build the search
-//! index is rebuilt afterwards by `finish_index`, so pages can be reloaded first.
+//! changed, rendering only the item pages whose item or surroundings changed and the other
+//! pages whose template values changed (`render::Reuse`). Either way, after the first build the
+//! search index is rebuilt afterwards by `finish_index`, so pages can be reloaded first.
 //! Must not: write files, or change `files` when a build fails (the last good build is served).
 
 use crate::error::{SiteError, SiteErrors};
@@ -41,6 +41,9 @@ pub struct IncrementalBuild {
     index_stale: bool,
     /// The config or templates changed since the last good build: every page is rendered.
     render_all: bool,
+    /// What the last full render gave each page's template, but for items; a page rendered
+    /// since by another way (a body edit) is left out, so it is never taken as unchanged.
+    fingerprints: render::Fingerprints,
 }
 
 /// The load stage's result, kept between builds.
@@ -63,8 +66,8 @@ struct Assembled {
 pub struct Update {
     /// Content files parsed (the rest came from the last build).
     pub parsed: usize,
-    /// Pages rendered.
-    pub rendered: usize,
+    /// The output paths of the pages rendered, sorted.
+    pub rendered: Vec<String>,
     /// Output files whose bytes are new, changed or gone.
     pub changed: usize,
     /// Only bodies changed: `finish_index` brings the search index up to date.
@@ -84,6 +87,7 @@ impl IncrementalBuild {
             index_paths: Vec::new(),
             index_stale: false,
             render_all: true,
+            fingerprints: render::Fingerprints::new(),
         }
     }
 
@@ -191,14 +195,22 @@ impl IncrementalBuild {
             Ok(files) => files,
             Err(e) => return Some(Err(BuildError::Site(SiteErrors::from_vec(e)))),
         };
-        let count = rendered.len();
+        let paths = rendered_paths(&rendered);
+        for path in &paths {
+            self.fingerprints.remove(path);
+        }
         let changed = put(&mut self.files, rendered);
         self.index_stale = last.site.config.search_index;
         let warnings = warnings(loaded, &self.parse, last);
-        log::debug!("incremental: {} bodies changed, {count} pages rendered in {:?}", ids.len(), started.elapsed());
+        log::debug!(
+            "incremental: {} bodies changed, {} pages rendered in {:?}",
+            ids.len(),
+            paths.len(),
+            started.elapsed()
+        );
         Some(Ok(Update {
             parsed: self.parse.take_count(),
-            rendered: count,
+            rendered: paths,
             changed,
             index_pending: self.index_stale,
             warnings,
@@ -223,16 +235,21 @@ impl IncrementalBuild {
         log::debug!("incremental: assembled at {:?}", started.elapsed());
         let defer_index = defer_index && site.config.search_index;
         let index_now = site.config.search_index && !defer_index;
-        let unchanged = match &self.last {
-            Some(last) if !self.render_all => render::unchanged_items(&last.site, &site),
-            _ => Vec::new(),
+        let none = render::Fingerprints::new();
+        let reuse = match &self.last {
+            Some(last) if !self.render_all => render::Reuse {
+                unchanged_items: render::unchanged_items(&last.site, &site),
+                fingerprints: Some(&self.fingerprints),
+            },
+            _ => render::Reuse { unchanged_items: Vec::new(), fingerprints: Some(&none) },
         };
         let (rendered, index) = rayon::join(
-            || render::site_except(&site, &templates, theme, &unchanged),
+            || render::site_except(&site, &templates, theme, &reuse),
             || if index_now { search_index::files(&site) } else { Vec::new() },
         );
         let rendered = rendered.map_err(|e| BuildError::Site(SiteErrors::from_vec([e, found.clone()].concat())))?;
-        let count = rendered.files.len() - theme.assets.len();
+        let paths = rendered_paths(&rendered.files[..rendered.files.len() - theme.assets.len()]);
+        let fingerprints = rendered.fingerprints.unwrap_or_default();
         log::debug!("incremental: rendered at {:?}", started.elapsed());
         let mut files = rendered.files;
         files.extend(crate::derived_files(&site, &templates, &rendered.page_paths));
@@ -256,11 +273,11 @@ impl IncrementalBuild {
         let changed = count_changes(&self.files, &next);
         (self.files, self.index_paths, self.index_stale) = (next, index_paths, defer_index);
         self.last = Some(Assembled { site, templates, warnings: found[before..].to_vec() });
-        self.render_all = false;
+        (self.render_all, self.fingerprints) = (false, fingerprints);
         let parsed = self.parse.take_count();
         log::debug!("incremental: whole site, {parsed} files parsed, done in {:?}", started.elapsed());
         let warnings = SiteErrors::from_vec(found).0;
-        Ok(Update { parsed, rendered: count, changed, index_pending: defer_index, warnings })
+        Ok(Update { parsed, rendered: paths, changed, index_pending: defer_index, warnings })
     }
 
     /// The bytes of this build's files; static files are read again only after a full load.
@@ -279,6 +296,12 @@ impl IncrementalBuild {
         }
         Ok(next)
     }
+}
+
+fn rendered_paths(files: &[OutputFile]) -> Vec<String> {
+    let mut paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    paths.sort();
+    paths
 }
 
 /// Put rendered files into `files`; how many are new or differ from what was there.

@@ -120,12 +120,12 @@ fn a_body_edit_renders_only_its_page_and_matches_a_full_build() {
     let (_dir, root, mut build) = started();
     write(&root, "content/reports/c.md", report("Third", "2023-05-01", "Older work, revised."));
     let update = step(&root, &mut build, "a body edit", &["content/reports/c.md"]);
-    assert_eq!((update.parsed, update.rendered, update.changed), (1, 1, 1), "{update:?}");
+    assert_eq!((update.parsed, update.rendered.len(), update.changed), (1, 1, 1), "{update:?}");
     assert!(update.index_pending);
     write(&root, "content/people/liu-zheng.md", "---\ntitle: Liu Zheng\nrole: Researcher\n---\n\nLiu studies loans.\n");
     let update = step(&root, &mut build, "a person's body edit", &["content/people/liu-zheng.md"]);
     // Both pages of Liu's list of works are rendered again; the first shows the body.
-    assert_eq!((update.rendered, update.changed), (2, 1), "{update:?}");
+    assert_eq!((update.rendered.len(), update.changed), (2, 1), "{update:?}");
     // Back to the first body, in one change with a front matter edit (the whole way): Liu's
     // page must not be taken for unchanged from what the first build showed.
     write(
@@ -158,7 +158,7 @@ fn front_matter_edits_creates_deletes_and_renames_match_a_full_build() {
     assert!(update.changed > 5 && update.index_pending, "listings show the title: {update:?}");
     let pages = build.files().keys().filter(|p| p.ends_with(".html")).count();
     // Items that show nothing of b.md (c.md, the About page) are not rendered.
-    assert!(update.rendered < pages, "{} of {pages} pages rendered", update.rendered);
+    assert!(update.rendered.len() < pages, "{} of {pages} pages rendered", update.rendered.len());
     write(&root, "content/reports/d.md", report("New", "2024-04-01", "Links to [loans](a.md)."));
     step(&root, &mut build, "a new report", &["content/reports/d.md"]);
     std::fs::rename(root.join("content/reports/a.zh.md"), root.join("content/reports/a2.zh.md")).expect("rename");
@@ -185,6 +185,30 @@ fn front_matter_edits_creates_deletes_and_renames_match_a_full_build() {
     std::fs::create_dir_all(root.join("content/stories/more")).expect("mkdir");
     write(&root, "content/stories/more/farm.md", "---\ntitle: Farm\ndate: 2022-01-01\n---\n\nFarming.\n");
     step(&root, &mut build, "a new folder", &["content/stories/more"]);
+}
+
+#[test]
+fn a_title_edit_renders_only_the_pages_that_show_the_item() {
+    let (_dir, root, mut build) = started();
+    write(&root, "content/reports/c.md", report("Third, retitled", "2023-05-01", "Older work."));
+    let update = step(&root, &mut build, "retitling the oldest report", &["content/reports/c.md"]);
+    // Its page, a page relating to it, the last page of every list it is on (two per page), the
+    // home page's latest reports, its catalogue issue, and the forum (a programme: always).
+    // Not: the first pages of those lists, other items, anything in Chinese.
+    let expected = [
+        "a-z/t/index.html",
+        "catalogue/research-report/vol-1/no-1/index.html",
+        "index.html",
+        "people/liu-zheng/page/2/index.html",
+        "proceedings/forum/index.html",
+        "regions/sichuan/page/2/index.html",
+        "reports/a/index.html",
+        "reports/c/index.html",
+        "reports/page/2/index.html",
+        "topics/credit/page/2/index.html",
+        "years/2023/page/2/index.html",
+    ];
+    assert_eq!(update.rendered, expected);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! what each kind of page adds. Lists get one page of summaries, never bodies.
 
 use super::jobs::{Job, job_lang, output_path, taxonomy_path};
+use super::reuse::{ContextSink, EntryJson, Fingerprint};
 use super::views::{EntryView, Link, NAV_COLLECTIONS, Urls};
 use super::{Templates, home_url, item};
 use crate::error::SiteError;
@@ -37,10 +38,14 @@ struct SubscribeView {
 }
 
 /// What every template gets: the site, the UI strings, the language switch and the menu.
-fn base_context(site: &Site, templates: &Templates, job: &Job, url_path: &str, known: &HashSet<&str>) -> tera::Context {
+fn base_context(
+    (site, templates, known): (&Site, &Templates, &HashSet<&str>),
+    job: &Job,
+    url_path: &str,
+    ctx: &mut impl ContextSink,
+) {
     let lang = job_lang(job, site);
     let urls = Urls { site };
-    let mut ctx = tera::Context::new();
     let languages: Vec<LanguageView> = site
         .config
         .languages
@@ -73,18 +78,18 @@ fn base_context(site: &Site, templates: &Templates, job: &Job, url_path: &str, k
     }
     let cat = format!("{}catalogue/", lang_prefix(lang));
     nav.insert(1, NavView { key: "catalogue", current: section(&cat), url: urls.path(&cat) });
-    ctx.insert("lang", lang.code());
-    ctx.insert("site_title", site.config.title.get(lang));
-    ctx.insert("site_description", site.config.description.get(lang));
-    ctx.insert("home_url", &home_url(site, lang));
-    ctx.insert("base_path", site.config.base_path());
-    ctx.insert("url", &urls.path(url_path));
-    ctx.insert("permalink", &site.config.permalink(url_path));
-    ctx.insert("languages", &languages);
-    ctx.insert("nav", &nav);
-    ctx.insert("t", &templates.strings.get(&lang));
+    ctx.set("lang", lang.code());
+    ctx.set_fixed("site_title", site.config.title.get(lang));
+    ctx.set_fixed("site_description", site.config.description.get(lang));
+    ctx.set_fixed("home_url", &home_url(site, lang));
+    ctx.set_fixed("base_path", site.config.base_path());
+    ctx.set("url", &urls.path(url_path));
+    ctx.set("permalink", &site.config.permalink(url_path));
+    ctx.set("languages", &languages);
+    ctx.set("nav", &nav);
+    ctx.set_fixed("t", &templates.strings.get(&lang));
     let subject = format!("Subscribe ({})", lang.code()).replace(' ', "%20");
-    ctx.insert(
+    ctx.set(
         "subscribe",
         &SubscribeView {
             endpoint: site.config.digest.subscribe_endpoint.clone(),
@@ -92,7 +97,6 @@ fn base_context(site: &Site, templates: &Templates, job: &Job, url_path: &str, k
             here: url_path.ends_with("/subscribe/"),
         },
     );
-    ctx
 }
 
 /// The same page in `lang` and `true` when it exists; otherwise the nearest page that does (the
@@ -126,15 +130,38 @@ pub fn render(
     templates: &Templates,
     known: &HashSet<&str>,
 ) -> Result<OutputFile, SiteError> {
-    let mut ctx = base_context(site, templates, job, path, known);
-    let urls = Urls { site };
-    let template = fill_context(job, site, &urls, &mut ctx);
-    if let Job::Search(lang) = *job {
-        ctx.insert("search_labels", &search_labels(templates, lang));
-    }
+    let mut ctx = tera::Context::new();
+    let template = fill(job, path, (site, templates, known), &mut ctx);
     let out = output_path(path);
     let html = templates.render(template, &ctx, &out)?;
     Ok(OutputFile::text(out, html))
+}
+
+/// What `render` would give the job's template, hashed (`reuse::Fingerprint`).
+pub fn fingerprint(
+    job: &Job,
+    path: &str,
+    (site, templates, known): (&Site, &Templates, &HashSet<&str>),
+    entries: &EntryJson,
+) -> u64 {
+    let mut fingerprint = Fingerprint::new(entries);
+    let template = fill(job, path, (site, templates, known), &mut fingerprint);
+    fingerprint.finish(template)
+}
+
+/// Every value the job's template is given; returns the template.
+fn fill(
+    job: &Job,
+    path: &str,
+    (site, templates, known): (&Site, &Templates, &HashSet<&str>),
+    ctx: &mut impl ContextSink,
+) -> &'static str {
+    base_context((site, templates, known), job, path, ctx);
+    let template = fill_context(job, site, &Urls { site }, ctx);
+    if let Job::Search(lang) = *job {
+        ctx.set_fixed("search_labels", &search_labels(templates, lang));
+    }
+    template
 }
 
 fn entries<'s>(urls: &Urls<'s>, ids: &[PageId], n: usize, per: usize) -> Vec<EntryView<'s>> {
@@ -142,23 +169,23 @@ fn entries<'s>(urls: &Urls<'s>, ids: &[PageId], n: usize, per: usize) -> Vec<Ent
 }
 
 /// Insert the job's own values; returns the template to render.
-fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut tera::Context) -> &'static str {
+fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut impl ContextSink) -> &'static str {
     match *job {
         Job::Home(lang) => home(site, urls, lang, ctx),
         Job::Item(id) => {
-            ctx.insert("item", &item::view(urls, id));
-            ctx.insert("meta", &super::meta::item(urls, id));
+            ctx.set("item", &item::view(urls, id));
+            ctx.set("meta", &super::meta::item(urls, id));
             site.pages[id].collection.kind_template()
         }
         Job::Person { author, n, total } => {
             let a = &site.authors[author];
-            ctx.insert("person", &item::person_view(urls, a));
-            ctx.insert("meta", &super::meta::person(urls, a));
+            ctx.set("person", &item::person_view(urls, a));
+            ctx.set("meta", &super::meta::person(urls, a));
             paged_entries(urls, &a.works, &urls.author(a), n, total, ctx);
             "person.html"
         }
         Job::Listing { collection, lang, n, total } => {
-            ctx.insert("collection", collection.dir());
+            ctx.set("collection", collection.dir());
             let first = urls.path(&format!("{}{}/", lang_prefix(lang), collection.dir()));
             paged_entries(urls, site.collection(collection, lang), &first, n, total, ctx);
             "list.html"
@@ -170,7 +197,7 @@ fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut tera::Context) ->
                 .filter(|a| a.lang == lang)
                 .map(|a| TermView { name: a.name.clone(), url: urls.author(a), count: a.works.len() })
                 .collect();
-            ctx.insert("people", &people);
+            ctx.set("people", &people);
             "people.html"
         }
         Job::Terms(t) => terms(site, urls, t, ctx),
@@ -178,18 +205,18 @@ fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut tera::Context) ->
         Job::Catalogue(lang) => {
             let series: Vec<_> =
                 site.catalogue.iter().filter(|s| s.lang == lang).map(|s| item::series_view(urls, s)).collect();
-            ctx.insert("series_list", &series);
+            ctx.set("series_list", &series);
             "catalogue.html"
         }
         Job::Series(s) => {
-            ctx.insert("series", &item::series_view(urls, &site.catalogue[s]));
+            ctx.set("series", &item::series_view(urls, &site.catalogue[s]));
             "series.html"
         }
         Job::Issue { series, issue } => issue_page(site, urls, series, issue, ctx),
         Job::Alias(a) => {
             let target = site.aliases[a].target;
-            ctx.insert("target", &urls.page(target));
-            ctx.insert("target_permalink", &site.config.permalink(&site.pages[target].url_path));
+            ctx.set("target", &urls.page(target));
+            ctx.set("target_permalink", &site.config.permalink(&site.pages[target].url_path));
             "alias.html"
         }
         Job::Search(_) => "search.html",
@@ -215,17 +242,19 @@ fn search_labels(templates: &Templates, lang: Lang) -> String {
 }
 
 /// One page of a list, and the pager that links the list's pages.
-fn paged_entries(urls: &Urls, ids: &[PageId], first_url: &str, n: usize, total: usize, ctx: &mut tera::Context) {
-    ctx.insert("entries", &entries(urls, ids, n, urls.site.config.items_per_page));
-    ctx.insert("pagination", &urls.pagination(first_url, n, total));
+fn paged_entries(urls: &Urls, ids: &[PageId], first_url: &str, n: usize, total: usize, ctx: &mut impl ContextSink) {
+    let per = urls.site.config.items_per_page;
+    let start = ((n - 1) * per).min(ids.len());
+    ctx.set_entries("entries", urls, &ids[start..(start + per).min(ids.len())]);
+    ctx.set("pagination", &urls.pagination(first_url, n, total));
 }
 
-fn home(site: &Site, urls: &Urls, lang: Lang, ctx: &mut tera::Context) -> &'static str {
+fn home(site: &Site, urls: &Urls, lang: Lang, ctx: &mut impl ContextSink) -> &'static str {
     let latest: BTreeMap<&str, Vec<EntryView>> = [Collection::Report, Collection::Proceedings, Collection::Story]
         .into_iter()
         .map(|c| (c.dir(), entries(urls, site.collection(c, lang), 1, 5)))
         .collect();
-    ctx.insert("latest", &latest);
+    ctx.set("latest", &latest);
     let newest_issue = site
         .catalogue
         .iter()
@@ -233,7 +262,7 @@ fn home(site: &Site, urls: &Urls, lang: Lang, ctx: &mut tera::Context) -> &'stat
         .flat_map(|s| s.issues.first().map(|i| (s, i)))
         .max_by_key(|(s, i)| (i.year, i.volume, i.number, std::cmp::Reverse(s.slug.clone())));
     let per = site.config.items_per_page;
-    ctx.insert("latest_issue", &newest_issue.map(|(s, i)| item::issue_view(urls, s, i, per)));
+    ctx.set("latest_issue", &newest_issue.map(|(s, i)| item::issue_view(urls, s, i, per)));
     "home.html"
 }
 
@@ -242,28 +271,28 @@ fn term_page(
     urls: &Urls,
     (t, term): (usize, usize),
     (n, total): (usize, usize),
-    ctx: &mut tera::Context,
+    ctx: &mut impl ContextSink,
 ) -> &'static str {
     let tax = &site.taxonomies[t];
     let tm = &tax.terms[term];
     let base = urls.path(&taxonomy_path(site, t));
     let first = format!("{base}{}/", tm.slug);
-    ctx.insert("taxonomy", &tax.name);
-    ctx.insert("taxonomy_url", &base);
-    ctx.insert("term", &Link { name: tm.name.clone(), url: first.clone() });
+    ctx.set("taxonomy", &tax.name);
+    ctx.set("taxonomy_url", &base);
+    ctx.set("term", &Link { name: tm.name.clone(), url: first.clone() });
     let subterms: Vec<TermView> = tax
         .terms
         .iter()
         .filter(|c| c.parent.as_deref() == Some(tm.slug.as_str()))
         .map(|c| TermView { name: c.name.clone(), url: format!("{base}{}/", c.slug), count: c.pages.len() })
         .collect();
-    ctx.insert("subterms", &subterms);
-    ctx.insert("browse", &browse(site, urls, t));
+    ctx.set("subterms", &subterms);
+    ctx.set("browse", &browse(site, urls, t));
     paged_entries(urls, &tm.pages, &first, n, total, ctx);
     "term.html"
 }
 
-fn terms(site: &Site, urls: &Urls, t: usize, ctx: &mut tera::Context) -> &'static str {
+fn terms(site: &Site, urls: &Urls, t: usize, ctx: &mut impl ContextSink) -> &'static str {
     let tax = &site.taxonomies[t];
     let base = urls.path(&taxonomy_path(site, t));
     let terms: Vec<TermView> = tax
@@ -271,19 +300,19 @@ fn terms(site: &Site, urls: &Urls, t: usize, ctx: &mut tera::Context) -> &'stati
         .iter()
         .map(|tm| TermView { name: tm.name.clone(), url: format!("{base}{}/", tm.slug), count: tm.pages.len() })
         .collect();
-    ctx.insert("taxonomy", &tax.name);
-    ctx.insert("terms", &terms);
-    ctx.insert("browse", &browse(site, urls, t));
+    ctx.set("taxonomy", &tax.name);
+    ctx.set("terms", &terms);
+    ctx.set("browse", &browse(site, urls, t));
     "taxonomy.html"
 }
 
-fn issue_page(site: &Site, urls: &Urls, series: usize, issue: usize, ctx: &mut tera::Context) -> &'static str {
+fn issue_page(site: &Site, urls: &Urls, series: usize, issue: usize, ctx: &mut impl ContextSink) -> &'static str {
     let s = &site.catalogue[series];
-    ctx.insert("series", &Link { name: s.name.clone(), url: urls.series(s) });
-    ctx.insert("issue", &item::issue_view(urls, s, &s.issues[issue], usize::MAX));
+    ctx.set("series", &Link { name: s.name.clone(), url: urls.series(s) });
+    ctx.set("issue", &item::issue_view(urls, s, &s.issues[issue], usize::MAX));
     let neighbour = |i: Option<usize>| i.and_then(|i| s.issues.get(i)).map(|is| item::issue_link(urls, s, is));
-    ctx.insert("newer_issue", &neighbour(issue.checked_sub(1)));
-    ctx.insert("older_issue", &neighbour(Some(issue + 1)));
+    ctx.set("newer_issue", &neighbour(issue.checked_sub(1)));
+    ctx.set("older_issue", &neighbour(Some(issue + 1)));
     "issue.html"
 }
 

@@ -9,10 +9,12 @@ mod context;
 mod item;
 mod jobs;
 pub(crate) mod meta;
+mod reuse;
 mod strings;
 mod views;
 
 pub use jobs::Counts;
+pub use reuse::{Fingerprints, Reuse, unchanged_items};
 pub use strings::format_date;
 
 use crate::error::SiteError;
@@ -67,8 +69,10 @@ impl Templates {
 /// What rendering produced: the files, and what the summary line and the sitemap need.
 pub struct Rendered {
     pub files: Vec<OutputFile>,
-    /// Item pages left out because they would render as before (`site_except`).
+    /// Pages left out because they would render as before (`site_except`).
     pub unchanged: Vec<String>,
+    /// With `Reuse::fingerprints`: the fingerprint of every page other than items.
+    pub fingerprints: Option<Fingerprints>,
     pub counts: Counts,
     /// The URL path of every HTML page (not redirects or the 404 page), with the item it shows.
     pub page_paths: Vec<(String, Option<crate::model::PageId>)>,
@@ -76,52 +80,38 @@ pub struct Rendered {
 
 /// Render every page of the site, then add the theme's static files.
 pub fn site(site: &Site, templates: &Templates, theme: &ThemeFiles) -> Result<Rendered, Vec<SiteError>> {
-    site_except(site, templates, theme, &[])
+    site_except(site, templates, theme, &Reuse::default())
 }
 
-/// For each item of `new`, whether its page renders as it did in `old` (same config and
-/// templates assumed): the item and its `item::Surroundings` are equal. Items with a programme
-/// are always rendered: their speakers link to whichever people pages exist.
-pub fn unchanged_items(old: &Site, new: &Site) -> Vec<bool> {
-    let old_ids: HashMap<&str, usize> = old.pages.iter().enumerate().map(|(i, p)| (p.rel_path.as_str(), i)).collect();
-    let (old_urls, new_urls) = (views::Urls { site: old }, views::Urls { site: new });
-    (0..new.pages.len())
-        .into_par_iter()
-        .map(|id| {
-            let page = &new.pages[id];
-            old_ids.get(page.rel_path.as_str()).is_some_and(|&was| {
-                page.front.sessions.is_none()
-                    && *page == old.pages[was]
-                    && item::surroundings(&new_urls, id) == item::surroundings(&old_urls, was)
-            })
-        })
-        .collect()
-}
-
-/// Like `site`, but leaves out item pages marked in `unchanged` (indexed by page id), listing
-/// their output paths in `Rendered::unchanged` instead.
+/// Like `site`, but leaves out the pages `reuse` says render as before, listing their output
+/// paths in `Rendered::unchanged` instead.
 pub fn site_except(
     site: &Site,
     templates: &Templates,
     theme: &ThemeFiles,
-    unchanged: &[bool],
+    reuse: &Reuse,
 ) -> Result<Rendered, Vec<SiteError>> {
     let jobs = jobs::all(site);
     let paths: Vec<String> = jobs.iter().map(|j| jobs::url_path(j, site)).collect();
     let known: HashSet<&str> = paths.iter().map(String::as_str).collect();
-    let skip = |job: &jobs::Job| matches!(*job, jobs::Job::Item(id) if unchanged.get(id) == Some(&true));
-    let results: Vec<Option<Result<OutputFile, SiteError>>> = jobs
+    let entries = reuse.fingerprints.map(|_| reuse::EntryJson::new(&views::Urls { site }));
+    let results: Vec<reuse::Outcome> = jobs
         .par_iter()
         .zip(&paths)
-        .map(|(job, path)| (!skip(job)).then(|| context::render(job, path, site, templates, &known)))
+        .map(|(job, path)| reuse::render_unless_same(job, path, (site, templates, &known), reuse, entries.as_ref()))
         .collect();
     let mut files = Vec::with_capacity(results.len() + theme.assets.len());
     let (mut errors, mut left_out) = (Vec::new(), Vec::new());
-    for (r, path) in results.into_iter().zip(&paths) {
+    let mut fingerprints = reuse.fingerprints.map(|_| Fingerprints::with_capacity(results.len()));
+    for ((r, fingerprint), path) in results.into_iter().zip(&paths) {
+        let out = jobs::output_path(path);
         match r {
             Some(Ok(f)) => files.push(f),
             Some(Err(e)) => errors.push(e),
-            None => left_out.push(jobs::output_path(path)),
+            None => left_out.push(out.clone()),
+        }
+        if let (Some(all), Some(f)) = (&mut fingerprints, fingerprint) {
+            all.insert(out, f);
         }
     }
     if !errors.is_empty() {
@@ -140,7 +130,7 @@ pub fn site_except(
         .map(|(j, path)| (path, if let jobs::Job::Item(id) = j { Some(*id) } else { None }))
         .collect();
     page_paths.sort();
-    Ok(Rendered { files, unchanged: left_out, counts: jobs::counts(&jobs), page_paths })
+    Ok(Rendered { files, unchanged: left_out, counts: jobs::counts(&jobs), page_paths, fingerprints })
 }
 
 /// Only the pages that show the bodies of `ids`: their own pages (a person's page lists their

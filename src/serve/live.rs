@@ -78,7 +78,7 @@ impl Live {
                 "Rebuilt in {} ms ({} parsed, {} pages rendered, {} files changed)",
                 started.elapsed().as_millis(),
                 u.parsed,
-                u.rendered,
+                u.rendered.len(),
                 u.changed
             ),
             Err(errors) => writeln!(std::io::stderr(), "{errors}\nThe build failed: still serving the last good one."),
