@@ -175,6 +175,12 @@ fn front_matter_edits_creates_deletes_and_renames_match_a_full_build() {
     step(&root, &mut build, "a static file", &["static/site.css"]);
     write(&root, "templates/partials/subscribe.html", "<p>Subscribe by mail.</p>\n");
     step(&root, &mut build, "a template override", &["templates/partials/subscribe.html"]);
+    // UI strings reach every page as values a fingerprint leaves out: they must render all.
+    let strings = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/i18n/en.yaml"))
+        .expect("the default theme's strings");
+    write(&root, "i18n/en.yaml", strings.replace("nav_reports: \"Reports\"", "nav_reports: \"Studies\""));
+    let update = step(&root, &mut build, "a UI string", &["i18n/en.yaml"]);
+    assert!(update.changed > 20, "every English page shows the menu: {update:?}");
     write(&root, "site.yaml", SITE.replace("items_per_page: 2", "items_per_page: 3"));
     step(&root, &mut build, "site.yaml", &["site.yaml"]);
     write(&root, "site.yaml", SITE.replace("search_index: true", "search_index: false"));
