@@ -172,6 +172,76 @@ fn saved_edits_new_deleted_and_renamed_files_are_served_within_two_seconds() {
     assert_eq!(generation(&get(port, "/reports/a/")), before);
 }
 
+fn rebuilds(server: &Server) -> usize {
+    server.log.lock().expect("log").matches("Rebuilt in").count()
+}
+
+/// Report `n`, linking to `#findings` in `target.md` (broken until it exists).
+fn linking_report(n: usize, text: &str) -> String {
+    REPORT.replace("Body text.", &format!("Report {n}: {text}. See [the findings](target.md#findings)."))
+}
+
+const TARGET: &str = "---\ntitle: Target\ndate: 2018-01-01\n---\n\n## Findings\n\nFound.\n";
+
+/// After the burst, no second rebuild and no error (a half-written state would have one).
+fn assert_one_rebuild(server: &Server, before: usize, page: &str, expected: &str) {
+    assert!(page.contains(expected), "{page}");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let log = server.log.lock().expect("log").clone();
+    assert_eq!(rebuilds(server), before + 1, "one burst, one rebuild:\n{log}");
+    assert!(!log.contains("error"), "{log}");
+}
+
+#[test]
+fn files_written_in_a_paced_burst_are_one_rebuild() {
+    let dir = site(&[("content/reports/a.md", REPORT)]);
+    let server = start(dir.path());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let before = rebuilds(&server);
+    // 40 files 8 ms apart (a checkout on a slow disk): longer than a file's own quiet time.
+    for n in 0..40 {
+        write(dir.path(), &format!("content/reports/r{n}.md"), linking_report(n, "new"));
+        std::thread::sleep(std::time::Duration::from_millis(8));
+    }
+    write(dir.path(), "content/reports/target.md", TARGET);
+    let page = poll(server.port, "/reports/r0/", |r| r.starts_with("HTTP/1.1 200"));
+    assert_one_rebuild(&server, before, &page, "Report 0: new.");
+}
+
+#[test]
+fn a_git_checkout_of_many_files_is_one_rebuild() {
+    let files: Vec<(String, String)> = (0..150)
+        .map(|n| (format!("content/reports/r{n}.md"), REPORT.replace("Body text.", &format!("Report {n}."))))
+        .collect();
+    let dir = site(&files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect::<Vec<_>>());
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(["-c", "user.name=Editor", "-c", "user.email=editor@example.org"])
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("git is installed");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "first"]);
+    git(&["checkout", "-qb", "next"]);
+    for n in 0..150 {
+        write(dir.path(), &format!("content/reports/r{n}.md"), linking_report(n, "revised"));
+    }
+    write(dir.path(), "content/reports/target.md", TARGET);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "revise every report, linking to a new one"]);
+    git(&["checkout", "-q", "main"]);
+    let server = start(dir.path());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let before = rebuilds(&server);
+    git(&["checkout", "-q", "next"]);
+    let page = poll(server.port, "/reports/r149/", |r| r.contains("revised"));
+    assert_one_rebuild(&server, before, &page, "Report 149: revised.");
+}
+
 #[test]
 fn a_broken_file_keeps_the_last_good_build_and_shows_the_error_until_fixed() {
     let dir = site(&[("content/reports/a.md", REPORT)]);

@@ -181,11 +181,15 @@ pub enum Watching {
 
 type Batch = notify_debouncer_full::DebounceEventResult;
 
-/// A burst of changes ends after this long without another: long enough to take an editor's
-/// save-by-rename or a `git checkout` as one change, short enough not to be felt.
-const QUIET: Duration = Duration::from_millis(50);
-/// How often the debouncer looks for bursts that ended.
-const TICK: Duration = Duration::from_millis(10);
+/// The debouncer hands a file's events over this long after the file's last one. It times each
+/// file on its own, so a burst across many files (a `git checkout`) comes as a stream of batches.
+const QUIET: Duration = Duration::from_millis(20);
+/// How often the debouncer looks for files that went quiet.
+const TICK: Duration = Duration::from_millis(5);
+/// A burst ends when no batch follows the last for this long: the whole tree has been quiet
+/// for `QUIET + BURST_GAP` (50 ms), long enough for an editor's save-by-rename or a checkout
+/// (unless it stalls that long between two files), short enough not to be felt.
+const BURST_GAP: Duration = Duration::from_millis(30);
 
 /// What changed in one burst of file events.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,8 +218,12 @@ pub fn watch(root: &Path, poll: bool, mut rebuild: impl FnMut(&Change) + Send + 
     };
     std::thread::spawn(move || {
         let _keep = keep;
-        for batch in rx {
-            if let Some(change) = relevant(&root, batch) {
+        while let Ok(batch) = rx.recv() {
+            let mut change = relevant(&root, batch);
+            while let Ok(next) = rx.recv_timeout(BURST_GAP) {
+                change = merged(change, relevant(&root, next));
+            }
+            if let Some(change) = change {
                 rebuild(&change);
             }
         }
@@ -255,6 +263,20 @@ fn polling(
     Ok(debouncer)
 }
 
+/// Two changes of one burst as one.
+fn merged(a: Option<Change>, b: Option<Change>) -> Option<Change> {
+    match (a, b) {
+        (Some(Change::Paths(mut a)), Some(Change::Paths(b))) => {
+            a.extend(b);
+            a.sort();
+            a.dedup();
+            Some(Change::Paths(a))
+        }
+        (Some(Change::Unknown), _) | (_, Some(Change::Unknown)) => Some(Change::Unknown),
+        (a, b) => a.or(b),
+    }
+}
+
 /// The changes to the site in a batch of events, if any (reading files, as the build itself
 /// does, raises access events: only changes count).
 fn relevant(root: &Path, batch: Batch) -> Option<Change> {
@@ -280,6 +302,17 @@ fn relevant(root: &Path, batch: Batch) -> Option<Change> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_of_one_burst_merge_into_one_change() {
+        let paths = |p: &[&str]| Some(Change::Paths(p.iter().map(PathBuf::from).collect()));
+        assert_eq!(merged(paths(&["/b", "/c"]), paths(&["/a", "/b"])), paths(&["/a", "/b", "/c"]));
+        assert_eq!(merged(None, paths(&["/a"])), paths(&["/a"]));
+        assert_eq!(merged(paths(&["/a"]), None), paths(&["/a"]));
+        assert_eq!(merged(paths(&["/a"]), Some(Change::Unknown)), Some(Change::Unknown));
+        assert_eq!(merged(Some(Change::Unknown), paths(&["/a"])), Some(Change::Unknown));
+        assert_eq!(merged(None, None), None);
+    }
 
     #[test]
     fn editor_temporaries_and_output_folders_are_not_edits() {
