@@ -228,14 +228,20 @@ pub fn ris(w: &Work) -> String {
 
 /// `<folder>/<slug>.bib` and `.ris` for each citable report, and for each catalogue issue.
 pub fn files(site: &Site) -> Vec<OutputFile> {
-    let mut out = Vec::new();
-    for (id, p) in site.pages.iter().enumerate().filter(|(_, p)| crate::assemble::research::is_citable(p)) {
-        if let Some(w) = work(site, id) {
+    use rayon::prelude::*;
+    let mut out: Vec<OutputFile> = (0..site.pages.len())
+        .into_par_iter()
+        .filter(|&id| crate::assemble::research::is_citable(&site.pages[id]))
+        .filter_map(|id| {
+            let (p, w) = (&site.pages[id], work(site, id)?);
             let base = format!("{}{}", p.url_path.trim_start_matches('/'), p.slug);
-            out.push(OutputFile::text(format!("{base}.bib"), bibtex(&w)));
-            out.push(OutputFile::text(format!("{base}.ris"), ris(&w)));
-        }
-    }
+            Some([
+                OutputFile::text(format!("{base}.bib"), bibtex(&w)),
+                OutputFile::text(format!("{base}.ris"), ris(&w)),
+            ])
+        })
+        .flatten_iter()
+        .collect();
     for series in &site.catalogue {
         for issue in &series.issues {
             let works: Vec<Work> = issue
