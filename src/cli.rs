@@ -153,12 +153,12 @@ fn serve(args: ServeArgs) -> ExitCode {
     // waits for that build before rebuilding.
     let (ready, wait_ready) = std::sync::mpsc::channel::<(IncrementalBuild, Arc<Live>)>();
     let mut state = None;
-    watch_site(&args, move |change| {
+    watch_site(&args, move |change, newer| {
         if state.is_none() {
             state = wait_ready.recv().ok();
         }
         if let Some((build, live)) = &mut state {
-            live.rebuild(build, change);
+            live.rebuild(build, change, newer);
         }
     });
     let mut build = IncrementalBuild::new(&args.site.root, &settings);
@@ -177,7 +177,10 @@ fn serve(args: ServeArgs) -> ExitCode {
 }
 
 /// Start watching the site's folder; a failure only means changes need a restart.
-fn watch_site(args: &ServeArgs, rebuild: impl FnMut(&seedbed::serve::live::Change) + Send + 'static) {
+fn watch_site(
+    args: &ServeArgs,
+    rebuild: impl FnMut(&seedbed::serve::live::Change, &(dyn Fn() -> bool + Sync)) + Send + 'static,
+) {
     match seedbed::serve::live::watch(&args.site.root, args.poll, rebuild) {
         Ok(seedbed::serve::live::Watching::Polling { fell_back: true }) => eprintln!(
             "warning: the system's limit on watched files is reached (fs.inotify.max_user_watches): \

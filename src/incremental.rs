@@ -121,10 +121,15 @@ impl IncrementalBuild {
     }
 
     /// Rebuild the search index if the last update left it behind; how many files changed.
-    pub fn finish_index(&mut self) -> usize {
-        let Some(last) = self.last.as_ref().filter(|_| self.index_stale) else { return 0 };
+    /// `None` when `stop` said so first: the index stays behind (the last one is served) until
+    /// this runs again after the next update.
+    pub fn finish_index(&mut self, stop: &(dyn Fn() -> bool + Sync)) -> Option<usize> {
+        let Some(last) = self.last.as_ref().filter(|_| self.index_stale) else { return Some(0) };
         let started = std::time::Instant::now();
-        let index = search_index::files(&last.site);
+        let Some(index) = search_index::files_unless(&last.site, stop) else {
+            log::debug!("incremental: search index left behind after {:?}: a newer change", started.elapsed());
+            return None;
+        };
         let before: HashSet<String> = std::mem::take(&mut self.index_paths).into_iter().collect();
         self.index_paths = index.iter().map(|f| f.path.clone()).collect();
         let now: HashSet<&String> = self.index_paths.iter().collect();
@@ -135,7 +140,7 @@ impl IncrementalBuild {
         }
         self.index_stale = false;
         log::debug!("incremental: search index, {changed} files changed, in {:?}", started.elapsed());
-        changed
+        Some(changed)
     }
 
     /// Read what changed, or everything. `Some(paths)`: only these content files changed.
@@ -271,8 +276,10 @@ impl IncrementalBuild {
         }
         log::debug!("incremental: merged at {:?}", started.elapsed());
         let changed = count_changes(&self.files, &next);
-        (self.files, self.index_paths, self.index_stale) = (next, index_paths, defer_index);
-        self.last = Some(Assembled { site, templates, warnings: found[before..].to_vec() });
+        let old_files = std::mem::replace(&mut self.files, next);
+        (self.index_paths, self.index_stale) = (index_paths, defer_index);
+        let old_site = self.last.replace(Assembled { site, templates, warnings: found[before..].to_vec() });
+        drop_later((old_files, old_site));
         (self.render_all, self.fingerprints) = (false, fingerprints);
         let parsed = self.parse.take_count();
         log::debug!("incremental: whole site, {parsed} files parsed, done in {:?}", started.elapsed());
@@ -296,6 +303,13 @@ impl IncrementalBuild {
         }
         Ok(next)
     }
+}
+
+/// Free the last build (tens of thousands of allocations at 10,000 pages) off the way to the
+/// reload.
+fn drop_later<T: Send + 'static>(value: T) {
+    // When no thread can start, the closure is dropped here, and the value with it.
+    let _ = std::thread::Builder::new().name("drop".into()).spawn(move || drop(value));
 }
 
 fn rendered_paths(files: &[OutputFile]) -> Vec<String> {

@@ -99,7 +99,7 @@ fn step(root: &Path, build: &mut IncrementalBuild, name: &str, paths: &[&str]) -
     let update = build.update(Some(&changed)).unwrap_or_else(|e| panic!("after {name}: {e:?}"));
     // What the reload shows is complete before the index catches up.
     assert_same_files(root, build, &format!("{name}, before the index"), |p| !is_index(p));
-    build.finish_index();
+    assert!(build.finish_index(&|| false).is_some());
     assert_same_as_full_build(root, build, name);
     update
 }
@@ -215,6 +215,25 @@ fn a_title_edit_renders_only_the_pages_that_show_the_item() {
         "years/2023/page/2/index.html",
     ];
     assert_eq!(update.rendered, expected);
+}
+
+#[test]
+fn an_index_left_behind_for_a_newer_change_catches_up_after_it() {
+    let (_dir, root, mut build) = started();
+    let index = |build: &IncrementalBuild| -> BTreeMap<String, Vec<u8>> {
+        build.files().iter().filter(|(p, _)| is_index(p)).map(|(p, b)| (p.clone(), b.to_vec())).collect()
+    };
+    let last_index = index(&build);
+    write(&root, "content/reports/c.md", report("Third", "2023-05-01", "Older work on tea."));
+    build.update(Some(&[root.join("content/reports/c.md")])).expect("a body edit");
+    // A newer change is waiting from the start, or turns up while documents are tokenised.
+    assert_eq!(build.finish_index(&|| true), None);
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    assert_eq!(build.finish_index(&|| calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 3), None);
+    assert!(index(&build) == last_index, "the last index is served until one is finished");
+    assert_same_files(&root, &build, "an interrupted index", |p| !is_index(p));
+    write(&root, "content/reports/b.md", report("Method, retitled", "2024-02-01", "## Method\n\nWe asked people."));
+    step(&root, &mut build, "the newer change", &["content/reports/b.md"]);
 }
 
 #[test]

@@ -95,21 +95,28 @@ pub fn indexed_text(site: &Site) -> Vec<String> {
 }
 
 pub fn files(site: &Site) -> Vec<OutputFile> {
+    files_unless(site, &|| false).unwrap_or_default()
+}
+
+/// Like `files`, but gives up (`None`) as soon as it sees `stop` say so: `serve` builds the
+/// index after reloading pages, and a newer change must not wait for it.
+pub fn files_unless(site: &Site, stop: &(dyn Fn() -> bool + Sync)) -> Option<Vec<OutputFile>> {
     let started = std::time::Instant::now();
     let order = document_order(site);
     // Blocks of consecutive documents, several per thread so uneven pages balance out.
     let size = order.len().div_ceil(rayon::current_num_threads() * 4).max(64);
-    let blocks: Vec<postings::Block> = order
+    let blocks: Option<Vec<postings::Block>> = order
         .par_chunks(size)
         .enumerate()
         .map(|(b, ids)| {
-            let docs = ids.iter().map(|&id| fields(site, &site.pages[id], id));
-            let docs: Vec<[Cow<str>; 5]> = docs.collect();
-            postings::block((b * size) as u32, docs.iter().map(|f| f.each_ref().map(|s| s.as_ref())))
+            let docs = ids.iter().map(|&id| fields(site, &site.pages[id], id)).take_while(|_| !stop());
+            let block = postings::block((b * size) as u32, docs);
+            (block.docs() == ids.len()).then_some(block)
         })
         .collect();
+    let blocks = blocks?;
     log::debug!("search: tokenised {} documents in {:?}", order.len(), started.elapsed());
-    let postings = postings::postings(&blocks);
+    let postings = postings::postings(&blocks, stop)?;
     log::debug!("search: postings of {} terms at {:?}", postings.len(), started.elapsed());
     let (shards, vocabulary) = rayon::join(|| postings::shards(&postings), || postings::vocabulary(&postings));
     log::debug!("search: {} shards at {:?}", shards.len(), started.elapsed());
@@ -133,8 +140,13 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
         shards.into_iter().enumerate().map(|(i, (_, json))| OutputFile::text(format!("search/t/{i}.json"), json)),
     );
     log::debug!("search: manifest, facets, vocabulary at {:?}", started.elapsed());
-    files.par_extend(order.par_iter().enumerate().map(|(doc, &id)| fragment(site, &site.pages[id], doc)));
-    files
+    let fragments: Option<Vec<OutputFile>> = order
+        .par_iter()
+        .enumerate()
+        .map(|(doc, &id)| (!stop()).then(|| fragment(site, &site.pages[id], doc)))
+        .collect();
+    files.extend(fragments?);
+    Some(files)
 }
 
 fn fragment(site: &Site, p: &Page, doc: usize) -> OutputFile {

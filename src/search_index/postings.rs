@@ -93,7 +93,7 @@ impl RawTerms {
 }
 
 /// Index documents `first..` (each given as its five fields).
-pub fn block<'a>(first: u32, docs: impl Iterator<Item = [&'a str; 5]>) -> Block {
+pub fn block<S: AsRef<str>>(first: u32, docs: impl Iterator<Item = [S; 5]>) -> Block {
     let mut block = Block { terms: Vec::new(), rows: Vec::new(), lengths: Vec::new() };
     // Raw (unstemmed) token → local term, and term → local term: each distinct word is stemmed once.
     let mut by_raw = RawTerms::default();
@@ -107,7 +107,7 @@ pub fn block<'a>(first: u32, docs: impl Iterator<Item = [&'a str; 5]>) -> Block 
         let mut position = 0u32;
         #[allow(clippy::explicit_counter_loop)] // the closure advances it too
         for (f, text) in fields.iter().enumerate() {
-            each_raw_token(text, |raw, han| {
+            each_raw_token(text.as_ref(), |raw, han| {
                 let id = match by_raw.get(raw) {
                     Some(&id) => id,
                     None => {
@@ -152,8 +152,16 @@ pub fn block<'a>(first: u32, docs: impl Iterator<Item = [&'a str; 5]>) -> Block 
     block
 }
 
-/// Flat postings of every term, in term order, from the blocks in document order.
-pub fn postings(blocks: &[Block]) -> Vec<(&str, Vec<u32>)> {
+impl Block {
+    /// How many documents it holds.
+    pub fn docs(&self) -> usize {
+        self.lengths.len()
+    }
+}
+
+/// Flat postings of every term, in term order, from the blocks in document order; `None` once
+/// `stop` says so.
+pub fn postings<'b>(blocks: &'b [Block], stop: &(dyn Fn() -> bool + Sync)) -> Option<Vec<(&'b str, Vec<u32>)>> {
     let lengths: Vec<[u32; 5]> = blocks.iter().flat_map(|b| b.lengths.iter().copied()).collect();
     let n = lengths.len().max(1) as f64;
     let avg: Vec<f64> = (0..5).map(|f| lengths.iter().map(|l| l[f] as f64).sum::<f64>() / n).collect();
@@ -175,7 +183,10 @@ pub fn postings(blocks: &[Block]) -> Vec<(&str, Vec<u32>)> {
         }
     }
     let terms: Vec<(&str, Vec<(usize, usize)>)> = terms.into_iter().collect();
-    terms.into_par_iter().map(|(term, parts)| (term, merge(term, &parts, blocks, &factors))).collect()
+    terms
+        .into_par_iter()
+        .map(|(term, parts)| (!stop()).then(|| (term, merge(term, &parts, blocks, &factors))))
+        .collect()
 }
 
 /// One term's postings from every block that has it, weighted and encoded.
@@ -313,7 +324,7 @@ mod tests {
     }
 
     fn index(docs: &[Block]) -> BTreeMap<&str, Vec<u32>> {
-        postings(docs).into_iter().collect()
+        postings(docs, &|| false).into_iter().flatten().collect()
     }
 
     #[test]
@@ -342,7 +353,7 @@ mod tests {
             [fields("Returning migrants", "返乡创业 loans"), fields("x", "migrant 创业"), fields("返乡", "Loans")];
         let whole = [block(0, docs.iter().copied())];
         let split = [block(0, docs[..1].iter().copied()), block(1, docs[1..].iter().copied())];
-        assert_eq!(postings(&whole), postings(&split));
+        assert_eq!(postings(&whole, &|| false), postings(&split, &|| false));
     }
 
     #[test]
@@ -361,7 +372,7 @@ mod tests {
     #[test]
     fn vocabulary_groups_words_by_first_character_and_han_terms_by_each_character() {
         let blocks = [block(0, [fields("apple ant 返乡 茶", "bee")].into_iter())];
-        let v = vocabulary(&postings(&blocks));
+        let v = vocabulary(&postings(&blocks, &|| false).expect("not stopped"));
         // 返 U+8FD4 and 乡 U+4E61 fall in different blocks of 64: the bigram is in both files.
         let files: BTreeMap<&str, &str> = v.iter().map(|(k, j)| (k.as_str(), j.as_str())).collect();
         assert_eq!(files["61"], r#"[["ant",1],["appl",1]]"#);

@@ -11,6 +11,7 @@ use super::ServedSite;
 use crate::incremental::IncrementalBuild;
 use notify_debouncer_full::notify;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -60,7 +61,8 @@ impl Live {
 
     /// Build the site again after `change` and publish the result; say on the terminal how it
     /// went (a closed terminal must not stop the server, so a failed write is ignored).
-    pub fn rebuild(&self, build: &mut IncrementalBuild, change: &Change) {
+    /// `newer` says whether another change is waiting: then the search index is left for later.
+    pub fn rebuild(&self, build: &mut IncrementalBuild, change: &Change, newer: &(dyn Fn() -> bool + Sync)) {
         use std::io::Write;
         let started = std::time::Instant::now();
         log::debug!("change: {change:?}");
@@ -90,8 +92,7 @@ impl Live {
             return;
         }
         self.publish(result.map(|_| ServedSite::new(build.files().clone())));
-        if index_pending {
-            let changed = build.finish_index();
+        if index_pending && let Some(changed) = build.finish_index(newer) {
             self.replace_quietly(ServedSite::new(build.files().clone()));
             log::debug!(
                 "search index caught up {} ms after the change: {changed} files",
@@ -200,31 +201,50 @@ pub enum Change {
     Unknown,
 }
 
-/// Watch `root` and call `rebuild` after each burst of relevant changes, forever.
-pub fn watch(root: &Path, poll: bool, mut rebuild: impl FnMut(&Change) + Send + 'static) -> anyhow::Result<Watching> {
+/// Watch `root` and call `rebuild` after each burst of relevant changes, forever. Its second
+/// argument says whether a newer change is already waiting (so slow follow-up work can stop).
+pub fn watch(
+    root: &Path,
+    poll: bool,
+    mut rebuild: impl FnMut(&Change, &(dyn Fn() -> bool + Sync)) + Send + 'static,
+) -> anyhow::Result<Watching> {
     let root: PathBuf = root.canonicalize()?;
-    let (tx, rx) = std::sync::mpsc::channel::<Batch>();
+    let (tx, rx) = std::sync::mpsc::channel::<Change>();
+    // Counted before sending, so a change counted but not yet received is always waiting.
+    let sent = Arc::new(AtomicUsize::new(0));
+    let handler = {
+        let (root, sent) = (root.clone(), Arc::clone(&sent));
+        move |batch: Batch| {
+            if let Some(change) = relevant(&root, batch) {
+                sent.fetch_add(1, Ordering::SeqCst);
+                let _ = tx.send(change);
+            }
+        }
+    };
     let (keep, watching): (Box<dyn Send>, Watching) = if poll {
-        (Box::new(polling(&root, tx)?), Watching::Polling { fell_back: false })
+        (Box::new(polling(&root, handler)?), Watching::Polling { fell_back: false })
     } else {
-        match events(&root, tx.clone()) {
+        match events(&root, handler.clone()) {
             Ok(debouncer) => (Box::new(debouncer), Watching::Events),
             // Out of inotify watches or instances (a big tree, or many programs watching).
             Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) || is_limit(&e) => {
-                (Box::new(polling(&root, tx)?), Watching::Polling { fell_back: true })
+                (Box::new(polling(&root, handler)?), Watching::Polling { fell_back: true })
             }
             Err(e) => return Err(e.into()),
         }
     };
     std::thread::spawn(move || {
         let _keep = keep;
-        while let Ok(batch) = rx.recv() {
-            let mut change = relevant(&root, batch);
+        let mut received = 0;
+        while let Ok(first) = rx.recv() {
+            received += 1;
+            let mut change = Some(first);
             while let Ok(next) = rx.recv_timeout(BURST_GAP) {
-                change = merged(change, relevant(&root, next));
+                received += 1;
+                change = merged(change, Some(next));
             }
             if let Some(change) = change {
-                rebuild(&change);
+                rebuild(&change, &|| sent.load(Ordering::SeqCst) > received);
             }
         }
     });
@@ -237,25 +257,25 @@ fn is_limit(e: &notify::Error) -> bool {
 
 fn events(
     root: &Path,
-    tx: std::sync::mpsc::Sender<Batch>,
+    handler: impl notify_debouncer_full::DebounceEventHandler,
 ) -> Result<
     notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>,
     notify::Error,
 > {
-    let mut debouncer = notify_debouncer_full::new_debouncer(QUIET, Some(TICK), tx)?;
+    let mut debouncer = notify_debouncer_full::new_debouncer(QUIET, Some(TICK), handler)?;
     debouncer.watch(root, notify::RecursiveMode::Recursive)?;
     Ok(debouncer)
 }
 
 fn polling(
     root: &Path,
-    tx: std::sync::mpsc::Sender<Batch>,
+    handler: impl notify_debouncer_full::DebounceEventHandler,
 ) -> anyhow::Result<notify_debouncer_full::Debouncer<notify::PollWatcher, notify_debouncer_full::NoCache>> {
     let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
     let mut debouncer = notify_debouncer_full::new_debouncer_opt::<_, notify::PollWatcher, _>(
         QUIET,
         Some(TICK),
-        tx,
+        handler,
         notify_debouncer_full::NoCache,
         config,
     )?;
