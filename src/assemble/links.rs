@@ -35,13 +35,20 @@ impl PathIndex {
 
 /// Put real URLs into every page's links; report missing pages and anchors.
 pub fn resolve(pages: &mut [Page], index: &PathIndex, base_path: &str) -> Vec<SiteError> {
+    use rayon::prelude::*;
+    let filled: Vec<(usize, String, Vec<SiteError>)> = (0..pages.len())
+        .into_par_iter()
+        .filter(|&i| !pages[i].links.is_empty())
+        .map(|i| {
+            let mut errors = Vec::new();
+            let html = fill(&pages[i].body_html, &hrefs(&pages[i], i, pages, index, base_path, &mut errors));
+            (i, html, errors)
+        })
+        .collect();
     let mut errors = Vec::new();
-    let mut filled: Vec<(usize, String)> = Vec::new();
-    for (i, page) in pages.iter().enumerate().filter(|(_, p)| !p.links.is_empty()) {
-        filled.push((i, fill(&page.body_html, &hrefs(page, i, pages, index, base_path, &mut errors))));
-    }
-    for (i, html) in filled {
+    for (i, html, mut page_errors) in filled {
         pages[i].body_html = html;
+        errors.append(&mut page_errors);
     }
     errors
 }
