@@ -70,7 +70,7 @@ pub struct Update {
     pub rendered: Vec<String>,
     /// Output files whose bytes are new, changed or gone.
     pub changed: usize,
-    /// Only bodies changed: `finish_index` brings the search index up to date.
+    /// The search index lags behind the pages: `finish_index` brings it up to date.
     pub index_pending: bool,
     pub warnings: Vec<SiteError>,
 }
@@ -188,7 +188,9 @@ impl IncrementalBuild {
         }
         if changed.is_empty() {
             // Saved unchanged, or only files the site ignores (hidden, editor backups) changed.
-            return Some(Ok(Update { warnings: warnings(loaded, &self.parse, last), ..Update::default() }));
+            // The index may still lag behind an earlier change (its build was interrupted).
+            let warnings = warnings(loaded, &self.parse, last);
+            return Some(Ok(Update { index_pending: self.index_stale, warnings, ..Update::default() }));
         }
         let ids: Vec<PageId> = changed.iter().map(|(id, _)| *id).collect();
         if let Err(e) = assemble::replace_bodies(&mut last.site, changed, &self.settings.options) {

@@ -232,6 +232,12 @@ fn an_index_left_behind_for_a_newer_change_catches_up_after_it() {
     assert_eq!(build.finish_index(&|| calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 3), None);
     assert!(index(&build) == last_index, "the last index is served until one is finished");
     assert_same_files(&root, &build, "an interrupted index", |p| !is_index(p));
+    // The change that interrupted it may be no change at all (a hidden file): the index still lags.
+    write(&root, "content/reports/.c.md.swp", "swap");
+    let update = build.update(Some(&[root.join("content/reports/.c.md.swp")])).expect("a hidden file");
+    assert!(update.index_pending && update.changed == 0, "{update:?}");
+    assert!(build.finish_index(&|| false).is_some());
+    assert_same_as_full_build(&root, &build, "the index caught up after no change");
     write(&root, "content/reports/b.md", report("Method, retitled", "2024-02-01", "## Method\n\nWe asked people."));
     step(&root, &mut build, "the newer change", &["content/reports/b.md"]);
 }

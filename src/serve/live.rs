@@ -87,11 +87,10 @@ impl Live {
         };
         let index_pending = result.as_ref().is_ok_and(|u| u.index_pending);
         // Nothing served changed (a file saved unchanged, a hidden file): no reason to reload.
-        let same = result.as_ref().is_ok_and(|u| u.changed == 0 && !u.index_pending);
-        if same && self.current().error.is_none() {
-            return;
+        let same = result.as_ref().is_ok_and(|u| u.changed == 0);
+        if !same || self.current().error.is_some() {
+            self.publish(result.map(|_| ServedSite::new(build.files().clone())));
         }
-        self.publish(result.map(|_| ServedSite::new(build.files().clone())));
         if index_pending && let Some(changed) = build.finish_index(newer) {
             self.replace_quietly(ServedSite::new(build.files().clone()));
             log::debug!(
