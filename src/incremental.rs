@@ -44,6 +44,8 @@ pub struct IncrementalBuild {
     /// What the last full render gave each page's template, but for items; a page rendered
     /// since by another way (a body edit) is left out, so it is never taken as unchanged.
     fingerprints: render::Fingerprints,
+    /// The search index's tokenised documents, so a change tokenises only the blocks it touches.
+    blocks: search_index::BlockMemo,
 }
 
 /// The load stage's result, kept between builds.
@@ -88,6 +90,7 @@ impl IncrementalBuild {
             index_stale: false,
             render_all: true,
             fingerprints: render::Fingerprints::new(),
+            blocks: search_index::BlockMemo::default(),
         }
     }
 
@@ -126,7 +129,7 @@ impl IncrementalBuild {
     pub fn finish_index(&mut self, stop: &(dyn Fn() -> bool + Sync)) -> Option<usize> {
         let Some(last) = self.last.as_ref().filter(|_| self.index_stale) else { return Some(0) };
         let started = std::time::Instant::now();
-        let Some(index) = search_index::files_unless(&last.site, stop) else {
+        let Some(index) = search_index::files_unless(&last.site, stop, Some(&mut self.blocks)) else {
             log::debug!("incremental: search index left behind after {:?}: a newer change", started.elapsed());
             return None;
         };

@@ -243,6 +243,27 @@ fn an_index_left_behind_for_a_newer_change_catches_up_after_it() {
 }
 
 #[test]
+fn an_index_over_many_blocks_of_documents_matches_a_full_build_after_edits() {
+    // 600 reports: the search index keeps its documents in blocks of 256; an edit tokenises one
+    // block again and reuses the others.
+    let dir = fixture_site();
+    let root = dir.path().canonicalize().expect("root");
+    for n in 0..600 {
+        let date = format!("20{:02}-{:02}-{:02}", 10 + n % 14, 1 + n % 12, 1 + n % 28);
+        write(&root, &format!("content/reports/r{n}.md"), report(&format!("Report {n}"), &date, &format!("Text {n}.")));
+    }
+    let mut build = IncrementalBuild::new(&root, &settings());
+    build.update(None).expect("first build");
+    write(&root, "content/reports/r7.md", report("Report 7", "2017-08-08", "Text 7, now about tea."));
+    step(&root, &mut build, "a body edit (the index catches up with its blocks)", &["content/reports/r7.md"]);
+    write(&root, "content/reports/r300.md", report("Report 300 on tea", "2012-01-05", "Text 300."));
+    step(&root, &mut build, "a body edit after it", &["content/reports/r300.md"]);
+    write(&root, "content/reports/r301.md", report("Report 301", "2012-02-06", "Text 301 about loans."));
+    std::fs::remove_file(root.join("content/reports/r5.md")).expect("rm");
+    step(&root, &mut build, "a deleted report (documents move)", &["content/reports/r301.md", "content/reports/r5.md"]);
+}
+
+#[test]
 fn a_broken_body_keeps_the_last_good_files_until_fixed() {
     let (_dir, root, mut build) = started();
     let good = build.files().clone();

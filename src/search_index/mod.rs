@@ -7,10 +7,12 @@
 //! `search/f/N.json` (one fragment per document: what a result shows). Must not: index drafts,
 //! future items or the body of abstract-only reports.
 
+mod blocks;
 mod facets;
 mod postings;
 mod tokens;
 
+pub use blocks::BlockMemo;
 pub use facets::FACETS;
 pub use postings::{FIELDS, K1};
 pub use tokens::{is_han, tokens};
@@ -95,28 +97,39 @@ pub fn indexed_text(site: &Site) -> Vec<String> {
 }
 
 pub fn files(site: &Site) -> Vec<OutputFile> {
-    files_unless(site, &|| false).unwrap_or_default()
+    files_unless(site, &|| false, None).unwrap_or_default()
 }
 
-/// Like `files`, but gives up (`None`) as soon as it sees `stop` say so: `serve` builds the
-/// index after reloading pages, and a newer change must not wait for it.
-pub fn files_unless(site: &Site, stop: &(dyn Fn() -> bool + Sync)) -> Option<Vec<OutputFile>> {
+/// Like `files`, but gives up (`None`) as soon as it sees `stop` say so (`serve` builds the
+/// index after reloading pages, and a newer change must not wait for it); with `memo`, only
+/// the blocks of documents that changed since the last call are tokenised again.
+pub fn files_unless(
+    site: &Site,
+    stop: &(dyn Fn() -> bool + Sync),
+    memo: Option<&mut blocks::BlockMemo>,
+) -> Option<Vec<OutputFile>> {
     let started = std::time::Instant::now();
     let order = document_order(site);
-    // Blocks of consecutive documents, several per thread so uneven pages balance out.
-    let size = order.len().div_ceil(rayon::current_num_threads() * 4).max(64);
-    let blocks: Option<Vec<postings::Block>> = order
-        .par_chunks(size)
-        .enumerate()
-        .map(|(b, ids)| {
-            let docs = ids.iter().map(|&id| fields(site, &site.pages[id], id)).take_while(|_| !stop());
-            let block = postings::block((b * size) as u32, docs);
-            (block.docs() == ids.len()).then_some(block)
-        })
-        .collect();
-    let blocks = blocks?;
+    let Some(memo) = memo else {
+        let blocks = blocks::all(site, &order, stop)?;
+        return from_blocks(site, &order, &blocks, stop, started);
+    };
+    let (keys, blocks) = blocks::changed(site, &order, stop, memo)?;
+    let files = from_blocks(site, &order, &blocks, stop, started);
+    memo.keep(keys, blocks);
+    files
+}
+
+/// The index's files from its documents' blocks.
+fn from_blocks(
+    site: &Site,
+    order: &[usize],
+    blocks: &[postings::Block],
+    stop: &(dyn Fn() -> bool + Sync),
+    started: std::time::Instant,
+) -> Option<Vec<OutputFile>> {
     log::debug!("search: tokenised {} documents in {:?}", order.len(), started.elapsed());
-    let postings = postings::postings(&blocks, stop)?;
+    let postings = postings::postings(blocks, stop)?;
     log::debug!("search: postings of {} terms at {:?}", postings.len(), started.elapsed());
     let (shards, vocabulary) = rayon::join(|| postings::shards(&postings), || postings::vocabulary(&postings));
     log::debug!("search: {} shards at {:?}", shards.len(), started.elapsed());
