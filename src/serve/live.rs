@@ -235,16 +235,13 @@ pub fn watch(
     std::thread::spawn(move || {
         let _keep = keep;
         let mut received = 0;
-        while let Ok(first) = rx.recv() {
+        while let Ok(mut change) = rx.recv() {
             received += 1;
-            let mut change = Some(first);
             while let Ok(next) = rx.recv_timeout(BURST_GAP) {
                 received += 1;
-                change = merged(change, Some(next));
+                change = merged(change, next);
             }
-            if let Some(change) = change {
-                rebuild(&change, &|| sent.load(Ordering::SeqCst) > received);
-            }
+            rebuild(&change, &|| sent.load(Ordering::SeqCst) > received);
         }
     });
     Ok(watching)
@@ -283,16 +280,15 @@ fn polling(
 }
 
 /// Two changes of one burst as one.
-fn merged(a: Option<Change>, b: Option<Change>) -> Option<Change> {
+fn merged(a: Change, b: Change) -> Change {
     match (a, b) {
-        (Some(Change::Paths(mut a)), Some(Change::Paths(b))) => {
+        (Change::Paths(mut a), Change::Paths(b)) => {
             a.extend(b);
             a.sort();
             a.dedup();
-            Some(Change::Paths(a))
+            Change::Paths(a)
         }
-        (Some(Change::Unknown), _) | (_, Some(Change::Unknown)) => Some(Change::Unknown),
-        (a, b) => a.or(b),
+        _ => Change::Unknown,
     }
 }
 
@@ -324,13 +320,10 @@ mod tests {
 
     #[test]
     fn batches_of_one_burst_merge_into_one_change() {
-        let paths = |p: &[&str]| Some(Change::Paths(p.iter().map(PathBuf::from).collect()));
+        let paths = |p: &[&str]| Change::Paths(p.iter().map(PathBuf::from).collect());
         assert_eq!(merged(paths(&["/b", "/c"]), paths(&["/a", "/b"])), paths(&["/a", "/b", "/c"]));
-        assert_eq!(merged(None, paths(&["/a"])), paths(&["/a"]));
-        assert_eq!(merged(paths(&["/a"]), None), paths(&["/a"]));
-        assert_eq!(merged(paths(&["/a"]), Some(Change::Unknown)), Some(Change::Unknown));
-        assert_eq!(merged(Some(Change::Unknown), paths(&["/a"])), Some(Change::Unknown));
-        assert_eq!(merged(None, None), None);
+        assert_eq!(merged(paths(&["/a"]), Change::Unknown), Change::Unknown);
+        assert_eq!(merged(Change::Unknown, paths(&["/a"])), Change::Unknown);
     }
 
     #[test]
