@@ -44,8 +44,8 @@ pub struct IncrementalBuild {
     /// What the last full render gave each page's template, but for items; a page rendered
     /// since by another way (a body edit) is left out, so it is never taken as unchanged.
     fingerprints: render::Fingerprints,
-    /// The search index's tokenised documents, so a change tokenises only the blocks it touches.
-    blocks: search_index::BlockMemo,
+    /// What the last search index build made, so a change makes again only what it touches.
+    index: search_index::IndexMemo,
 }
 
 /// The load stage's result, kept between builds.
@@ -90,7 +90,7 @@ impl IncrementalBuild {
             index_stale: false,
             render_all: true,
             fingerprints: render::Fingerprints::new(),
-            blocks: search_index::BlockMemo::default(),
+            index: search_index::IndexMemo::default(),
         }
     }
 
@@ -120,6 +120,8 @@ impl IncrementalBuild {
         self.full(reloaded, defer_index).inspect_err(|_| {
             self.last = None;
             self.render_all = true;
+            // It may have made an index that is not served.
+            self.index.forget_files();
         })
     }
 
@@ -129,18 +131,18 @@ impl IncrementalBuild {
     pub fn finish_index(&mut self, stop: &(dyn Fn() -> bool + Sync)) -> Option<usize> {
         let Some(last) = self.last.as_ref().filter(|_| self.index_stale) else { return Some(0) };
         let started = std::time::Instant::now();
-        let Some(index) = search_index::files_unless(&last.site, stop, Some(&mut self.blocks)) else {
+        let Some(index) = self.index.update(&last.site, stop) else {
             log::debug!("incremental: search index left behind after {:?}: a newer change", started.elapsed());
             return None;
         };
-        let before: HashSet<String> = std::mem::take(&mut self.index_paths).into_iter().collect();
-        self.index_paths = index.iter().map(|f| f.path.clone()).collect();
-        let now: HashSet<&String> = self.index_paths.iter().collect();
-        let gone: Vec<&String> = before.iter().filter(|p| !now.contains(p)).collect();
-        let mut changed = put(&mut self.files, index);
+        let now: HashSet<&String> = index.paths.iter().collect();
+        let gone: Vec<&String> = self.index_paths.iter().filter(|p| !now.contains(p)).collect();
+        let mut changed = 0;
         for path in gone {
             changed += usize::from(self.files.remove(path).is_some());
         }
+        changed += put(&mut self.files, index.files);
+        self.index_paths = index.paths;
         self.index_stale = false;
         log::debug!("incremental: search index, {changed} files changed, in {:?}", started.elapsed());
         Some(changed)
@@ -253,9 +255,10 @@ impl IncrementalBuild {
             },
             _ => render::Reuse { unchanged_items: Vec::new(), fingerprints: Some(&none) },
         };
+        let index_memo = &mut self.index;
         let (rendered, index) = rayon::join(
             || render::site_except(&site, &templates, theme, &reuse),
-            || if index_now { search_index::files(&site) } else { Vec::new() },
+            || index_now.then(|| index_memo.update(&site, &|| false)).flatten(),
         );
         let rendered = rendered.map_err(|e| BuildError::Site(SiteErrors::from_vec([e, found.clone()].concat())))?;
         let paths = rendered_paths(&rendered.files[..rendered.files.len() - theme.assets.len()]);
@@ -264,20 +267,27 @@ impl IncrementalBuild {
         let mut files = rendered.files;
         files.extend(crate::derived_files(&site, &templates, &rendered.page_paths));
         log::debug!("incremental: feeds, sitemaps, citations, calendars at {:?}", started.elapsed());
-        let mut index_paths: Vec<String> = index.iter().map(|f| f.path.clone()).collect();
-        files.extend(index);
+        let index_paths = match index {
+            Some(index) => {
+                files.extend(index.files);
+                index.paths
+            }
+            None if defer_index => self.index_paths.clone(),
+            None => {
+                self.index.forget_files();
+                Vec::new()
+            }
+        };
         let mut next = self.merge(files, reloaded)?;
         for path in &rendered.unchanged {
             let bytes = self.files.get(path).with_context(|| format!("{path} was not rendered before"))?;
             next.insert(path.clone(), Arc::clone(bytes));
         }
-        if defer_index {
-            for path in &self.index_paths {
-                if let Some(bytes) = self.files.get(path) {
-                    next.entry(path.clone()).or_insert_with(|| Arc::clone(bytes));
-                }
+        // The index's files not made again are as they were (all of them while it is deferred).
+        for path in &index_paths {
+            if let Some(bytes) = self.files.get(path) {
+                next.entry(path.clone()).or_insert_with(|| Arc::clone(bytes));
             }
-            index_paths = self.index_paths.clone();
         }
         log::debug!("incremental: merged at {:?}", started.elapsed());
         let changed = count_changes(&self.files, &next);

@@ -264,6 +264,44 @@ fn an_index_over_many_blocks_of_documents_matches_a_full_build_after_edits() {
 }
 
 #[test]
+fn a_short_body_edit_changes_only_the_index_shards_holding_its_terms() {
+    // 800 reports of 80 words each from a vocabulary of 10,000: dozens of shards. Editing a
+    // short report changes the postings of its few terms; the shards holding none of them must
+    // keep their names and bytes (BM25F averages are rounded, shard boundaries follow terms).
+    let dir = fixture_site();
+    let root = dir.path().canonicalize().expect("root");
+    let syllables = ["ka", "lo", "mi", "ne", "pu", "ra", "si", "to", "vu", "ze"];
+    let word = |n: usize| (0..4).map(|k| syllables[n / 10usize.pow(k) % 10]).collect::<String>();
+    let mut sequence = Sequence(7);
+    for n in 0..800 {
+        let body: Vec<String> = (0..80).map(|_| word(sequence.below(10_000))).collect();
+        let date = format!("20{:02}-{:02}-{:02}", 10 + n % 14, 1 + n % 12, 1 + n % 28);
+        write(&root, &format!("content/reports/r{n}.md"), report(&format!("Report {n}"), &date, &body.join(" ")));
+    }
+    write(&root, "content/reports/short.md", report("Short", "2015-03-03", "Tea, tea and tea."));
+    let mut build = IncrementalBuild::new(&root, &settings());
+    build.update(None).expect("first build");
+    let shards = |build: &IncrementalBuild| -> BTreeMap<String, Vec<u8>> {
+        build.files().iter().filter(|(p, _)| p.starts_with("search/t/")).map(|(p, b)| (p.clone(), b.to_vec())).collect()
+    };
+    let before = shards(&build);
+    // A new word near the start of the alphabet (a term before most shards), one word fewer.
+    write(&root, "content/reports/short.md", report("Short", "2015-03-03", "Aardvark kalomine."));
+    step(&root, &mut build, "a short body edit", &["content/reports/short.md"]);
+    let after = shards(&build);
+    let changed: Vec<&String> = after.keys().filter(|path| before.get(*path) != after.get(*path)).collect();
+    assert!(before.len() >= 30, "{} shards", before.len());
+    // Only the body's terms (tea, and; aardvark, kalomin) change postings: the body's length
+    // changed, the other fields did not. Exactly the shards holding one of them change.
+    let holds = |bytes: &[u8]| {
+        let shard: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(bytes).expect("shard");
+        ["tea", "and", "aardvark", "kalomin"].iter().any(|t| shard.contains_key(*t))
+    };
+    let expected: Vec<&String> = after.iter().filter(|(_, bytes)| holds(bytes)).map(|(path, _)| path).collect();
+    assert_eq!(changed, expected, "of {} shards", after.len());
+}
+
+#[test]
 fn a_broken_body_keeps_the_last_good_files_until_fixed() {
     let (_dir, root, mut build) = started();
     let good = build.files().clone();

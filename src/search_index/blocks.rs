@@ -4,7 +4,7 @@
 //! Input: the site and its documents in document order. Output: blocks of consecutive documents,
 //! which `postings` merges the same however the documents were split (so the index is the same
 //! bytes with or without a memo). Must not: reuse a block unless every document in it, at the same
-//! position, has the same fields.
+//! position, has the same key.
 
 use super::{fields, postings::Block};
 use crate::model::Site;
@@ -12,12 +12,13 @@ use rayon::prelude::*;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// Documents per block when blocks are kept: small enough that an edit re-tokenises little.
-const KEPT_BLOCK: usize = 256;
+const KEPT_BLOCK: usize = 64;
 
-/// The blocks of the last index build, each with a hash of each of its documents' fields.
+/// The blocks of the last index build, and each document's key.
 #[derive(Default)]
 pub struct BlockMemo {
-    blocks: Vec<(Vec<u64>, Block)>,
+    keys: Vec<u64>,
+    blocks: Vec<Block>,
 }
 
 /// Stop (`None`) as soon as `stop` says so.
@@ -29,33 +30,54 @@ pub fn all(site: &Site, order: &[usize], stop: Stop) -> Option<Vec<Block>> {
     order.par_chunks(size).enumerate().map(|(b, ids)| one(site, ids, b * size, stop)).collect()
 }
 
-/// Like `all`, taking from `memo` the blocks whose documents did not change. The memo is left
-/// empty: give the blocks back with `BlockMemo::keep` once they are used.
-pub fn changed(site: &Site, order: &[usize], stop: Stop, memo: &mut BlockMemo) -> Option<(Vec<Vec<u64>>, Vec<Block>)> {
-    let chunks: Vec<&[usize]> = order.chunks(KEPT_BLOCK).collect();
-    let keys: Vec<Vec<u64>> =
-        chunks.par_iter().map(|ids| ids.iter().map(|&id| document_key(site, id)).collect()).collect();
-    let mut kept: Vec<Option<Block>> = std::mem::take(&mut memo.blocks)
-        .into_iter()
-        .zip(&keys)
-        .map(|((was, block), now)| (was == *now).then_some(block))
-        .collect();
-    kept.resize_with(chunks.len(), || None);
-    let reused = kept.iter().filter(|b| b.is_some()).count();
-    let blocks: Option<Vec<Block>> = kept
-        .into_par_iter()
-        .zip(chunks.par_iter())
-        .enumerate()
-        .map(|(b, (kept, ids))| kept.or_else(|| one(site, ids, b * KEPT_BLOCK, stop)))
-        .collect();
-    log::debug!("search: {reused} of {} blocks of documents unchanged", chunks.len());
-    Some((keys, blocks?))
-}
+/// Blocks made again, by position; `None` where the kept block still holds.
+pub type Fresh = Vec<Option<Block>>;
 
 impl BlockMemo {
-    /// Keep the blocks `changed` gave, for the next build.
-    pub fn keep(&mut self, keys: Vec<Vec<u64>>, blocks: Vec<Block>) {
-        self.blocks = keys.into_iter().zip(blocks).collect();
+    /// Tokenise the blocks whose documents' keys differ from the kept ones. The memo is not
+    /// changed: `None` on `stop` leaves it as it was.
+    pub fn tokenise(&self, site: &Site, order: &[usize], keys: &[u64], stop: Stop) -> Option<Fresh> {
+        let fresh: Option<Fresh> = order
+            .par_chunks(KEPT_BLOCK)
+            .enumerate()
+            .map(|(b, ids)| {
+                let range = b * KEPT_BLOCK..b * KEPT_BLOCK + ids.len();
+                let kept = self.blocks.get(b).is_some() && self.keys.get(range.clone()) == Some(&keys[range.clone()]);
+                if kept { Some(None) } else { one(site, ids, range.start, stop).map(Some) }
+            })
+            .collect();
+        let remade = fresh.as_ref().map_or(0, |f| f.iter().filter(|b| b.is_some()).count());
+        log::debug!("search: {remade} of {} blocks of documents tokenised again", order.len().div_ceil(KEPT_BLOCK));
+        fresh
+    }
+
+    /// Take the blocks `tokenise` made in place of the kept ones. Gives the blocks replaced and
+    /// the positions whose document key changed (sorted; positions past the end included).
+    pub fn commit(&mut self, keys: Vec<u64>, fresh: Fresh) -> (Vec<Block>, Vec<u32>) {
+        let longest = self.keys.len().max(keys.len());
+        let changed = (0..longest).filter(|&p| self.keys.get(p) != keys.get(p)).map(|p| p as u32).collect();
+        let mut old = std::mem::take(&mut self.blocks).into_iter().map(Some).collect::<Vec<_>>();
+        old.resize_with(old.len().max(fresh.len()), || None);
+        let mut replaced = Vec::new();
+        for (b, block) in fresh.into_iter().enumerate() {
+            let kept = old[b].take();
+            match (block, kept) {
+                (Some(new), was) => {
+                    replaced.extend(was);
+                    self.blocks.push(new);
+                }
+                (None, Some(kept)) => self.blocks.push(kept),
+                (None, None) => {}
+            }
+        }
+        replaced.extend(old.into_iter().flatten());
+        self.keys = keys;
+        (replaced, changed)
+    }
+
+    /// The kept blocks, in document order.
+    pub fn blocks(&self) -> &[Block] {
+        &self.blocks
     }
 }
 
@@ -65,11 +87,18 @@ fn one(site: &Site, ids: &[usize], first: usize, stop: Stop) -> Option<Block> {
     (block.docs() == ids.len()).then_some(block)
 }
 
-/// A hash of everything a document's block is made from: its fields.
-fn document_key(site: &Site, id: usize) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    for field in fields(site, &site.pages[id], id) {
-        field.hash(&mut hasher);
-    }
-    hasher.finish()
+/// Each document's key, in document order: a hash of everything its postings and its fragment
+/// are made from (its fields, URL, slug, kind, language and date).
+pub fn keys(site: &Site, order: &[usize]) -> Vec<u64> {
+    order
+        .par_iter()
+        .map(|&id| {
+            let mut hasher = DefaultHasher::new();
+            let p = &site.pages[id];
+            fields(site, p, id).hash(&mut hasher);
+            (site.config.base_path(), &p.url_path, &p.slug, p.collection.kind(), p.lang.code(), p.date)
+                .hash(&mut hasher);
+            hasher.finish()
+        })
+        .collect()
 }

@@ -2,25 +2,29 @@
 //! (`static/search/search.mjs`) queries with no server.
 //!
 //! Input: the assembled `Site`. Output: `search/manifest.json` (document count, scoring constants,
-//! the first term of each shard, the vocabulary files), `search/t/N.json` (term shards),
+//! the first term of each shard, the vocabulary files), `search/t/NAME.json` (term shards),
 //! `search/v/X.json` (vocabulary by first character), `search/facets.json` (filters) and
 //! `search/f/N.json` (one fragment per document: what a result shows). Must not: index drafts,
 //! future items or the body of abstract-only reports.
 
 mod blocks;
 mod facets;
+mod kept;
 mod postings;
+mod shards;
 mod tokens;
 
-pub use blocks::BlockMemo;
 pub use facets::FACETS;
+pub use kept::{IndexMemo, IndexUpdate};
 pub use postings::{FIELDS, K1};
 pub use tokens::{is_han, tokens};
 
 use crate::model::{Access, OutputFile, Page, Site};
 use rayon::prelude::*;
 use serde::Serialize;
+use shards::TermPostings;
 use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 
 /// Characters of plain text a fragment keeps for snippets.
 const FRAGMENT_TEXT: usize = 1200;
@@ -57,8 +61,9 @@ struct Manifest<'a> {
     k1: f64,
     /// Stored weights are the BM25F term weight times this.
     weight_scale: f64,
-    /// The first term of each shard, sorted: shard `i` holds terms from `shards[i]` up to `shards[i + 1]`.
-    shards: Vec<String>,
+    /// The first term of each shard, sorted: shard `i` holds terms from `shards[i]` up to
+    /// `shards[i + 1]`, in `t/NAME.json`, NAME being the hash of its first term (`shards::shard_name`).
+    shards: Vec<&'a str>,
     /// Keys of the vocabulary files that exist (`v/KEY.json`).
     vocabulary: Vec<&'a str>,
 }
@@ -97,69 +102,108 @@ pub fn indexed_text(site: &Site) -> Vec<String> {
 }
 
 pub fn files(site: &Site) -> Vec<OutputFile> {
-    files_unless(site, &|| false, None).unwrap_or_default()
-}
-
-/// Like `files`, but gives up (`None`) as soon as it sees `stop` say so (`serve` builds the
-/// index after reloading pages, and a newer change must not wait for it); with `memo`, only
-/// the blocks of documents that changed since the last call are tokenised again.
-pub fn files_unless(
-    site: &Site,
-    stop: &(dyn Fn() -> bool + Sync),
-    memo: Option<&mut blocks::BlockMemo>,
-) -> Option<Vec<OutputFile>> {
-    let started = std::time::Instant::now();
     let order = document_order(site);
-    let Some(memo) = memo else {
-        let blocks = blocks::all(site, &order, stop)?;
-        return from_blocks(site, &order, &blocks, stop, started);
-    };
-    let (keys, blocks) = blocks::changed(site, &order, stop, memo)?;
-    let files = from_blocks(site, &order, &blocks, stop, started);
-    memo.keep(keys, blocks);
-    files
+    let Some(blocks) = blocks::all(site, &order, &|| false) else { return Vec::new() };
+    let postings = postings::postings(&blocks, &|| false).unwrap_or_default();
+    let terms: Vec<TermPostings> = postings.iter().map(|(term, flat)| (*term, flat.as_slice())).collect();
+    let shards = shards::cut(&terms);
+    let made = Made { order: &order, terms: &terms, shards: &shards };
+    made.files(site, &Written::Everything).0
 }
 
-/// The index's files from its documents' blocks.
-fn from_blocks(
-    site: &Site,
-    order: &[usize],
-    blocks: &[postings::Block],
-    stop: &(dyn Fn() -> bool + Sync),
-    started: std::time::Instant,
-) -> Option<Vec<OutputFile>> {
-    log::debug!("search: tokenised {} documents in {:?}", order.len(), started.elapsed());
-    let postings = postings::postings(blocks, stop)?;
-    log::debug!("search: postings of {} terms at {:?}", postings.len(), started.elapsed());
-    let (shards, vocabulary) = rayon::join(|| postings::shards(&postings), || postings::vocabulary(&postings));
-    log::debug!("search: {} shards at {:?}", shards.len(), started.elapsed());
-    let manifest = Manifest {
-        version: 3,
-        docs: order.len(),
-        k1: postings::K1,
-        weight_scale: postings::WEIGHT_SCALE,
-        shards: shards.iter().map(|(first, _)| first.clone()).collect(),
-        vocabulary: vocabulary.iter().map(|(key, _)| key.as_str()).collect(),
-    };
-    let mut files = vec![
-        OutputFile::text("search/manifest.json", serde_json::to_string(&manifest).unwrap_or_default()),
-        OutputFile::text(
-            "search/facets.json",
-            facets::json(&order.iter().map(|&id| &site.pages[id]).collect::<Vec<_>>()),
-        ),
-    ];
-    files.extend(vocabulary.into_iter().map(|(key, json)| OutputFile::text(format!("search/v/{key}.json"), json)));
-    files.extend(
-        shards.into_iter().enumerate().map(|(i, (_, json))| OutputFile::text(format!("search/t/{i}.json"), json)),
-    );
-    log::debug!("search: manifest, facets, vocabulary at {:?}", started.elapsed());
-    let fragments: Option<Vec<OutputFile>> = order
-        .par_iter()
-        .enumerate()
-        .map(|(doc, &id)| (!stop()).then(|| fragment(site, &site.pages[id], doc)))
-        .collect();
-    files.extend(fragments?);
-    Some(files)
+/// Which of the index's files to make; the others are as the last build left them.
+enum Written<'a> {
+    Everything,
+    Only {
+        /// By shard.
+        shards: &'a [bool],
+        vocabulary: &'a HashSet<String>,
+        /// Documents, sorted.
+        fragments: &'a [u32],
+    },
+}
+
+/// An index's postings, cut into shards.
+struct Made<'a> {
+    order: &'a [usize],
+    terms: &'a [TermPostings<'a>],
+    shards: &'a [shards::Shard],
+}
+
+impl Made<'_> {
+    /// The files `written` names, and the paths of all the index's files (sorted).
+    fn files(&self, site: &Site, written: &Written) -> (Vec<OutputFile>, Vec<String>) {
+        let started = std::time::Instant::now();
+        let (facets, (vocabulary, shards)) = rayon::join(
+            || self.facets(site),
+            || rayon::join(|| shards::vocabulary(self.terms), || self.shard_files(written)),
+        );
+        let mut files = vec![self.manifest(&vocabulary), facets];
+        files.extend(
+            vocabulary
+                .iter()
+                .filter(|(key, _)| written.vocabulary(key))
+                .map(|(key, words)| OutputFile::text(format!("search/v/{key}.json"), shards::vocabulary_json(words))),
+        );
+        files.extend(shards);
+        log::debug!("search: manifest, facets, vocabulary, shards in {:?}", started.elapsed());
+        let fragment_of = |doc: usize| fragment(site, &site.pages[self.order[doc]], doc);
+        match written {
+            Written::Everything => files.par_extend((0..self.order.len()).into_par_iter().map(fragment_of)),
+            Written::Only { fragments, .. } => files.par_extend(
+                fragments.par_iter().map(|&d| d as usize).filter(|&d| d < self.order.len()).map(fragment_of),
+            ),
+        }
+        let mut paths: Vec<String> = ["search/manifest.json", "search/facets.json"].map(String::from).into();
+        paths.extend(vocabulary.keys().map(|key| format!("search/v/{key}.json")));
+        paths.extend(self.shards.iter().map(|s| format!("search/t/{}.json", s.name)));
+        paths.extend((0..self.order.len()).map(|doc| format!("search/f/{doc}.json")));
+        paths.sort_unstable();
+        (files, paths)
+    }
+
+    /// The shards `written` names.
+    fn shard_files(&self, written: &Written) -> Vec<OutputFile> {
+        let shards: Vec<&shards::Shard> =
+            self.shards.iter().enumerate().filter(|&(i, _)| written.shard(i)).map(|(_, s)| s).collect();
+        shards
+            .into_par_iter()
+            .map(|s| OutputFile::text(format!("search/t/{}.json", s.name), shards::json(&self.terms[s.terms.clone()])))
+            .collect()
+    }
+
+    fn manifest(&self, vocabulary: &BTreeMap<String, Vec<(&str, u32)>>) -> OutputFile {
+        let manifest = Manifest {
+            version: 4,
+            docs: self.order.len(),
+            k1: postings::K1,
+            weight_scale: postings::WEIGHT_SCALE,
+            shards: self.shards.iter().map(|s| self.terms.get(s.terms.start).map_or("", |t| t.0)).collect(),
+            vocabulary: vocabulary.keys().map(String::as_str).collect(),
+        };
+        OutputFile::text("search/manifest.json", serde_json::to_string(&manifest).unwrap_or_default())
+    }
+
+    fn facets(&self, site: &Site) -> OutputFile {
+        let pages: Vec<&Page> = self.order.iter().map(|&id| &site.pages[id]).collect();
+        OutputFile::text("search/facets.json", facets::json(&pages))
+    }
+}
+
+impl Written<'_> {
+    fn shard(&self, i: usize) -> bool {
+        match self {
+            Written::Everything => true,
+            Written::Only { shards, .. } => shards.get(i).copied().unwrap_or(true),
+        }
+    }
+
+    fn vocabulary(&self, key: &str) -> bool {
+        match self {
+            Written::Everything => true,
+            Written::Only { vocabulary, .. } => vocabulary.contains(key),
+        }
+    }
 }
 
 fn fragment(site: &Site, p: &Page, doc: usize) -> OutputFile {

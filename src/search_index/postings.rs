@@ -1,9 +1,8 @@
-//! The inverted index: term shards and vocabulary files.
+//! The inverted index: each term's postings.
 //!
-//! Input: each document's fields (in `FIELDS` order). Output: JSON for `search/t/N.json` (term →
-//! flat postings) and `search/v/X.json` (the words starting with one character, with their
-//! document frequency, for prefix search and typo tolerance). Must not: drop any posting of a Han
-//! bigram (every page containing a Chinese string must be found) or reorder documents.
+//! Input: each document's fields (in `FIELDS` order). Output: term → flat postings, in term order
+//! (`shards` cuts them into files). Must not: drop any posting of a Han bigram (every page
+//! containing a Chinese string must be found) or reorder documents.
 //!
 //! A term's postings are one flat array: document frequency, then for each document the doc-id
 //! delta and the quantised BM25F term weight; Han terms also carry their positions (count, then
@@ -20,8 +19,6 @@ pub const FIELDS: [(&str, f64, f64); 5] =
 pub const K1: f64 = 1.2;
 /// Term weights are stored as integers in thousandths (hundredths cost 0.003 nDCG@10 on CISI).
 pub const WEIGHT_SCALE: f64 = 1000.0;
-/// A shard is closed once its JSON passes this many bytes.
-const SHARD_BYTES: usize = 24 * 1024;
 /// Words in more documents than this keep only their highest-weighted postings: their idf is
 /// near zero, so the rest change no ranking, and a query must not download them. Han bigrams are
 /// never cut.
@@ -46,6 +43,8 @@ fn unpack(packed: u32, body: u32) -> [u32; 5] {
 /// The postings of a run of consecutive documents, with terms numbered within the block (blocks
 /// are indexed in parallel and merged in document order).
 pub struct Block {
+    /// Its first document.
+    first: u32,
     terms: Vec<Box<str>>,
     /// Per local term: flat rows of `ROW` values, Han terms followed by count and positions.
     rows: Vec<Vec<u32>>,
@@ -94,7 +93,7 @@ impl RawTerms {
 
 /// Index documents `first..` (each given as its five fields).
 pub fn block<S: AsRef<str>>(first: u32, docs: impl Iterator<Item = [S; 5]>) -> Block {
-    let mut block = Block { terms: Vec::new(), rows: Vec::new(), lengths: Vec::new() };
+    let mut block = Block { first, terms: Vec::new(), rows: Vec::new(), lengths: Vec::new() };
     // Raw (unstemmed) token → local term, and term → local term: each distinct word is stemmed once.
     let mut by_raw = RawTerms::default();
     let mut by_term: HashMap<Box<str>, u32> = HashMap::default();
@@ -157,25 +156,67 @@ impl Block {
     pub fn docs(&self) -> usize {
         self.lengths.len()
     }
+
+    /// Its documents.
+    pub fn doc_range(&self) -> std::ops::Range<u32> {
+        self.first..self.first + self.lengths.len() as u32
+    }
+
+    /// The terms that occur in any of `docs` (sorted document ids).
+    pub fn terms_of<'b>(&'b self, docs: &'b [u32]) -> impl Iterator<Item = &'b str> + 'b {
+        self.terms
+            .iter()
+            .zip(&self.rows)
+            .filter(|(term, flat)| {
+                let han = term.starts_with(is_han);
+                let mut k = 0;
+                while k < flat.len() {
+                    if docs.binary_search(&flat[k]).is_ok() {
+                        return true;
+                    }
+                    k += ROW;
+                    if han {
+                        k += 1 + flat[k] as usize;
+                    }
+                }
+                false
+            })
+            .map(|(term, _)| &**term)
+    }
+}
+
+/// Per field, the average length in tokens, rounded to a step of 1/256 octave (0.27 %). Ranking
+/// cannot tell (CISI figures move by 0.0001 at most; a step of 1/64 octave cost 0.004 nDCG@10),
+/// and an edit to one document of a large site then almost never moves an average: only the
+/// postings of that document's own terms change weight, so `serve` writes only their shards.
+pub fn averages(blocks: &[Block]) -> [u64; 5] {
+    let n = blocks.iter().map(Block::docs).sum::<usize>().max(1) as f64;
+    std::array::from_fn(|f| {
+        let sum: u64 = blocks.iter().flat_map(|b| &b.lengths).map(|l| l[f] as u64).sum();
+        let average = (sum as f64 / n).max(1.0);
+        ((average.log2() * 256.0).round() / 256.0).exp2().to_bits()
+    })
+}
+
+/// Per document and field: the field's weight over its BM25F length normalisation, so a
+/// posting's weight is five multiplications (the client applies idf and k1).
+pub fn factors(blocks: &[Block], averages: &[u64; 5]) -> Vec<[f64; 5]> {
+    blocks
+        .iter()
+        .flat_map(|b| &b.lengths)
+        .map(|l| {
+            std::array::from_fn(|f| {
+                let (_, weight, b) = FIELDS[f];
+                weight / (1.0 - b + b * l[f] as f64 / f64::from_bits(averages[f]))
+            })
+        })
+        .collect()
 }
 
 /// Flat postings of every term, in term order, from the blocks in document order; `None` once
 /// `stop` says so.
 pub fn postings<'b>(blocks: &'b [Block], stop: &(dyn Fn() -> bool + Sync)) -> Option<Vec<(&'b str, Vec<u32>)>> {
-    let lengths: Vec<[u32; 5]> = blocks.iter().flat_map(|b| b.lengths.iter().copied()).collect();
-    let n = lengths.len().max(1) as f64;
-    let avg: Vec<f64> = (0..5).map(|f| lengths.iter().map(|l| l[f] as f64).sum::<f64>() / n).collect();
-    // Per document and field: the field's weight over its BM25F length normalisation, so a
-    // posting's weight is five multiplications (the client applies idf and k1).
-    let factors: Vec<[f64; 5]> = lengths
-        .iter()
-        .map(|l| {
-            std::array::from_fn(|f| {
-                let (_, weight, b) = FIELDS[f];
-                weight / (1.0 - b + b * l[f] as f64 / avg[f].max(1.0))
-            })
-        })
-        .collect();
+    let factors = factors(blocks, &averages(blocks));
     let mut terms: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for (b, block) in blocks.iter().enumerate() {
         for (i, term) in block.terms.iter().enumerate() {
@@ -186,6 +227,24 @@ pub fn postings<'b>(blocks: &'b [Block], stop: &(dyn Fn() -> bool + Sync)) -> Op
     terms
         .into_par_iter()
         .map(|(term, parts)| (!stop()).then(|| (term, merge(term, &parts, blocks, &factors))))
+        .collect()
+}
+
+/// The postings of `terms` alone, as `postings` makes them (`None`: no document has the term).
+pub fn postings_of(blocks: &[Block], terms: &[&str], factors: &[[f64; 5]]) -> Vec<Option<Vec<u32>>> {
+    let wanted: HashMap<&str, usize> = terms.iter().enumerate().map(|(k, &t)| (t, k)).collect();
+    let mut parts: Vec<Vec<(usize, usize)>> = vec![Vec::new(); terms.len()];
+    for (b, block) in blocks.iter().enumerate() {
+        for (i, term) in block.terms.iter().enumerate() {
+            if let Some(&k) = wanted.get(&**term) {
+                parts[k].push((b, i));
+            }
+        }
+    }
+    terms
+        .par_iter()
+        .zip(parts)
+        .map(|(term, parts)| (!parts.is_empty()).then(|| merge(term, &parts, blocks, factors)))
         .collect()
 }
 
@@ -214,14 +273,25 @@ fn merge(term: &str, parts: &[(usize, usize)], blocks: &[Block], factors: &[[f64
     encode(han, rows)
 }
 
+/// Keep the `n` heaviest rows (of equal weights, the first), in the order they were. Linear: the
+/// weight of the n-th heaviest is found by selection, not by sorting every row.
+fn keep_heaviest(rows: &mut Vec<Row>, n: usize) {
+    let mut weights: Vec<u32> = rows.iter().map(|r| r.1).collect();
+    let (_, &mut threshold, _) = weights.select_nth_unstable_by(n - 1, |a, b| b.cmp(a));
+    let mut ties = n - rows.iter().filter(|r| r.1 > threshold).count();
+    rows.retain(|r| {
+        let tie = r.1 == threshold && ties > 0;
+        ties -= usize::from(tie);
+        r.1 > threshold || tie
+    });
+}
+
 /// Very common words keep only their `MAX_POSTINGS` heaviest documents (the frequency stays the
 /// true one, so idf is right).
 fn encode(han: bool, mut rows: Vec<Row>) -> Vec<u32> {
     let df = rows.len() as u32;
     if rows.len() > MAX_POSTINGS && !han {
-        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        rows.truncate(MAX_POSTINGS);
-        rows.sort_unstable_by_key(|r| r.0);
+        keep_heaviest(&mut rows, MAX_POSTINGS);
     }
     let mut flat = Vec::with_capacity(rows.len() * 2 + 1);
     flat.push(df);
@@ -239,80 +309,6 @@ fn encode(han: bool, mut rows: Vec<Row>) -> Vec<u32> {
         }
     }
     flat
-}
-
-/// Terms in order, cut into shards of about `SHARD_BYTES` of JSON: (first term, JSON).
-pub fn shards(postings: &[(&str, Vec<u32>)]) -> Vec<(String, String)> {
-    let mut groups: Vec<Vec<(&str, &Vec<u32>)>> = vec![Vec::new()];
-    let mut size = 0;
-    for &(term, ref flat) in postings {
-        let bytes = flat.len() * 4 + term.len() + 6;
-        if size + bytes > SHARD_BYTES && groups.last().is_some_and(|g| !g.is_empty()) {
-            groups.push(Vec::new());
-            size = 0;
-        }
-        size += bytes;
-        if let Some(g) = groups.last_mut() {
-            g.push((term, flat));
-        }
-    }
-    groups.into_par_iter().map(|g| (g[0].0.to_string(), object_json(&g))).collect()
-}
-
-/// `{"term":[…],…}` for terms already in order.
-fn object_json(terms: &[(&str, &Vec<u32>)]) -> String {
-    let mut out = String::with_capacity(terms.iter().map(|(t, f)| t.len() + f.len() * 4 + 6).sum());
-    out.push('{');
-    for (i, (term, flat)) in terms.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&serde_json::to_string(term).unwrap_or_default());
-        out.push_str(":[");
-        push_numbers(&mut out, flat);
-        out.push(']');
-    }
-    out.push('}');
-    out
-}
-
-pub fn push_numbers(out: &mut String, numbers: &[u32]) {
-    let mut buf = itoa::Buffer::new();
-    for (i, n) in numbers.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(buf.format(*n));
-    }
-}
-
-/// Vocabulary files: (file key, `[["term",df],…]`). Words are grouped by their first character;
-/// Han terms by block of 64 code points of each of their characters (key `h` + block), so the
-/// client can find every bigram containing a character the reader typed alone.
-pub fn vocabulary(postings: &[(&str, Vec<u32>)]) -> Vec<(String, String)> {
-    let mut groups: BTreeMap<String, Vec<(&str, u32)>> = BTreeMap::new();
-    for &(term, ref flat) in postings {
-        let mut keys: Vec<String> = match term.chars().next() {
-            Some(c) if is_han(c) => term.chars().map(han_vocabulary_key).collect(),
-            Some(c) => vec![vocabulary_key(c)],
-            None => continue,
-        };
-        keys.dedup();
-        for key in keys {
-            groups.entry(key).or_default().push((term, flat[0]));
-        }
-    }
-    groups.into_iter().map(|(key, words)| (key, serde_json::to_string(&words).unwrap_or_default())).collect()
-}
-
-/// The vocabulary file of words starting with `c`: its code point in hex (the client does the same).
-pub fn vocabulary_key(c: char) -> String {
-    format!("{:x}", c as u32)
-}
-
-/// The vocabulary file of Han terms containing `c`.
-fn han_vocabulary_key(c: char) -> String {
-    format!("h{:x}", c as u32 >> 6)
 }
 
 #[cfg(test)]
@@ -357,6 +353,25 @@ mod tests {
     }
 
     #[test]
+    fn a_few_more_words_in_one_of_many_documents_move_no_average() {
+        let averages_with = |extra: usize| {
+            let long = "word ".repeat(64 + extra);
+            let short = "word ".repeat(64);
+            averages(&[block(0, (0..1000).map(|i| fields("title", if i == 0 { &long } else { &short })))])
+        };
+        assert_eq!(averages_with(10), averages_with(0), "64.01 rounds to 64");
+        assert_ne!(averages_with(640), averages_with(0), "64.64 does not");
+    }
+
+    #[test]
+    fn the_heaviest_rows_are_kept_in_order_with_the_first_of_equal_weights() {
+        let mut rows: Vec<Row> =
+            [5, 1, 7, 5, 5, 9, 1].iter().enumerate().map(|(d, &w)| (d as u32, w, &[][..])).collect();
+        keep_heaviest(&mut rows, 4);
+        assert_eq!(rows.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>(), [(0, 5), (2, 7), (3, 5), (5, 9)]);
+    }
+
+    #[test]
     fn field_frequencies_survive_packing() {
         assert_eq!(unpack(pack([1, 2, 3, 300, 70_000])[0], 70_000), [1, 2, 3, 255, 70_000]);
     }
@@ -367,21 +382,5 @@ mod tests {
         let p = index(&blocks);
         assert_eq!(p["the"][0] as usize, MAX_POSTINGS + 3);
         assert_eq!(p["the"].len(), 1 + 2 * MAX_POSTINGS);
-    }
-
-    #[test]
-    fn vocabulary_groups_words_by_first_character_and_han_terms_by_each_character() {
-        let blocks = [block(0, [fields("apple ant 返乡 茶", "bee")].into_iter())];
-        let v = vocabulary(&postings(&blocks, &|| false).expect("not stopped"));
-        // 返 U+8FD4 and 乡 U+4E61 fall in different blocks of 64: the bigram is in both files.
-        let files: BTreeMap<&str, &str> = v.iter().map(|(k, j)| (k.as_str(), j.as_str())).collect();
-        assert_eq!(files["61"], r#"[["ant",1],["appl",1]]"#);
-        assert_eq!(files["62"], r#"[["bee",1]]"#);
-        assert_eq!(
-            (files["h139"], files["h23f"], files["h20c"]),
-            (r#"[["返乡",1]]"#, r#"[["返乡",1]]"#, r#"[["茶",1]]"#)
-        );
-        let keys: Vec<&str> = files.into_keys().collect();
-        assert_eq!(keys, ["61", "62", "h139", "h20c", "h23f"]);
     }
 }

@@ -1,6 +1,6 @@
 // seedbed's search client: an ES module with no dependencies that runs in browsers and in Node.
 // It reads the static index written by `seedbed build` (search/manifest.json, term shards
-// search/t/N.json, vocabulary search/v/X.json, filters search/facets.json, fragments
+// search/t/NAME.json, vocabulary search/v/X.json, filters search/facets.json, fragments
 // search/f/N.json), downloading only the files a query needs.
 //
 // Ranking: BM25F (the index stores each posting's field-weighted, length-normalised term
@@ -117,6 +117,16 @@ function runDocs(runs) {
 }
 
 /**
+ * A term shard's file name: the 32-bit FNV-1a hash of its first term's UTF-8 bytes, in hex
+ * (`shard_name` in the build), so a shard keeps its name while its first term stays.
+ */
+export function shardFile(first) {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(first)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, "0");
+}
+
+/**
  * Open an index. `load(path)` returns the parsed JSON of `search/<path>`: fetch in a browser,
  * a file read in Node.
  */
@@ -143,7 +153,7 @@ export async function createSearch(load) {
   const decoded = new Map();
   async function postings(term) {
     if (!decoded.has(term)) {
-      decoded.set(term, once(`t/${shardOf(term)}.json`).then((shard) =>
+      decoded.set(term, once(`t/${shardFile(manifest.shards[shardOf(term)])}.json`).then((shard) =>
         decode(term, Object.hasOwn(shard, term) ? shard[term] : [])));
     }
     return decoded.get(term);
