@@ -17,7 +17,7 @@ const SHARD_MIN: usize = 8 * 1024;
 /// …then each byte of a term closes the shard before it with a chance of one in this, decided by
 /// the term's hash: shards average about `SHARD_MIN + SHARD_SPREAD` bytes, and a boundary
 /// depends only on the terms since the last one, so boundaries after an edit fall back in step.
-const SHARD_SPREAD: u64 = 16 * 1024;
+const SHARD_SPREAD: u64 = 12 * 1024;
 /// No shard grows past this (but a single term's postings can be larger).
 const SHARD_MAX: usize = 64 * 1024;
 
@@ -51,11 +51,15 @@ pub fn cut(terms: &[TermPostings]) -> Vec<Shard> {
     let first_name = shard_name(terms.first().map_or("", |t| t.0));
     let mut used = HashSet::from([first_name.clone()]);
     let mut shards = vec![Shard { terms: 0..0, name: first_name }];
-    let mut size = 0;
+    let (mut size, mut previous) = (0, 0);
     for (i, &term) in terms.iter().enumerate() {
         let bytes = json_bytes(term);
         let full = size + bytes > SHARD_MAX;
-        let boundary = size >= SHARD_MIN && fnv64(term.0) % SHARD_SPREAD < bytes as u64;
+        // A term that fills a shard by itself (a common word) has it to itself: a query for it,
+        // or for a rarer word beside it, downloads nothing else.
+        let alone = bytes >= SHARD_MIN || previous >= SHARD_MIN;
+        let boundary = alone || (size >= SHARD_MIN && fnv64(term.0) % SHARD_SPREAD < bytes as u64);
+        previous = bytes;
         if i > 0 && (full || boundary) {
             let name = shard_name(term.0);
             if used.insert(name.clone()) {
@@ -172,6 +176,15 @@ mod tests {
         let before: HashSet<_> = before.iter().map(key).collect();
         let moved = after.iter().filter(|s| !before.contains(&key(s))).count();
         assert!(moved <= 3, "{moved} of {} shards differ", after.len());
+    }
+
+    #[test]
+    fn a_common_word_has_a_shard_to_itself() {
+        let (small, big) = (vec![1; 10], vec![1; SHARD_MIN / 4 + 1]);
+        let list: Vec<TermPostings> =
+            [("east", &small[..]), ("easy", &big[..]), ("eat", &small[..]), ("eaten", &small[..])].into();
+        let starts: Vec<&str> = cut(&list).iter().map(|s| list[s.terms.start].0).collect();
+        assert_eq!(starts, ["east", "easy", "eat"]);
     }
 
     #[test]
