@@ -25,20 +25,28 @@ fn start(root: &std::path::Path) -> Server {
 }
 
 fn start_with(root: &std::path::Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_seedbed"))
+    spawn(Command::new(env!("CARGO_BIN_EXE_seedbed")), root, extra)
+}
+
+/// Run `command` with `serve` and its arguments added; what it prints before its address is the
+/// start of its log.
+fn spawn(mut command: Command, root: &std::path::Path, extra: &[&str]) -> Server {
+    let mut child = command
         .args(["serve", "--port", "0", "--root", root.to_str().expect("path")])
         .args(extra)
         .stderr(Stdio::piped())
         .spawn()
         .expect("start seedbed serve");
     let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut early = String::new();
     let port = loop {
-        let line = lines.next().expect("serve printed its address").expect("read stderr");
+        let Some(Ok(line)) = lines.next() else { panic!("serve stopped before printing its address:\n{early}") };
         if let Some(rest) = line.strip_prefix("Serving http://127.0.0.1:") {
             break rest.split('/').next().and_then(|p| p.parse().ok()).expect("port");
         }
+        early.push_str(&(line + "\n"));
     };
-    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let log = std::sync::Arc::new(std::sync::Mutex::new(early));
     let sink = std::sync::Arc::clone(&log);
     std::thread::spawn(move || {
         for line in lines.map_while(Result::ok) {
@@ -305,6 +313,25 @@ fn with_poll_changes_are_found_by_scanning() {
     write(dir.path(), "content/reports/a.md", REPORT.replace("Body text.", "Found by polling."));
     let page = poll(server.port, "/reports/a/", |r| r.contains("Found by polling."));
     assert!(page.contains("Found by polling."), "{page}");
+}
+
+#[test]
+fn reaching_the_inotify_watch_limit_falls_back_to_polling_with_a_message() {
+    // The kernel's own limit, reached for real: seedbed runs in a user namespace of its own
+    // whose limit is one watch, fewer than the site's three folders (the machine's limit is left
+    // alone).
+    let dir = site(&[("content/reports/a.md", REPORT)]);
+    let mut command = Command::new("unshare");
+    command.args(["--user", "--map-root-user", "sh", "-c"]);
+    command.args(["echo 1 > /proc/sys/user/max_inotify_watches && exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_seedbed")]);
+    let server = spawn(command, dir.path(), &[]);
+    let log = server.log.lock().expect("log").clone();
+    assert!(log.contains("limit on watched files is reached") && log.contains("every half second"), "{log}");
+    // Polling compares modification times in whole seconds (as in the test above).
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    write(dir.path(), "content/reports/a.md", REPORT.replace("Body text.", "Found after falling back."));
+    let page = poll(server.port, "/reports/a/", |r| r.contains("Found after falling back."));
+    assert!(page.contains("Found after falling back."), "{page}");
 }
 
 #[test]
