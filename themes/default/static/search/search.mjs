@@ -127,6 +127,29 @@ export function shardFile(first) {
 }
 
 /**
+ * Whether `a` sorts before or equal to `b` by code points, as the build sorts terms (`<=` on
+ * strings compares UTF-16 units, which puts characters above U+FFFF before U+E000–U+FFFF).
+ */
+function notAfter(a, b) {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const x = a.codePointAt(i), y = b.codePointAt(i);
+    if (x !== y) return x < y;
+    if (x > 0xffff) i++;
+  }
+  return a.length <= b.length;
+}
+
+/** The first term of the shard that holds `term`, from the manifest's sorted first terms. */
+export function shardFirst(firsts, term) {
+  let lo = 0, hi = firsts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (notAfter(firsts[mid], term)) lo = mid; else hi = mid - 1;
+  }
+  return firsts[lo];
+}
+
+/**
  * Open an index. `load(path)` returns the parsed JSON of `search/<path>`: fetch in a browser,
  * a file read in Node.
  */
@@ -141,19 +164,10 @@ export async function createSearch(load) {
     return cache.get(path);
   };
 
-  function shardOf(term) {
-    let lo = 0, hi = manifest.shards.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (manifest.shards[mid] <= term) lo = mid; else hi = mid - 1;
-    }
-    return lo;
-  }
-
   const decoded = new Map();
   async function postings(term) {
     if (!decoded.has(term)) {
-      decoded.set(term, once(`t/${shardFile(manifest.shards[shardOf(term)])}.json`).then((shard) =>
+      decoded.set(term, once(`t/${shardFile(shardFirst(manifest.shards, term))}.json`).then((shard) =>
         decode(term, Object.hasOwn(shard, term) ? shard[term] : [])));
     }
     return decoded.get(term);
