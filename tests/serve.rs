@@ -194,7 +194,8 @@ const TARGET: &str = "---\ntitle: Target\ndate: 2018-01-01\n---\n\n## Findings\n
 /// After the burst, no second rebuild and no error (a half-written state would have one).
 fn assert_one_rebuild(server: &Server, before: usize, page: &str, expected: &str) {
     assert!(page.contains(expected), "{page}");
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Longer than the poller's half second, so a second rebuild would be seen.
+    std::thread::sleep(std::time::Duration::from_millis(1000));
     let log = server.log.lock().expect("log").clone();
     assert_eq!(rebuilds(server), before + 1, "one burst, one rebuild:\n{log}");
     assert!(!log.contains("error"), "{log}");
@@ -218,6 +219,15 @@ fn files_written_in_a_paced_burst_are_one_rebuild() {
 
 #[test]
 fn a_git_checkout_of_many_files_is_one_rebuild() {
+    checkout_is_one_rebuild(&[]);
+}
+
+#[test]
+fn with_poll_a_git_checkout_of_many_files_is_one_rebuild() {
+    checkout_is_one_rebuild(&["--poll"]);
+}
+
+fn checkout_is_one_rebuild(extra: &[&str]) {
     let files: Vec<(String, String)> = (0..150)
         .map(|n| (format!("content/reports/r{n}.md"), REPORT.replace("Body text.", &format!("Report {n}."))))
         .collect();
@@ -242,7 +252,7 @@ fn a_git_checkout_of_many_files_is_one_rebuild() {
     git(&["add", "-A"]);
     git(&["commit", "-qm", "revise every report, linking to a new one"]);
     git(&["checkout", "-q", "main"]);
-    let server = start(dir.path());
+    let server = start_with(dir.path(), extra);
     std::thread::sleep(std::time::Duration::from_millis(300));
     let before = rebuilds(&server);
     git(&["checkout", "-q", "next"]);
@@ -304,15 +314,24 @@ fn built_output_never_has_the_reload_script() {
 }
 
 #[test]
-fn with_poll_changes_are_found_by_scanning() {
+fn with_poll_a_second_save_in_the_same_second_and_of_the_same_size_is_found() {
     let dir = site(&[("content/reports/a.md", REPORT)]);
     let server = start_with(dir.path(), &["--poll"]);
-    // The poller compares modification times in whole seconds (notify's PollWatcher): an edit in
-    // the same second as its first scan would look unchanged.
-    std::thread::sleep(std::time::Duration::from_millis(1200));
-    write(dir.path(), "content/reports/a.md", REPORT.replace("Body text.", "Found by polling."));
-    let page = poll(server.port, "/reports/a/", |r| r.contains("Found by polling."));
-    assert!(page.contains("Found by polling."), "{page}");
+    let path = dir.path().join("content/reports/a.md");
+    // Both saves get times within one whole second, and the same size: only the nanoseconds of
+    // the modification time tell them apart (notify's own poller compares whole seconds).
+    let second = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_900_000_000);
+    let save = |text: &str, millis: u64| {
+        write(dir.path(), "content/reports/a.md", REPORT.replace("Body text.", text));
+        let file = std::fs::File::options().write(true).open(&path).expect("open");
+        file.set_modified(second + std::time::Duration::from_millis(millis)).expect("set the time");
+    };
+    save("First save.", 100);
+    let page = poll(server.port, "/reports/a/", |r| r.contains("First save."));
+    assert!(page.contains("First save."), "{page}");
+    save("Later save.", 600);
+    let page = poll(server.port, "/reports/a/", |r| r.contains("Later save."));
+    assert!(page.contains("Later save."), "{page}");
 }
 
 #[test]
@@ -327,8 +346,6 @@ fn reaching_the_inotify_watch_limit_falls_back_to_polling_with_a_message() {
     let server = spawn(command, dir.path(), &[]);
     let log = server.log.lock().expect("log").clone();
     assert!(log.contains("limit on watched files is reached") && log.contains("every half second"), "{log}");
-    // Polling compares modification times in whole seconds (as in the test above).
-    std::thread::sleep(std::time::Duration::from_millis(1200));
     write(dir.path(), "content/reports/a.md", REPORT.replace("Body text.", "Found after falling back."));
     let page = poll(server.port, "/reports/a/", |r| r.contains("Found after falling back."));
     assert!(page.contains("Found after falling back."), "{page}");

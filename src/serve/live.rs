@@ -175,7 +175,8 @@ pub fn ignored(root: &Path, path: &Path) -> bool {
 pub enum Watching {
     /// The system's file events (inotify).
     Events,
-    /// Scanning every half second: asked for (`--poll`), or the system's watch limit was reached.
+    /// Looking every half second (`serve::poll`): asked for (`--poll`), or the system's watch
+    /// limit was reached.
     Polling { fell_back: bool },
 }
 
@@ -211,23 +212,29 @@ pub fn watch(
     let (tx, rx) = std::sync::mpsc::channel::<Change>();
     // Counted before sending, so a change counted but not yet received is always waiting.
     let sent = Arc::new(AtomicUsize::new(0));
+    let send = {
+        let sent = Arc::clone(&sent);
+        move |change: Change| {
+            sent.fetch_add(1, Ordering::SeqCst);
+            tx.send(change).is_ok()
+        }
+    };
     let handler = {
-        let (root, sent) = (root.clone(), Arc::clone(&sent));
+        let (root, send) = (root.clone(), send.clone());
         move |batch: Batch| {
             if let Some(change) = relevant(&root, batch) {
-                sent.fetch_add(1, Ordering::SeqCst);
-                let _ = tx.send(change);
+                send(change);
             }
         }
     };
     let (keep, watching): (Box<dyn Send>, Watching) = if poll {
-        (Box::new(polling(&root, handler)?), Watching::Polling { fell_back: false })
+        (Box::new(polling(&root, send)?), Watching::Polling { fell_back: false })
     } else {
-        match events(&root, handler.clone()) {
+        match events(&root, handler) {
             Ok(debouncer) => (Box::new(debouncer), Watching::Events),
             // Out of inotify watches or instances (a big tree, or many programs watching).
             Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) || is_limit(&e) => {
-                (Box::new(polling(&root, handler)?), Watching::Polling { fell_back: true })
+                (Box::new(polling(&root, send)?), Watching::Polling { fell_back: true })
             }
             Err(e) => return Err(e.into()),
         }
@@ -263,20 +270,11 @@ fn events(
     Ok(debouncer)
 }
 
-fn polling(
-    root: &Path,
-    handler: impl notify_debouncer_full::DebounceEventHandler,
-) -> anyhow::Result<notify_debouncer_full::Debouncer<notify::PollWatcher, notify_debouncer_full::NoCache>> {
-    let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
-    let mut debouncer = notify_debouncer_full::new_debouncer_opt::<_, notify::PollWatcher, _>(
-        QUIET,
-        Some(TICK),
-        handler,
-        notify_debouncer_full::NoCache,
-        config,
-    )?;
-    debouncer.watch(root, notify::RecursiveMode::Recursive)?;
-    Ok(debouncer)
+/// Look for changes every half second (`poll`): notify's own poller compares modification
+/// times in whole seconds, so a second save within a second would go unseen.
+fn polling(root: &Path, send: impl Fn(Change) -> bool + Send + 'static) -> anyhow::Result<std::thread::JoinHandle<()>> {
+    let base = root.to_path_buf();
+    Ok(super::poll::start(root, move |path| ignored(&base, path), move |paths| send(Change::Paths(paths)))?)
 }
 
 /// Two changes of one burst as one.

@@ -7,6 +7,7 @@
 //! Must not: write to the site's folder.
 
 pub mod live;
+mod poll;
 
 use crate::incremental::Files;
 use anyhow::{Context as _, Result};
