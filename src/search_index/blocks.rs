@@ -6,7 +6,7 @@
 //! bytes with or without a memo). Must not: reuse a block unless every document in it, at the same
 //! position, has the same key.
 
-use super::{fields, postings::Block};
+use super::{Stop, fields, postings::Block};
 use crate::model::Site;
 use rayon::prelude::*;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -20,9 +20,6 @@ pub struct BlockMemo {
     keys: Vec<u64>,
     blocks: Vec<Block>,
 }
-
-/// Stop (`None`) as soon as `stop` says so.
-type Stop<'a> = &'a (dyn Fn() -> bool + Sync);
 
 /// Tokenise every document, several blocks per thread so uneven pages balance out.
 pub fn all(site: &Site, order: &[usize], stop: Stop) -> Option<Vec<Block>> {

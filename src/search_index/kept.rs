@@ -8,7 +8,7 @@
 
 use super::postings::{self, Block};
 use super::shards::{self, TermPostings};
-use super::{Made, Written, blocks, document_order};
+use super::{Made, Stop, Written, blocks, document_order};
 use crate::model::{OutputFile, Site};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -56,7 +56,7 @@ struct Step {
 
 impl IndexMemo {
     /// The index of `site`; `None` once `stop` says so (what was kept stays usable).
-    pub fn update(&mut self, site: &Site, stop: &(dyn Fn() -> bool + Sync)) -> Option<IndexUpdate> {
+    pub fn update(&mut self, site: &Site, stop: Stop) -> Option<IndexUpdate> {
         let started = std::time::Instant::now();
         let order = document_order(site);
         let keys = blocks::keys(site, &order);
@@ -100,7 +100,7 @@ impl IndexMemo {
 }
 
 /// Every term's postings.
-fn whole(blocks: &[Block], stop: &(dyn Fn() -> bool + Sync)) -> Option<Postings> {
+fn whole(blocks: &[Block], stop: Stop) -> Option<Postings> {
     let postings = postings::postings(blocks, stop)?;
     Some(postings.into_iter().map(|(term, flat)| (Box::from(term), flat)).collect())
 }
@@ -112,7 +112,7 @@ fn partly(
     blocks: &[Block],
     replaced: &[Block],
     docs: Vec<u32>,
-    stop: &(dyn Fn() -> bool + Sync),
+    stop: Stop,
 ) -> Option<(Postings, Option<Step>)> {
     let touched = touched_terms(replaced, blocks, &docs);
     if touched.len() * WHOLE_WAY_SHARE > last.postings.len() {

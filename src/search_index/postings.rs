@@ -215,7 +215,7 @@ pub fn factors(blocks: &[Block], averages: &[u64; 5]) -> Vec<[f64; 5]> {
 
 /// Flat postings of every term, in term order, from the blocks in document order; `None` once
 /// `stop` says so.
-pub fn postings<'b>(blocks: &'b [Block], stop: &(dyn Fn() -> bool + Sync)) -> Option<Vec<(&'b str, Vec<u32>)>> {
+pub fn postings<'b>(blocks: &'b [Block], stop: super::Stop) -> Option<Vec<(&'b str, Vec<u32>)>> {
     let factors = factors(blocks, &averages(blocks));
     let mut terms: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for (b, block) in blocks.iter().enumerate() {

@@ -92,7 +92,7 @@ pub fn json(terms: &[TermPostings]) -> String {
     out
 }
 
-pub fn push_numbers(out: &mut String, numbers: &[u32]) {
+fn push_numbers(out: &mut String, numbers: &[u32]) {
     let mut buf = itoa::Buffer::new();
     for (i, n) in numbers.iter().enumerate() {
         if i > 0 {
@@ -132,7 +132,7 @@ pub fn vocabulary_keys(term: &str) -> Vec<String> {
 }
 
 /// The vocabulary file of words starting with `c`: its code point in hex (the client does the same).
-pub fn vocabulary_key(c: char) -> String {
+fn vocabulary_key(c: char) -> String {
     format!("{:x}", c as u32)
 }
 
