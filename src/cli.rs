@@ -88,6 +88,10 @@ pub struct BuildArgs {
     /// Publish under this address instead of site.yaml's base_url.
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Replace the output folder even though seedbed did not make it (everything in it is
+    /// deleted). The site's own folders are never replaced.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]
@@ -224,12 +228,16 @@ fn settings(site: &SiteArgs, base_url: Option<String>) -> BuildSettings {
 fn build(args: BuildArgs) -> ExitCode {
     let started = Instant::now();
     let out_dir = if args.output.is_absolute() { args.output.clone() } else { args.site.root.join(&args.output) };
+    let target = match seedbed::write::OutputTarget::check(&args.site.root, &out_dir, args.force) {
+        Ok(target) => target,
+        Err(e) => return report_env(Err(e)),
+    };
     let output = match seedbed::build_site(&args.site.root, &settings(&args.site, args.base_url)) {
         Ok(o) => o,
         Err(e) => return report_build_error(e),
     };
     print_problems(&output.warnings);
-    if let Err(e) = seedbed::write::output(&output.files, &out_dir) {
+    if let Err(e) = seedbed::write::output(&output.files, &target) {
         return report_env(Err(e));
     }
     let c = output.counts;

@@ -6,6 +6,7 @@ use std::path::Path;
 
 /// Put a "previous build" in place, run the failing build, and check nothing changed.
 fn failing_build(root: &Path) -> String {
+    write(root, "public/.seedbed-output", "made by seedbed");
     write(root, "public/index.html", "previous build");
     write(root, "public/reports/old/index.html", "an older page");
     let before = tree(&root.join("public"));

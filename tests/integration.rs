@@ -10,6 +10,7 @@ mod digest;
 mod digest_smtp;
 mod errors;
 mod feeds;
+mod hostile;
 mod incremental;
 mod search;
 mod search_chinese;
