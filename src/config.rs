@@ -101,10 +101,12 @@ struct RawConfig {
     timezone: Option<String>,
     search_index: Option<bool>,
     digest: Option<DigestConfig>,
+    allowed_outside: Option<Vec<String>>,
     extra: Option<serde_yaml::Value>,
 }
 
-const RAW_KEYS: [&str; 14] = [
+const RAW_KEYS: [&str; 15] = [
+    "allowed_outside",
     "search_index",
     "digest",
     "title",
@@ -141,6 +143,9 @@ pub struct Config {
     /// Write the search index and the search page (on unless `search_index: false`).
     pub search_index: bool,
     pub digest: DigestConfig,
+    /// Folders outside the site (absolute, or relative to it) that symbolic links in the site
+    /// may point into; every other link out of the site is an error.
+    pub allowed_outside: Vec<String>,
     pub extra: serde_yaml::Value,
 }
 
@@ -202,6 +207,15 @@ fn validate(raw: &RawConfig, text: &str) -> Vec<SiteError> {
             "write the address the site is published at, like https://example.org/",
         ));
     }
+    if let Some(theme) = &raw.theme
+        && !is_folder_name(theme)
+    {
+        errors.push(at(
+            "theme",
+            format!("`theme` must be the name of a folder under themes/, not the path `{theme}`"),
+            "write the folder's name, like `theme: plain`; a theme lives in the site's themes/ folder",
+        ));
+    }
     if raw.items_per_page == Some(0) {
         errors.push(at("items_per_page", "`items_per_page` must be at least 1".into(), "use 20, or leave it out"));
     }
@@ -242,6 +256,11 @@ fn validate(raw: &RawConfig, text: &str) -> Vec<SiteError> {
     errors
 }
 
+/// One plain path component: no separators or control characters, not `.` or `..`, not hidden.
+fn is_folder_name(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\']) && !name.chars().any(char::is_control)
+}
+
 fn resolve(raw: RawConfig) -> Config {
     let RawConfig {
         title,
@@ -257,6 +276,7 @@ fn resolve(raw: RawConfig) -> Config {
         timezone,
         search_index,
         digest,
+        allowed_outside,
         extra,
     } = raw;
     let default_language = default_language.unwrap_or(Lang::En);
@@ -278,6 +298,7 @@ fn resolve(raw: RawConfig) -> Config {
         timezone: timezone.unwrap_or_else(|| "Asia/Shanghai".into()),
         search_index: search_index.unwrap_or(true),
         digest: digest.unwrap_or_default(),
+        allowed_outside: allowed_outside.unwrap_or_default(),
         extra: extra.unwrap_or(serde_yaml::Value::Null),
     }
 }
@@ -299,6 +320,16 @@ mod tests {
     fn base_path_is_the_url_path() {
         let c = Config::parse("title: T\nbase_url: https://example.org/kb/\n").unwrap();
         assert_eq!(c.base_path(), "/kb");
+    }
+
+    #[test]
+    fn a_theme_is_a_folder_name_not_a_path() {
+        for bad in ["../../../x", "/etc", "a/b", "..", ".hidden", "a\\b"] {
+            let e = Config::parse(&format!("title: T\nbase_url: https://x.org/\ntheme: '{bad}'\n")).unwrap_err();
+            assert_eq!((e[0].line, e[0].column), (3, 1), "{bad}");
+            assert!(e[0].message.starts_with("`theme` must be the name of a folder"), "{bad}");
+        }
+        assert_eq!(Config::parse("title: T\nbase_url: https://x.org/\ntheme: plain\n").unwrap().theme, "plain");
     }
 
     #[test]

@@ -24,13 +24,14 @@ pub fn site(root: &Path) -> Result<(Config, LoadedSite, Vec<SiteError>), BuildEr
     let config_text = String::from_utf8_lossy(&config_bytes).into_owned();
     let canonical_root = root.canonicalize().with_context(|| format!("cannot open {}", root.display()))?;
     let mut warnings = Vec::new();
-    let content_files = walk(&canonical_root, "content", &mut warnings);
+    let bounds = Bounds::new(canonical_root, &config, &config_text, &mut warnings);
+    let content_files = walk(&bounds, "content", &mut warnings);
     let (markdown, others): (Vec<_>, Vec<_>) = content_files.into_iter().partition(|(rel, _)| rel.ends_with(".md"));
     let content = markdown
         .into_par_iter()
         .map(|(rel_path, abs)| Ok(SourceFile { rel_path, bytes: read(&abs)? }))
         .collect::<Result<Vec<_>, BuildError>>()?;
-    let theme = theme(&canonical_root, &config, &config_text, others, &mut warnings)?;
+    let theme = theme(&bounds, &config, &config_text, others, &mut warnings)?;
     let config_file = SourceFile { rel_path: CONFIG_FILE.into(), bytes: config_bytes };
     Ok((config, LoadedSite { config_file, content, theme }, warnings))
 }
@@ -49,6 +50,10 @@ pub fn refresh(root: &Path, loaded: &mut LoadedSite, changed: &[PathBuf]) -> Res
             continue;
         }
         if parts.first().map(String::as_str) != Some("content") || !rel.to_string_lossy().ends_with(".md") {
+            return Ok(None);
+        }
+        // A folder on the way that is a symbolic link: the whole load decides whether it may be read.
+        if path.parent().and_then(|p| p.canonicalize().ok()) != rel.parent().map(|p| root.join(p)) {
             return Ok(None);
         }
         let bytes = match std::fs::symlink_metadata(path) {
@@ -87,10 +92,20 @@ pub fn config(root: &Path) -> anyhow::Result<Config> {
 
 fn read_config(root: &Path) -> Result<(Config, Vec<u8>), BuildError> {
     let config_path = root.join(CONFIG_FILE);
-    if !config_path.is_file() {
+    if std::fs::symlink_metadata(&config_path).is_err() {
         return Err(BuildError::Env(anyhow::anyhow!(
             "no {CONFIG_FILE} in {}: run seedbed in a site's folder, pass --root DIR, or create a site with `seedbed init DIR`",
             root.display()
+        )));
+    }
+    let inside = match (config_path.canonicalize(), root.canonicalize()) {
+        (Ok(file), Ok(root)) => file.starts_with(root),
+        _ => false,
+    };
+    if !inside || !config_path.is_file() {
+        return Err(BuildError::Env(anyhow::anyhow!(
+            "{} is not a regular file in the site's folder (a link out of it, a pipe or a device): make it a plain file",
+            config_path.display()
         )));
     }
     let config_bytes = read(&config_path)?;
@@ -102,7 +117,7 @@ fn read_config(root: &Path) -> Result<(Config, Vec<u8>), BuildError> {
 }
 
 fn theme(
-    root: &Path,
+    bounds: &Bounds,
     config: &Config,
     config_text: &str,
     content_assets: Vec<(String, PathBuf)>,
@@ -110,8 +125,8 @@ fn theme(
 ) -> Result<ThemeFiles, BuildError> {
     let mut layers = Vec::new();
     let theme_dir = format!("themes/{}", config.theme);
-    if root.join(&theme_dir).is_dir() {
-        layers.push((theme_dir.clone(), walk(root, &theme_dir, warnings)));
+    if bounds.root.join(&theme_dir).is_dir() {
+        layers.push((theme_dir.clone(), walk(bounds, &theme_dir, warnings)));
     } else if config.theme != "default" {
         let text = config_text;
         let (line, col) = crate::yaml::key_position(text, "theme").unwrap_or((1, 1));
@@ -126,9 +141,9 @@ fn theme(
             .with_source(text),
         )));
     }
-    let mut site_layer: Vec<(String, PathBuf)> = walk(root, "templates", warnings);
-    site_layer.extend(walk(root, "static", warnings));
-    site_layer.extend(walk(root, "i18n", warnings));
+    let mut site_layer: Vec<(String, PathBuf)> = walk(bounds, "templates", warnings);
+    site_layer.extend(walk(bounds, "static", warnings));
+    site_layer.extend(walk(bounds, "i18n", warnings));
     layers.push((String::new(), site_layer));
     let mut files = ThemeFiles::default();
     add_embedded(&DEFAULT_THEME, &mut files);
@@ -182,11 +197,58 @@ fn add_file(files: &mut ThemeFiles, inner: &str, rel: &str, source: AssetSource)
     Ok(())
 }
 
+/// Where the site's files may come from: the site's folder (but not its hidden folders, such as
+/// `.git`), and the outside folders `site.yaml` names in `allowed_outside`.
+struct Bounds {
+    /// Canonical.
+    root: PathBuf,
+    allowed: Vec<PathBuf>,
+}
+
+impl Bounds {
+    fn new(root: PathBuf, config: &Config, config_text: &str, problems: &mut Vec<SiteError>) -> Bounds {
+        let mut allowed = Vec::new();
+        for folder in &config.allowed_outside {
+            match root.join(folder).canonicalize() {
+                Ok(path) if path.is_dir() => allowed.push(path),
+                _ => {
+                    let (line, col) = crate::yaml::key_position(config_text, "allowed_outside").unwrap_or((1, 1));
+                    problems.push(
+                        SiteError::new(
+                            CONFIG_FILE,
+                            line,
+                            col,
+                            format!("`allowed_outside` names `{folder}`, which is not a folder"),
+                        )
+                        .with_hint("write the path of an existing folder, absolute or relative to the site")
+                        .with_source(config_text),
+                    );
+                }
+            }
+        }
+        Bounds { root, allowed }
+    }
+
+    /// Whether a canonical path may be read.
+    fn admits(&self, path: &Path) -> bool {
+        let hidden = |inner: &Path| inner.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        match path.strip_prefix(&self.root) {
+            Ok(inner) => !hidden(inner),
+            Err(_) => self.allowed.iter().any(|a| path.starts_with(a)),
+        }
+    }
+}
+
 /// Files under `root/sub`, as (`sub/…` relative path, absolute path), sorted; hidden and
-/// editor temporary files skipped; symlinks followed only when they stay inside the site.
-fn walk(root: &Path, sub: &str, warnings: &mut Vec<SiteError>) -> Vec<(String, PathBuf)> {
+/// editor temporary files skipped. A symbolic link (or `sub` itself being one) that leads out of
+/// the site is an error; pipes, sockets and devices are never read.
+fn walk(bounds: &Bounds, sub: &str, problems: &mut Vec<SiteError>) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
-    let base = root.join(sub);
+    let Ok(base) = bounds.root.join(sub).canonicalize() else { return out };
+    if !bounds.admits(&base) {
+        problems.push(link_out(sub, &base, bounds));
+        return out;
+    }
     if !base.is_dir() {
         return out;
     }
@@ -194,20 +256,54 @@ fn walk(root: &Path, sub: &str, warnings: &mut Vec<SiteError>) -> Vec<(String, P
     for entry in walker.flatten() {
         let path = entry.path();
         let rel = format!("{sub}/{}", path.strip_prefix(&base).unwrap_or(path).to_string_lossy().replace('\\', "/"));
-        if entry.path_is_symlink() {
+        let (real, file_type) = if entry.path_is_symlink() {
             match path.canonicalize() {
-                Ok(target) if target.starts_with(root) && target.is_file() => out.push((rel, target)),
-                Ok(target) if target.starts_with(root) => {}
-                _ => warnings.push(
-                    SiteError::warning(&rel, 1, 1, "symlink points outside the site and is skipped")
-                        .with_hint("copy the file into the site instead of linking to it"),
-                ),
+                Ok(target) if bounds.admits(&target) => match std::fs::metadata(&target) {
+                    Ok(meta) => (target, meta.file_type()),
+                    Err(_) => continue,
+                },
+                Ok(target) => {
+                    problems.push(link_out(&rel, &target, bounds));
+                    continue;
+                }
+                Err(_) => {
+                    problems.push(SiteError::warning(&rel, 1, 1, "this symbolic link leads nowhere: skipped"));
+                    continue;
+                }
             }
-        } else if entry.file_type().is_file() {
-            out.push((rel, path.to_path_buf()));
+        } else {
+            (path.to_path_buf(), entry.file_type())
+        };
+        if file_type.is_file() {
+            out.push((rel, real));
+        } else if entry.path_is_symlink() && file_type.is_dir() {
+            problems.push(
+                SiteError::warning(&rel, 1, 1, "a symbolic link to a folder is not followed")
+                    .with_hint("link the files one by one, or copy the folder into the site"),
+            );
+        } else if !file_type.is_dir() {
+            problems.push(SiteError::warning(&rel, 1, 1, "not a regular file (a pipe, socket or device): skipped"));
         }
     }
     out
+}
+
+/// A link (or a source folder that is a link) leading out of the site: publishing what it points
+/// to could publish anything on the machine that builds the site, or the site's hidden files.
+fn link_out(rel: &str, target: &Path, bounds: &Bounds) -> SiteError {
+    match target.strip_prefix(&bounds.root) {
+        Ok(inner) => SiteError::new(
+            rel,
+            1,
+            1,
+            format!("leads to the hidden `{}` through a symbolic link", inner.display()),
+        )
+        .with_hint("hidden files (such as .git/) are never published: copy what should be into the site"),
+        Err(_) => SiteError::new(rel, 1, 1, format!("leads outside the site (to {}) through a symbolic link", target.display()))
+            .with_hint(
+                "copy the files into the site; to allow a folder outside it, list the folder under `allowed_outside:` in site.yaml",
+            ),
+    }
 }
 
 fn is_ignored(name: &std::ffi::OsStr) -> bool {

@@ -4,6 +4,7 @@
 
 mod kills;
 mod output;
+mod sources;
 
 use crate::common::*;
 use std::path::Path;
