@@ -68,18 +68,20 @@ fn subscribers(path: &Path) -> anyhow::Result<(Vec<Subscriber>, Vec<Problem>)> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let suppression_path = path.with_file_name("unsubscribed.csv");
     let (suppressed, mut problems) = match std::fs::read_to_string(&suppression_path) {
-        Ok(text) => {
-            subscribers::suppression(&text).map_err(|e| anyhow::anyhow!("{}: {e}", suppression_path.display()))?
-        }
+        Ok(text) => subscribers::suppression(&text).map_err(|e| whole_list(&e, &suppression_path))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", suppression_path.display())),
     };
     locate(&mut problems, &suppression_path);
-    let (subs, mut more) =
-        subscribers::parse(&text, &suppressed).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let (subs, mut more) = subscribers::parse(&text, &suppressed).map_err(|e| whole_list(&e, path))?;
     locate(&mut more, path);
     problems.append(&mut more);
     Ok((subs, problems))
+}
+
+/// A problem that stops the run: the list cannot be read as a whole.
+fn whole_list(problem: &Problem, file: &Path) -> anyhow::Error {
+    anyhow::anyhow!("{}:{}: {}", file.display(), problem.line, problem.message)
 }
 
 /// Prefix each problem with `file:line:`.
@@ -97,16 +99,21 @@ pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow:
     let secret = secret.as_deref().map(str::as_bytes);
     let mut summary =
         Summary { digest: digest.record.id.clone(), subscribers: subs.len(), problems, ..Summary::default() };
+    message::check_digest(&digest.record, &parts, secret)?;
     if let Delivery::DryRun = options.delivery {
-        // Build every message: whatever would stop a real run stops this one.
+        // Build every message: a subscriber a real run would record as failed is reported.
         for s in &subs {
-            message::build(&digest.record, &parts, s, secret)?;
+            if let Err(e) = message::build(&digest.record, &parts, s, secret) {
+                summary.problems.push(unsendable(s, &e.to_string(), &options.subscribers));
+            }
         }
         let ledger =
             super::ledger::parse(&std::fs::read_to_string(digest.dir.join(store::LEDGER_FILE)).unwrap_or_default());
         count(&mut summary, &subs, |key| ledger.get(key).map(|(s, _)| *s));
         return Ok(summary);
     }
+    // From here on this run alone sends this site's digests.
+    let _lock = store::lock(root)?;
     if let Delivery::Smtp(session) = &mut options.delivery {
         session.open().map_err(|e| {
             anyhow::anyhow!("cannot reach the SMTP server, or it refused the TLS or login settings: {e}")
@@ -122,18 +129,27 @@ pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow:
     // Messages are built on a second thread while the previous one is on the wire; a few ahead
     // at most, so memory stays flat however long the list.
     std::thread::scope(|scope| -> anyhow::Result<()> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<anyhow::Result<(String, lettre::Message)>>(8);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(&Subscriber, anyhow::Result<lettre::Message>)>(8);
         let (record, parts) = (&digest.record, &parts);
         scope.spawn(move || {
             for s in todo {
-                let built = message::build(record, parts, s, secret).map(|m| (subscribers::key(s.email.as_ref()), m));
-                if tx.send(built).is_err() {
+                if tx.send((s, message::build(record, parts, s, secret))).is_err() {
                     return;
                 }
             }
         });
-        for built in rx {
-            let (key, message) = built?;
+        for (subscriber, built) in rx {
+            let key = subscribers::key(subscriber.email.as_ref());
+            let message = match built {
+                Ok(message) => message,
+                // The digest itself was checked: what is left is about this one address.
+                Err(e) => {
+                    ledger.record(State::Failed, &key, &format!("cannot make the message: {e}"))?;
+                    summary.problems.push(unsendable(subscriber, &e.to_string(), &options.subscribers));
+                    bar.inc(1);
+                    continue;
+                }
+            };
             pace.wait();
             ledger.record(State::Sending, &key, "")?;
             let (state, reply) = deliver(&mut options.delivery, &message, &key, &digest.record.id, retry)?;
@@ -150,6 +166,13 @@ pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow:
     ledger.finish()?;
     count(&mut summary, &subs, |key| ledger.state(key));
     Ok(summary)
+}
+
+/// A subscriber whose message cannot be made, located in the list.
+fn unsendable(subscriber: &Subscriber, why: &str, list: &Path) -> Problem {
+    let message =
+        format!("{}:{}: no message can be made for `{}`: {why}", list.display(), subscriber.line, subscriber.email);
+    Problem { line: subscriber.line, message, rejected: true }
 }
 
 fn count(summary: &mut Summary, subs: &[Subscriber], state: impl Fn(&str) -> Option<State>) {

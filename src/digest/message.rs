@@ -60,6 +60,17 @@ pub fn sender_host(record: &Record) -> String {
     record.from.parse::<Mailbox>().map(|m| m.email.domain().to_string()).unwrap_or_else(|_| "localhost".into())
 }
 
+/// What every message of the digest needs, checked once before any is sent: a failure here is
+/// the digest's or the configuration's, so it stops the run instead of failing each subscriber.
+pub fn check_digest(record: &Record, parts: &Parts, secret: Option<&[u8]>) -> anyhow::Result<()> {
+    anyhow::ensure!(!parts.by_lang.is_empty(), "the digest has no parts");
+    if record.unsubscribe_url.is_some() && secret.is_none() {
+        anyhow::bail!("set SEEDBED_UNSUBSCRIBE_SECRET: the unsubscribe endpoint checks tokens with it");
+    }
+    record.from.parse::<Mailbox>().map_err(|e| anyhow::anyhow!("the digest's sender `{}`: {e}", record.from))?;
+    Ok(())
+}
+
 /// The message for `subscriber`.
 pub fn build(
     record: &Record,

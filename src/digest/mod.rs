@@ -43,6 +43,7 @@ pub fn build(root: &Path, today: Date, since: Option<Date>) -> Result<Built, Bui
     let options = crate::assemble::BuildOptions { drafts: false, future: false, today };
     let settings = BuildSettings { options, base_url: None };
     let Assembled { site, templates, .. } = crate::assemble_site(root, &settings)?;
+    let _lock = store::lock(root)?;
     let past = store::list(root)?;
     let (started, unsent): (Vec<_>, Vec<_>) = past.into_iter().partition(|d| d.started);
     let sent: BTreeSet<String> = started.iter().flat_map(|d| d.record.items.iter().map(|i| i.id.clone())).collect();

@@ -11,7 +11,7 @@
 use anyhow::Context;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::extension::{ClientId, Extension};
 use lettre::transport::smtp::response::Response;
 use std::time::Duration;
 
@@ -81,6 +81,8 @@ fn percent_decode(text: &str) -> String {
 pub enum SendError {
     Smtp(lettre::transport::smtp::Error),
     Io(std::io::Error),
+    /// This server can never take this message: not retried.
+    Unsendable(String),
 }
 
 impl SendError {
@@ -88,13 +90,13 @@ impl SendError {
     pub fn code(&self) -> Option<u16> {
         match self {
             SendError::Smtp(e) => e.status().map(u16::from),
-            SendError::Io(_) => None,
+            SendError::Io(_) | SendError::Unsendable(_) => None,
         }
     }
 
     /// A 5xx reply: retrying will not help.
     pub fn is_permanent(&self) -> bool {
-        matches!(self, SendError::Smtp(e) if e.is_permanent())
+        matches!(self, SendError::Smtp(e) if e.is_permanent()) || matches!(self, SendError::Unsendable(_))
     }
 }
 
@@ -103,6 +105,7 @@ impl std::fmt::Display for SendError {
         match self {
             SendError::Smtp(e) => write!(f, "{e}"),
             SendError::Io(e) => write!(f, "{e}"),
+            SendError::Unsendable(why) => f.write_str(why),
         }
     }
 }
@@ -146,6 +149,13 @@ impl SmtpSession {
         let Some(connection) = self.connection.as_mut() else {
             return Err(std::io::Error::other("not connected").into());
         };
+        if needs_smtputf8(message.envelope()) && !connection.server_info().supports_feature(Extension::SmtpUtfEight) {
+            return Err(SendError::Unsendable(
+                "the address is internationalised and the server does not offer SMTPUTF8, which it needs: \
+                 send through a relay that offers it, or ask the subscriber for an ASCII address"
+                    .into(),
+            ));
+        }
         let bytes = message.formatted();
         let result = self.runtime.block_on(async {
             match tokio::time::timeout(TIMEOUT, connection.send(message.envelope(), &bytes)).await {
@@ -165,6 +175,11 @@ impl SmtpSession {
             let _ = self.runtime.block_on(c.quit());
         }
     }
+}
+
+/// Whether an address of the envelope has non-ASCII characters (RFC 6531).
+fn needs_smtputf8(envelope: &lettre::address::Envelope) -> bool {
+    envelope.to().iter().chain(envelope.from()).any(|a: &lettre::Address| !AsRef::<str>::as_ref(a).is_ascii())
 }
 
 async fn connect(target: &SmtpTarget) -> Result<AsyncSmtpConnection, SendError> {

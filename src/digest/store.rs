@@ -102,6 +102,38 @@ pub fn write(root: &Path, id: &str, files: &[(String, Vec<u8>)]) -> anyhow::Resu
     Ok(target)
 }
 
+/// Held while a run builds or sends digests: one run at a time per site, so two `digest send`
+/// started together cannot both mail the same subscriber. The lock is the operating system's
+/// (flock on `digests/.lock`): it goes with the process, so a killed run leaves none behind.
+pub struct DigestsLock {
+    _file: std::fs::File,
+}
+
+pub const LOCK_FILE: &str = ".lock";
+
+/// Take the site's digest lock, or say which run holds it.
+pub fn lock(root: &Path) -> anyhow::Result<DigestsLock> {
+    let dir = root.join(DIGESTS_DIR);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(LOCK_FILE);
+    // Empty, and never written: what counts is the lock on it (so the folder stays the same bytes).
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(DigestsLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another seedbed digest run is building or sending this site's digests ({} is locked): \
+             wait for it to finish; a run that was killed frees the lock by itself",
+            path.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock {}", path.display())),
+    }
+}
+
 /// Remove a digest no send has started (it is being replaced by a newer selection).
 pub fn remove_unsent(digest: &StoredDigest) -> anyhow::Result<()> {
     anyhow::ensure!(!digest.started, "digest {} has a ledger: it is being sent, not replaced", digest.record.id);
@@ -111,6 +143,16 @@ pub fn remove_unsent(digest: &StoredDigest) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_second_run_cannot_take_the_lock_until_the_first_lets_go() {
+        let root = tempfile::tempdir().unwrap();
+        let first = lock(root.path()).unwrap();
+        let e = lock(root.path()).err().unwrap().to_string();
+        assert!(e.starts_with("another seedbed digest run"), "{e}");
+        drop(first);
+        assert!(lock(root.path()).is_ok());
+    }
 
     #[test]
     fn later_digests_of_a_day_sort_after_earlier_ones() {

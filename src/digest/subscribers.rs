@@ -32,7 +32,7 @@ pub fn key(email: &str) -> String {
 }
 
 /// Parse a subscriber list. `suppressed` addresses (keys) are left out silently.
-pub fn parse(text: &str, suppressed: &BTreeSet<String>) -> Result<(Vec<Subscriber>, Vec<Problem>), String> {
+pub fn parse(text: &str, suppressed: &BTreeSet<String>) -> Result<(Vec<Subscriber>, Vec<Problem>), Problem> {
     let (header, rows, mut problems) = rows(text)?;
     let mut seen: BTreeMap<String, u64> = BTreeMap::new();
     let mut subscribers = Vec::new();
@@ -80,7 +80,7 @@ pub fn parse(text: &str, suppressed: &BTreeSet<String>) -> Result<(Vec<Subscribe
 }
 
 /// The addresses of a suppression list, as keys; rows without a valid address are reported.
-pub fn suppression(text: &str) -> Result<(BTreeSet<String>, Vec<Problem>), String> {
+pub fn suppression(text: &str) -> Result<(BTreeSet<String>, Vec<Problem>), Problem> {
     let (header, rows, mut problems) = rows(text)?;
     let mut keys = BTreeSet::new();
     for (line, values) in rows {
@@ -104,6 +104,9 @@ fn check_address(email: &str) -> Result<lettre::Address, String> {
     if email.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(format!("`{}` contains a space or control character", email.escape_debug()));
     }
+    if email.ends_with(']') {
+        return Err(format!("`{email}` is addressed to an IP address, which mail relays do not deliver to"));
+    }
     email.parse().map_err(|e| format!("`{email}` is not an e-mail address ({e})"))
 }
 
@@ -123,33 +126,85 @@ impl Fields<'_> {
 type Table = (Vec<String>, Vec<(u64, csv::StringRecord)>, Vec<Problem>);
 
 /// The rows of a CSV file with a header that names an `email` column, each with its line.
-fn rows(text: &str) -> Result<Table, String> {
+/// A quote that is never closed is an error for the whole file (every row after it would be read
+/// as one value); a quoted value running over lines that look like rows is a rejected row.
+fn rows(text: &str) -> Result<Table, Problem> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| format!("cannot read the header line: {e}"))?
+        .map_err(|e| file_problem(1, format!("cannot read the header line: {e}")))?
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
     if !header.iter().any(|h| h == "email") {
-        return Err("the first line must be the header `email,name,lang`".into());
+        return Err(file_problem(1, "the first line must be the header `email,name,lang`".into()));
     }
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for record in reader.records() {
         match record {
             Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line());
+                let start = r.position().map_or(0, |p| p.byte() as usize).min(text.len());
+                let line = line_at(text, start);
+                if r.iter().any(|v| v.contains(['\n', '\r'])) {
+                    check_quotes(text, start, line)?;
+                    if let Some(problem) = swallowed_rows(&r, line) {
+                        problems.push(problem);
+                        continue;
+                    }
+                }
                 rows.push((line, r));
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| line_at(text, p.byte() as usize));
                 problems.push(Problem { line, message: format!("cannot read this row: {e}"), rejected: true });
             }
         }
     }
     Ok((header, rows, problems))
+}
+
+/// A problem with the whole list: nothing is sent until it is fixed.
+fn file_problem(line: u64, message: String) -> Problem {
+    Problem { line, message, rejected: true }
+}
+
+/// The 1-based line of the row found at a byte offset (the csv crate's own count is one short
+/// with CRLF endings, where its offset points at the `\n` ending the line before).
+fn line_at(text: &str, offset: usize) -> u64 {
+    let offset = offset.min(text.len());
+    let offset = offset + text.as_bytes()[offset..].iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
+    text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+}
+
+/// A row starting at `start` whose quote is never closed takes the rest of the file.
+fn check_quotes(text: &str, start: usize, line: u64) -> Result<(), Problem> {
+    let quotes = text.get(start..).unwrap_or_default().bytes().filter(|&b| b == b'"').count();
+    if quotes % 2 == 1 {
+        return Err(file_problem(
+            line,
+            "a quote opened on this line is never closed, so every line after it would be read as one value: \
+             close the quote (write \"\" for a quote inside a quoted value)"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A quoted value holding whole lines that look like subscriber rows: a closing quote is missing.
+fn swallowed_rows(record: &csv::StringRecord, line: u64) -> Option<Problem> {
+    let inner_lines: Vec<&str> = record.iter().flat_map(|v| v.lines().skip(1)).collect();
+    let rowlike = inner_lines.iter().filter(|l| l.contains('@') && l.contains(',')).count();
+    (rowlike > 0).then(|| Problem {
+        line,
+        message: format!(
+            "a quoted value on this line runs over the next {} line(s), {rowlike} of which look like subscribers: \
+             a closing quote is missing; this row and those lines were not read",
+            inner_lines.len()
+        ),
+        rejected: true,
+    })
 }
 
 #[cfg(test)]
@@ -168,6 +223,30 @@ mod tests {
         assert_eq!(subs[2].lang, Lang::En);
         let lines: Vec<(u64, bool)> = problems.iter().map(|p| (p.line, p.rejected)).collect();
         assert_eq!(lines, [(3, true), (4, true), (5, false), (7, false)]);
+    }
+
+    #[test]
+    fn lines_are_right_with_crlf_endings_and_ip_literals_are_refused() {
+        let csv = "email,name,lang\r\na@example.org,A,en\r\nt@[127.0.0.1],T,en\r\nnot-an-address,X,en\r\n";
+        let (subs, problems) = parse(csv, &BTreeSet::new()).unwrap();
+        assert_eq!(subs[0].line, 2);
+        let lines: Vec<u64> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [3, 4]);
+        assert!(problems[0].message.contains("IP address"), "{}", problems[0].message);
+    }
+
+    #[test]
+    fn a_quote_never_closed_stops_the_list_and_one_closed_late_rejects_the_rows_it_swallowed() {
+        let open = "email,name,lang\na@example.org,A,en\nb@example.org,\"B,en\nc@example.org,C,en\n";
+        let e = parse(open, &BTreeSet::new()).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.starts_with("a quote opened on this line is never closed"), "{}", e.message);
+        let late = "email,name,lang\nb@example.org,\"B,en\nc@example.org,C,en\nd@example.org,D\",en\ne@example.org,,\n";
+        let (subs, problems) = parse(late, &BTreeSet::new()).unwrap();
+        let emails: Vec<String> = subs.iter().map(|s| s.email.to_string()).collect();
+        assert_eq!(emails, ["e@example.org"]);
+        assert_eq!((problems[0].line, problems[0].rejected), (2, true));
+        assert!(problems[0].message.contains("2 of which look like subscribers"), "{}", problems[0].message);
     }
 
     #[test]

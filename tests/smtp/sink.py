@@ -10,9 +10,11 @@ STARTTLS). --faults names a JSON file {address: [reply, ...]}: each DATA to that
 next entry ("421 ...", "451 ...", "550 ..." as the reply, "drop" to cut the connection instead of
 replying) and is not stored; once the list is used up, messages to it are accepted.
 --discard accepts every message without storing it (the benchmark's sink, scripts/bench-digest).
+--delay-ms N waits N ms before answering each DATA (a slow server); --smtputf8 offers SMTPUTF8.
 Prints "ready" on standard output once it listens; runs until killed.
 """
 import argparse
+import asyncio
 import json
 import mailbox
 import os
@@ -25,8 +27,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
-    def __init__(self, maildir, faults, discard=False):
+    def __init__(self, maildir, faults, discard=False, delay_ms=0):
         self.discard = discard
+        self.delay = delay_ms / 1000
         for sub in ("tmp", "new", "cur"):
             os.makedirs(os.path.join(maildir, sub), exist_ok=True)
         self.box = mailbox.Maildir(maildir, create=False)
@@ -35,6 +38,8 @@ class Sink:
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.discard:
             return "250 OK discarded"
         rcpts = [r.lower() for r in envelope.rcpt_tos]
@@ -62,12 +67,14 @@ def main():
     parser.add_argument("--auth")
     parser.add_argument("--faults")
     parser.add_argument("--discard", action="store_true")
+    parser.add_argument("--delay-ms", type=int, default=0)
+    parser.add_argument("--smtputf8", action="store_true")
     args = parser.parse_args()
     faults = {}
     if args.faults:
         with open(args.faults, encoding="utf-8") as f:
             faults = {k.lower(): v for k, v in json.load(f).items()}
-    options = {}
+    options = {"enable_SMTPUTF8": args.smtputf8}
     if args.tls_cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(args.tls_cert, args.tls_key)
@@ -81,7 +88,7 @@ def main():
             return AuthResult(success=ok, handled=False)
 
         options.update(authenticator=authenticator, auth_required=True)
-    controller = Controller(Sink(args.maildir, faults, args.discard), hostname="127.0.0.1", port=args.port,
+    controller = Controller(Sink(args.maildir, faults, args.discard, args.delay_ms), hostname="127.0.0.1", port=args.port,
                             data_size_limit=50_000_000, **options)
     controller.start()
     print("ready", flush=True)
