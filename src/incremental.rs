@@ -278,6 +278,13 @@ impl IncrementalBuild {
                 Vec::new()
             }
         };
+        let deferred = if defer_index { index_paths.as_slice() } else { &[] };
+        let every_path = files.iter().map(|f| f.path.as_str()).chain(rendered.unchanged.iter().map(String::as_str));
+        let clashes =
+            crate::output_table::check(every_path.chain(deferred.iter().map(String::as_str)), &site, &theme.assets);
+        if !clashes.is_empty() {
+            return Err(BuildError::Site(SiteErrors::from_vec([clashes, found].concat())));
+        }
         let mut next = self.merge(files, reloaded)?;
         for path in &rendered.unchanged {
             let bytes = self.files.get(path).with_context(|| format!("{path} was not rendered before"))?;

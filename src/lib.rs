@@ -15,6 +15,7 @@ pub mod feeds;
 pub mod incremental;
 pub mod load;
 pub mod model;
+pub mod output_table;
 pub mod parse;
 pub mod render;
 pub mod scaffold;
@@ -132,6 +133,10 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
     let mut files = rendered.files;
     files.extend(derived_files(&site, &templates, &rendered.page_paths));
     files.extend(index);
+    let clashes = output_table::check(files.iter().map(|f| f.path.as_str()), &site, &theme.assets);
+    if !clashes.is_empty() {
+        return Err(BuildError::Site(SiteErrors::from_vec([clashes, problems].concat())));
+    }
     log::debug!("rendered {} files at {:?}", files.len(), started.elapsed());
     let counts = rendered.counts;
     Ok(BuildOutput { site, files, warnings: SiteErrors::from_vec(problems).0, counts })

@@ -155,7 +155,7 @@ fn theme(
     }
     for (rel, abs) in content_assets {
         let out_path = rel.strip_prefix("content/").unwrap_or(&rel).to_string();
-        files.assets.push(Asset { out_path, source: AssetSource::File(abs) });
+        files.assets.push(Asset { out_path, source: AssetSource::File(abs), origin: rel });
     }
     files.templates.sort_by(|a, b| a.0.cmp(&b.0));
     files.assets.sort_by(|a, b| a.out_path.cmp(&b.out_path));
@@ -192,7 +192,7 @@ fn add_file(files: &mut ThemeFiles, inner: &str, rel: &str, source: AssetSource)
         }
     } else if let Some(out) = inner.strip_prefix("static/") {
         files.assets.retain(|a| a.out_path != out);
-        files.assets.push(Asset { out_path: out.to_string(), source });
+        files.assets.push(Asset { out_path: out.to_string(), source, origin: rel.to_string() });
     }
     Ok(())
 }

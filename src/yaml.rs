@@ -75,6 +75,36 @@ pub fn nested_key_position(text: &str, parent: &str, key: &str) -> Option<(usize
     )
 }
 
+/// Every top-level key of a block mapping with its position (line, column; 1-based).
+pub fn top_level_keys(text: &str) -> Vec<(String, usize, usize)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+        .filter_map(|(i, l)| {
+            let (key, _) = l.split_once(':')?;
+            let key = key.trim_end();
+            (!key.contains(' ')).then(|| (key.to_string(), i + 1, 1))
+        })
+        .collect()
+}
+
+/// Where `value` is written inside the block of the top-level `key` (a list item, as a flow
+/// `[a, b]` or a block `- a`); the key's own position when it cannot be found.
+pub fn value_position(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
+    let (start, column) = key_position(text, key)?;
+    let block = text
+        .lines()
+        .enumerate()
+        .skip(start - 1)
+        .take_while(|(i, l)| *i == start - 1 || !l.starts_with(|c: char| c.is_alphanumeric() || c == '_'));
+    let found = block.into_iter().find_map(|(i, l)| {
+        let from = if i == start - 1 { l.find(':')? + 1 } else { 0 };
+        let at = l[from..].find(value)? + from;
+        Some((i + 1, l[..at].chars().count() + 1))
+    });
+    Some(found.unwrap_or((start, column)))
+}
+
 fn key_positions<'a>(text: &'a str, key: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
     text.lines()
         .enumerate()
@@ -198,6 +228,17 @@ mod tests {
     fn positions_are_offset_to_the_file() {
         let e = from_str::<BTreeMap<String, u32>>("a: 1\nb: x\n", "f.md", 1, &[]).unwrap_err();
         assert_eq!((e.line, e.column), (3, 4));
+    }
+
+    #[test]
+    fn values_are_found_in_flow_and_block_lists_of_their_key() {
+        let text = "title: /a/\naliases: [/a/, /b/]\nother:\n  - /c/\nlist:\n  - /c/\n";
+        assert_eq!(value_position(text, "aliases", "/a/"), Some((2, 11)));
+        assert_eq!(value_position(text, "aliases", "/b/"), Some((2, 16)));
+        assert_eq!(value_position(text, "list", "/c/"), Some((6, 5)));
+        assert_eq!(value_position(text, "aliases", "/zzz/"), Some((2, 1)));
+        let keys: Vec<String> = top_level_keys(text).into_iter().map(|(k, ..)| k).collect();
+        assert_eq!(keys, ["title", "aliases", "other", "list"]);
     }
 
     #[test]

@@ -8,11 +8,11 @@ mod groups;
 mod links;
 pub mod research;
 
-pub use groups::name_slug;
+pub use groups::{MAX_SLUG_BYTES, name_slug};
 
 use crate::config::Config;
 use crate::error::SiteError;
-use crate::model::{Alias, Collection, Page, PageId, Site};
+use crate::model::{Alias, Collection, Page, PageId, Position, Site};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What this build publishes besides finished, dated-today-or-earlier items.
@@ -134,7 +134,8 @@ fn reserved_slugs(pages: &[Page]) -> Vec<SiteError> {
         .iter()
         .filter(|p| p.collection == Collection::Page && RESERVED_SLUGS.contains(&p.slug.as_str()))
         .map(|p| {
-            SiteError::new(&p.rel_path, 1, 1, format!("the slug `{}` is used by seedbed itself", p.slug))
+            let at = p.positions.of("slug");
+            SiteError::new(&p.rel_path, at.line, at.column, format!("the slug `{}` is used by seedbed itself", p.slug))
                 .with_hint("choose another file name or set `slug:`")
         })
         .collect()
@@ -165,19 +166,26 @@ fn translations(pages: &[Page]) -> Vec<Vec<PageId>> {
 fn aliases(pages: &[Page], errors: &mut Vec<SiteError>) -> Vec<Alias> {
     let mut out = Vec::new();
     for (id, p) in pages.iter().enumerate() {
-        for raw in p.front.aliases.iter().flat_map(|a| a.0.iter()) {
+        for (n, raw) in p.front.aliases.iter().flat_map(|a| a.0.iter()).enumerate() {
+            let at = p.positions.aliases.get(n).copied().unwrap_or_else(|| p.positions.of("aliases"));
             let path = format!("/{}", raw.trim().trim_matches('/'));
             let path = if path.ends_with(".html") || path == "/" { path } else { format!("{path}/") };
             let bad = path == "/"
                 || path.split('/').any(|s| s == ".." || s == ".")
-                || path.contains(['\\', '?', '#', '"', '<']);
+                || path.contains(['\\', '?', '#', '"', '<'])
+                || path.chars().any(char::is_control);
             if bad {
                 errors.push(
-                    SiteError::new(&p.rel_path, 1, 1, format!("alias `{raw}` is not a usable path"))
-                        .with_hint("write the old address as a path, like /reports/old-name/"),
+                    SiteError::new(
+                        &p.rel_path,
+                        at.line,
+                        at.column,
+                        format!("alias `{}` is not a usable path", raw.escape_debug()),
+                    )
+                    .with_hint("write the old address as a path, like /reports/old-name/"),
                 );
             } else {
-                out.push(Alias { url_path: path, target: id });
+                out.push(Alias { url_path: path, target: id, at });
             }
         }
     }
@@ -185,20 +193,29 @@ fn aliases(pages: &[Page], errors: &mut Vec<SiteError>) -> Vec<Alias> {
     out
 }
 
+/// Two items, or an item and an alias, at one URL (other clashes with what seedbed writes are
+/// found once every output path is known: `output_table`).
 fn duplicate_urls(pages: &[Page], aliases: &[Alias]) -> Vec<SiteError> {
-    let mut claimed: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut claimed: BTreeMap<&str, Vec<(&str, Position)>> = BTreeMap::new();
     for p in pages {
-        claimed.entry(&p.url_path).or_default().push(&p.rel_path);
+        claimed.entry(&p.url_path).or_default().push((&p.rel_path, p.positions.of("slug")));
     }
     for a in aliases {
-        claimed.entry(&a.url_path).or_default().push(&pages[a.target].rel_path);
+        claimed.entry(&a.url_path).or_default().push((&pages[a.target].rel_path, a.at));
     }
     claimed
         .into_iter()
         .filter(|(_, files)| files.len() > 1)
         .map(|(url, files)| {
-            SiteError::new(files[0], 1, 1, format!("{} items claim the URL {url}: {}", files.len(), files.join(", ")))
-                .with_hint("give one of them a different `slug:` or remove the clashing alias")
+            let names: Vec<&str> = files.iter().map(|(f, _)| *f).collect();
+            let (file, at) = files[files.len() - 1];
+            SiteError::new(
+                file,
+                at.line,
+                at.column,
+                format!("{} items claim the URL {url}: {}", files.len(), names.join(", ")),
+            )
+            .with_hint("give one of them a different `slug:` or remove the clashing alias")
         })
         .collect()
 }

@@ -118,6 +118,8 @@ pub enum AssetSource {
 pub struct Asset {
     pub out_path: String,
     pub source: AssetSource,
+    /// The file it comes from, relative to the site root (`static/logo.png`), for messages.
+    pub origin: String,
 }
 
 /// The theme after overrides: templates and UI strings as text, static files to copy.

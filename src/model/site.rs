@@ -25,6 +25,13 @@ pub struct InternalLink {
     pub column: usize,
 }
 
+/// Where something is written in its file (1-based line and column), for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
 /// One content file after parsing: validated front matter and rendered body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
@@ -49,6 +56,23 @@ pub struct Page {
     pub word_count: usize,
     /// The body as plain text (for the search index).
     pub text: String,
+    /// Where each top-level front-matter key is written, and each of `aliases`.
+    pub positions: Positions,
+}
+
+/// Where a page's front matter says what, so later stages can point at it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Positions {
+    pub keys: std::collections::BTreeMap<String, Position>,
+    /// One per entry of `front.aliases`, in order.
+    pub aliases: Vec<Position>,
+}
+
+impl Positions {
+    /// The position of `key`, or the top of the file when it is not written.
+    pub fn of(&self, key: &str) -> Position {
+        self.keys.get(key).copied().unwrap_or(Position { line: 1, column: 1 })
+    }
 }
 
 impl Page {
@@ -117,6 +141,8 @@ pub struct Series {
 pub struct Alias {
     pub url_path: String,
     pub target: PageId,
+    /// Where the target's front matter lists it.
+    pub at: Position,
 }
 
 /// The whole published site: everything the renderers need, nothing they must compute.

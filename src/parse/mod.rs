@@ -11,7 +11,7 @@ pub mod markdown;
 
 use crate::config::Config;
 use crate::error::{SiteError, line_col};
-use crate::model::{Collection, FrontMatter, InternalLink, Lang, Page, SourceFile, lang_prefix};
+use crate::model::{Collection, FrontMatter, InternalLink, Lang, Page, Position, Positions, SourceFile, lang_prefix};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
@@ -130,7 +130,9 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
     if problems.iter().any(SiteError::is_error) {
         return (None, problems);
     }
+    let positions = positions(&split, &front);
     let page = Page {
+        positions,
         rel_path: rel_path.to_string(),
         collection: location.collection,
         lang: location.lang,
@@ -177,6 +179,20 @@ fn check_lang(rel_path: &str, front: &FrontMatter, location: &FileLocation, yaml
         }
         _ => Ok(()),
     }
+}
+
+/// Where the front matter's keys and aliases are written, counted from the top of the file.
+fn positions(split: &front_matter::SplitFile, front: &FrontMatter) -> Positions {
+    let offset = split.yaml_first_line;
+    let at = |(line, column): (usize, usize)| Position { line: line + offset, column };
+    let keys = crate::yaml::top_level_keys(split.yaml).into_iter().map(|(k, l, c)| (k, at((l, c)))).collect();
+    let aliases = front
+        .aliases
+        .iter()
+        .flat_map(|a| a.0.iter())
+        .map(|value| at(crate::yaml::value_position(split.yaml, "aliases", value).unwrap_or((0, 1))))
+        .collect();
+    Positions { keys, aliases }
 }
 
 /// `related:` entries are paths to other Markdown files, like links in the body.
@@ -253,6 +269,15 @@ pub fn is_valid_slug(slug: &str) -> bool {
 }
 
 fn check_slug(rel_path: &str, slug: &str, from_front: bool, yaml: &str) -> Result<(), SiteError> {
+    let max = crate::assemble::MAX_SLUG_BYTES;
+    if is_valid_slug(slug) && slug.len() > max {
+        let (line, column, what, fix) = match (from_front, crate::yaml::key_position(yaml, "slug")) {
+            (true, Some((l, c))) => (l + 1, c, "`slug`", "shorten it"),
+            _ => (1, 1, "the file name", "rename the file, or set a shorter `slug:`"),
+        };
+        let message = format!("{what} gives a slug of {} characters; URLs take at most {max}", slug.len());
+        return Err(SiteError::new(rel_path, line, column, message).with_hint(fix));
+    }
     if is_valid_slug(slug) {
         return Ok(());
     }

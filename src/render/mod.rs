@@ -13,7 +13,7 @@ mod reuse;
 mod strings;
 mod views;
 
-pub use jobs::Counts;
+pub use jobs::{Counts, output_path};
 pub use reuse::{Fingerprints, Reuse, unchanged_items};
 pub use strings::format_date;
 
