@@ -5,12 +5,12 @@
 //! Must not: let raw HTML or `javascript:`-style links through unless the site trusts its HTML,
 //! or resolve links to other pages (assemble does, once every page is known).
 
-use crate::error::{SiteError, line_col};
+use crate::error::SiteError;
 use crate::model::{Heading, InternalLink};
 use crate::parse::highlight;
 use crate::parse::links::{LinkKind, classify, resolve_path};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Where the body sits and how to treat it.
 pub struct BodyContext<'a> {
@@ -53,6 +53,32 @@ pub fn link_placeholder(index: usize) -> String {
     format!("seedbed-link:{index}")
 }
 
+/// Markdown's parser keeps a node for every line and every character that may open or close
+/// something (`[`, `*`, `<`…): about 150 bytes each. A body may have this many, or one per 16
+/// bytes if it is larger, so parsing it takes at most about ten times its size in memory.
+pub const MARKUP_FLOOR: usize = 50_000;
+const MARKUP_BYTES: &[u8] = b"[]*_`<!&\\~|\n";
+
+/// Refuse a body so dense with markup that parsing it would take far more memory than its size
+/// (a megabyte of `[` took 400 MB): the error points where the budget runs out.
+pub fn check_density(rel_path: &str, body: &str, first_line: usize) -> Result<(), SiteError> {
+    let budget = MARKUP_FLOOR.max(body.len() / 16);
+    let mut seen = 0;
+    for (offset, b) in body.bytes().enumerate() {
+        seen += usize::from(MARKUP_BYTES.contains(&b));
+        if seen > budget {
+            let (line, column) = crate::error::line_col(body, offset);
+            let message = format!(
+                "the body has more than {budget} lines and markup characters ([ ] * _ ` < ! & \\ ~ |) by here; \
+                 a page this dense would take hundreds of times its size to parse"
+            );
+            return Err(SiteError::new(rel_path, line + first_line, column, message)
+                .with_hint("split it into several pages, or put long data in a file under static/ and link it"));
+        }
+    }
+    Ok(())
+}
+
 pub fn render(ctx: &BodyContext, body: &str) -> RenderedBody {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -67,11 +93,20 @@ pub fn render(ctx: &BodyContext, body: &str) -> RenderedBody {
         // The text is shorter than its Markdown: one allocation instead of a growing string.
         state.rendered.text.reserve(body.len());
     }
-    for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
-        state.event(event, range.start);
-    }
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, state.out.into_iter());
+    // Events go to HTML as they come: only a heading's own events wait (for its id), so memory
+    // follows the body, not the number of events in it (a body of 1 MB of `[` is a million).
+    let mut parser = Parser::new_ext(body, opts).into_offset_iter();
+    let events = std::iter::from_fn(|| {
+        loop {
+            if let Some(event) = state.out.pop_front() {
+                return Some(event);
+            }
+            let (event, range) = parser.next()?;
+            state.event(event, range.start);
+        }
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
     // Table alignment as classes, not inline styles, so pages work under a strict CSP.
     if html.contains(" style=\"text-align: ") {
         for align in ["left", "center", "right"] {
@@ -88,14 +123,20 @@ type OpenHeading<'a> = (HeadingLevel, Option<CowStr<'a>>, Vec<CowStr<'a>>, Vec<E
 struct BodyState<'a, 'b> {
     ctx: &'b BodyContext<'b>,
     body: &'a str,
-    out: Vec<Event<'a>>,
+    /// Events ready for the HTML writer.
+    out: VecDeque<Event<'a>>,
     rendered: RenderedBody,
+    /// Where the last position asked for was, so positions are found without reading the body
+    /// from its start each time.
+    lines: LineCursor,
     /// Events of the heading being read, so its id can be derived from its text.
     heading: Option<OpenHeading<'a>>,
     code: Option<(String, String, usize)>,
     /// For each open link or image: whether its start tag was kept.
     kept: Vec<bool>,
     used_ids: HashSet<String>,
+    /// For each heading id asked for, the suffix to try next (`id-N`).
+    next_suffix: HashMap<String, usize>,
     footnotes: Vec<String>,
     warned_html: bool,
     /// A soft line break not yet written: dropped when it falls between two Han characters.
@@ -110,12 +151,14 @@ impl<'a, 'b> BodyState<'a, 'b> {
         BodyState {
             ctx,
             body,
-            out: Vec::new(),
+            out: VecDeque::new(),
             rendered: RenderedBody::default(),
+            lines: LineCursor::default(),
             heading: None,
             code: None,
             kept: Vec::new(),
             used_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
             footnotes: Vec::new(),
             warned_html: false,
             pending_break: false,
@@ -124,15 +167,15 @@ impl<'a, 'b> BodyState<'a, 'b> {
         }
     }
 
-    fn position(&self, offset: usize) -> (usize, usize) {
-        let (line, column) = line_col(self.body, offset);
+    fn position(&mut self, offset: usize) -> (usize, usize) {
+        let (line, column) = self.lines.at(self.body, offset);
         (line + self.ctx.line_offset, column)
     }
 
     fn emit(&mut self, event: Event<'a>) {
         match &mut self.heading {
             Some((.., buffered)) => buffered.push(event),
-            None => self.out.push(event),
+            None => self.out.push_back(event),
         }
     }
 
@@ -310,15 +353,16 @@ impl<'a, 'b> BodyState<'a, 'b> {
             .collect();
         let base = id.as_deref().map_or_else(|| anchor_id(&text), str::to_string);
         let mut unique = base.clone();
-        let mut n = 1;
+        // Start where the last heading with this base stopped: every suffix below is taken.
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
         while !self.used_ids.insert(unique.clone()) {
             unique = format!("{base}-{n}");
-            n += 1;
+            *n += 1;
         }
         self.rendered.headings.push(Heading { level: level as u8, id: unique.clone(), text });
-        self.out.push(Event::Start(Tag::Heading { level, id: Some(unique.into()), classes, attrs: Vec::new() }));
+        self.out.push_back(Event::Start(Tag::Heading { level, id: Some(unique.into()), classes, attrs: Vec::new() }));
         self.out.extend(inner);
-        self.out.push(Event::End(TagEnd::Heading(level)));
+        self.out.push_back(Event::End(TagEnd::Heading(level)));
     }
 
     /// The href to write for a link, or `None` to drop an unsafe one (its text stays).
@@ -353,6 +397,36 @@ impl<'a, 'b> BodyState<'a, 'b> {
 
     fn push_link(&mut self, target: String, anchor: Option<String>, line: usize, column: usize) {
         self.rendered.links.push(InternalLink { target, anchor, line, column });
+    }
+}
+
+/// Line and column of byte offsets asked for in increasing order, each found from the last
+/// (a body of one long line with a hundred thousand links is read once, not once per link).
+#[derive(Default)]
+struct LineCursor {
+    offset: usize,
+    /// Line breaks before `offset`.
+    breaks: usize,
+    /// Characters between the start of the line and `offset`.
+    column: usize,
+}
+
+impl LineCursor {
+    fn at(&mut self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        if offset < self.offset {
+            *self = LineCursor::default();
+        }
+        let skipped = text.get(self.offset..offset).unwrap_or_default();
+        match skipped.rfind('\n') {
+            Some(last) => {
+                self.breaks += skipped.bytes().filter(|&b| b == b'\n').count();
+                self.column = skipped[last + 1..].chars().count();
+            }
+            None => self.column += skipped.chars().count(),
+        }
+        self.offset = offset;
+        (self.breaks + 1, self.column + 1)
     }
 }
 

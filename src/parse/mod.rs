@@ -115,6 +115,10 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
     let slug = front.slug.clone().unwrap_or_else(|| location.stem.clone());
     problems.extend(check_slug(rel_path, &slug, front.slug.is_some(), split.yaml).err());
     problems.extend(check_lang(rel_path, &front, &location, split.yaml).err());
+    if let Err(e) = markdown::check_density(rel_path, split.body, split.body_first_line) {
+        problems.push(e);
+        return (None, problems.into_iter().map(|e| e.with_source(&text)).collect());
+    }
     let body = markdown::render(
         &markdown::BodyContext {
             rel_path,

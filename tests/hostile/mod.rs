@@ -2,6 +2,7 @@
 //! HARDENING.md lists every case with its expected and observed outcome; a new input that a
 //! feature adds (images, PDFs, data files, the subscription service's forms) joins it here.
 
+mod bodies;
 mod collisions;
 mod digest;
 mod kills;

@@ -100,3 +100,32 @@ fn body_text_has_no_markup_and_separates_blocks() {
     );
     assert_eq!(body.text, "Title A bc & c d x fn f() {}\n 返乡创业 one two");
 }
+
+#[test]
+fn positions_found_one_after_another_match_counting_from_the_start() {
+    let text = "ab\n中文x [l](a.md)\n\n   [m](b.md) tail\n";
+    let mut cursor = super::LineCursor::default();
+    for offset in [0, 1, 3, 6, 9, 12, 20, 22, text.len(), 5, 30] {
+        let offset = offset.min(text.len());
+        if !text.is_char_boundary(offset) {
+            continue;
+        }
+        assert_eq!(cursor.at(text, offset), crate::error::line_col(text, offset), "offset {offset}");
+    }
+}
+
+#[test]
+fn repeated_headings_skip_ids_already_taken_by_explicit_ones() {
+    let r = render(&ctx(false), "## A {#a-2}\n\n## A\n\n## A\n\n## A\n\n## A\n");
+    let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["a-2", "a", "a-1", "a-3", "a-4"]);
+}
+
+#[test]
+fn a_body_dense_with_markup_is_refused_where_the_budget_runs_out() {
+    let dense = "[".repeat(MARKUP_FLOOR + 10);
+    let e = check_density("content/pages/x.md", &dense, 3).unwrap_err();
+    assert_eq!((e.line, e.column), (4, MARKUP_FLOOR + 1));
+    let prose = "Returnees opened workshops in their home county. ".repeat(40_000);
+    assert!(check_density("content/pages/x.md", &prose, 3).is_ok());
+}
