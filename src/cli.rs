@@ -146,7 +146,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     if !args.bind.is_loopback() {
         eprintln!("warning: serving on {} makes the site reachable from other machines", args.bind);
     }
-    let (server, addr) = match seedbed::serve::bind(std::net::SocketAddr::new(args.bind, args.port)) {
+    let (listener, addr) = match seedbed::serve::bind(std::net::SocketAddr::new(args.bind, args.port)) {
         Ok(bound) => bound,
         Err(e) => return report_env(Err(e)),
     };
@@ -176,8 +176,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         open_browser(&format!("http://{host}/"));
     }
     eprintln!("Serving http://{host}/ (Ctrl+C to stop; pages reload when you save a file)");
-    seedbed::serve::run(&live, &server, addr);
-    ExitCode::SUCCESS
+    report_env(seedbed::serve::run(&live, listener, addr))
 }
 
 /// Start watching the site's folder; a failure only means changes need a restart.

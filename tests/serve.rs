@@ -6,9 +6,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 
-struct Server {
-    child: Child,
-    port: u16,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) port: u16,
     /// Everything the server printed after its address (read on, so it never blocks on a full pipe).
     log: std::sync::Arc<std::sync::Mutex<String>>,
 }
@@ -20,7 +20,7 @@ impl Drop for Server {
     }
 }
 
-fn start(root: &std::path::Path) -> Server {
+pub(crate) fn start(root: &std::path::Path) -> Server {
     start_with(root, &[])
 }
 
@@ -81,7 +81,7 @@ fn raw(port: u16, request: &str) -> String {
     String::from_utf8_lossy(&response).into_owned()
 }
 
-fn get(port: u16, target: &str) -> String {
+pub(crate) fn get(port: u16, target: &str) -> String {
     raw(port, &format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"))
 }
 

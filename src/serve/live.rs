@@ -12,7 +12,7 @@ use crate::incremental::IncrementalBuild;
 use notify_debouncer_full::notify;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The path of the reload channel (server-sent events) and of its script.
@@ -29,16 +29,17 @@ pub struct Current {
     pub generation: u64,
 }
 
-/// The current build, shared by the request threads and the watcher.
+/// The current build, shared by the request handlers and the watcher.
 pub struct Live {
     current: Mutex<Current>,
-    changed: Condvar,
+    /// The generation, for reload requests waiting on it.
+    generation: tokio::sync::watch::Sender<u64>,
 }
 
 impl Live {
     pub fn new(site: ServedSite) -> Live {
         let current = Current { site: Arc::new(site), error: None, generation: 1 };
-        Live { current: Mutex::new(current), changed: Condvar::new() }
+        Live { current: Mutex::new(current), generation: tokio::sync::watch::Sender::new(1) }
     }
 
     pub fn current(&self) -> Current {
@@ -56,7 +57,7 @@ impl Live {
             Err(error) => current.error = Some(error),
         }
         current.generation += 1;
-        self.changed.notify_all();
+        self.generation.send_replace(current.generation);
     }
 
     /// Build the site again after `change` and publish the result; say on the terminal how it
@@ -108,13 +109,10 @@ impl Live {
     }
 
     /// Wait until the generation passes `since`, at most `timeout`; the generation then.
-    pub fn wait_past(&self, since: u64, timeout: Duration) -> u64 {
-        let guard = self.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (guard, _) = self
-            .changed
-            .wait_timeout_while(guard, timeout, |c| c.generation <= since)
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        guard.generation
+    pub async fn wait_past(&self, since: u64, timeout: Duration) -> u64 {
+        let mut generation = self.generation.subscribe();
+        let _ = tokio::time::timeout(timeout, generation.wait_for(|g| *g > since)).await;
+        *generation.borrow()
     }
 }
 

@@ -1,16 +1,20 @@
 //! `seedbed serve`: build the site in memory, serve it on the local machine, rebuild on changes.
 //!
-//! Input: a build's files (from `incremental`), kept current by `live`. Output: HTTP responses. Every request
-//! is treated as hostile: only GET and HEAD, only the Host names of this machine (against DNS
-//! rebinding), the reload channel only for pages of this server (`Origin`), and paths are looked
-//! up in the built files by exact name, so no request can reach the disk outside the build.
+//! Input: a build's files (from `incremental`), kept current by `live`. Output: HTTP responses
+//! (`http`: hyper on a small tokio runtime, with limits on connections, header size, idle time
+//! and reload channels). Every request is treated as hostile: only GET and HEAD, exactly one Host
+//! header naming this machine (against DNS rebinding), the reload channel only for pages of this
+//! server (`Origin`, host and port), and paths are looked up in the built files by exact name, so
+//! no request can reach the disk outside the build.
 //! Must not: write to the site's folder.
 
+mod http;
 pub mod live;
 mod poll;
 
+pub use http::{bind, run};
+
 use crate::incremental::Files;
-use anyhow::{Context as _, Result};
 use std::net::{IpAddr, SocketAddr};
 
 /// The built site as the server sees it: URL path (without the leading `/`) → bytes.
@@ -106,124 +110,14 @@ pub fn host_allowed(host: &str, addr: SocketAddr) -> bool {
     matches!(name, "localhost" | "127.0.0.1" | "::1") || name.parse::<IpAddr>().is_ok_and(|ip| ip == addr.ip())
 }
 
-/// Listen on `addr` (port 0 picks a free one); returns the server and the address it got.
-pub fn bind(addr: SocketAddr) -> Result<(tiny_http::Server, SocketAddr)> {
-    let server = tiny_http::Server::http(addr).map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
-    let bound = server.server_addr().to_ip().context("the server is not on an IP address")?;
-    Ok((server, bound))
-}
-
-/// Answer requests until the process is stopped. Reload requests wait on their own thread.
-pub fn run(live: &std::sync::Arc<live::Live>, server: &tiny_http::Server, addr: SocketAddr) {
-    for request in server.incoming_requests() {
-        let path = request.url().split('?').next().unwrap_or_default().to_string();
-        if path == live::EVENTS_PATH && refusal(&request, addr).is_none() {
-            let live = std::sync::Arc::clone(live);
-            std::thread::spawn(move || events(&live, request));
-            continue;
-        }
-        let (status, ctype, mut body, location) = answer(live, &request, addr);
-        let gzip = accepts_gzip(&request) && compressible(ctype) && body.len() > 256;
-        if gzip {
-            body = gzipped(&body);
-        }
-        respond(request, (status, ctype, body), location, gzip);
-    }
-}
-
-fn accepts_gzip(request: &tiny_http::Request) -> bool {
-    request
-        .headers()
-        .iter()
-        .any(|h| h.field.equiv("Accept-Encoding") && h.value.as_str().split(',').any(|e| e.trim().starts_with("gzip")))
-}
-
-fn compressible(ctype: &str) -> bool {
-    ctype.starts_with("text/") || ctype.starts_with("application/json") || ctype.contains("xml")
-}
-
-fn gzipped(body: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    // Writing to memory does not fail; should it, the body goes out as it was.
-    match encoder.write_all(body).and_then(|()| encoder.finish()) {
-        Ok(compressed) => compressed,
-        Err(_) => body.to_vec(),
-    }
-}
-
-fn respond(
-    request: tiny_http::Request,
-    (status, ctype, body): (u16, &str, Vec<u8>),
-    location: Option<String>,
-    gzip: bool,
-) {
-    let mut response = tiny_http::Response::from_data(body).with_status_code(status);
-    let headers = [("Content-Type", ctype), ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")];
-    let encoding = [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")];
-    for (name, value) in headers.into_iter().chain(encoding.into_iter().filter(|_| gzip)) {
-        if let Ok(h) = tiny_http::Header::from_bytes(name, value) {
-            response.add_header(h);
-        }
-    }
-    if let Some(h) = location.and_then(|l| tiny_http::Header::from_bytes("Location", l).ok()) {
-        response.add_header(h);
-    }
-    // A client that hangs up early is not the server's problem.
-    let _ = request.respond(response);
-}
-
-const TEXT: &str = "text/plain; charset=utf-8";
-
-/// Why a request gets no answer: its method, its Host, or (with one) its Origin.
-fn refusal(request: &tiny_http::Request, addr: SocketAddr) -> Option<(u16, &'static [u8])> {
-    if !matches!(request.method(), tiny_http::Method::Get | tiny_http::Method::Head) {
-        return Some((405, b"only GET and HEAD\n"));
-    }
-    let header =
-        |name: &'static str| request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.to_string());
-    if !header("Host").is_some_and(|h| host_allowed(&h, addr)) {
-        return Some((403, b"unknown host\n"));
-    }
-    let foreign = |origin: &str| !origin.strip_prefix("http://").is_some_and(|h| host_allowed(h, addr));
-    if header("Origin").is_some_and(|o| foreign(&o)) {
-        return Some((403, b"foreign origin\n"));
-    }
-    None
-}
-
-fn answer(
-    live: &live::Live,
-    request: &tiny_http::Request,
-    addr: SocketAddr,
-) -> (u16, &'static str, Vec<u8>, Option<String>) {
-    if let Some((status, body)) = refusal(request, addr) {
-        return (status, TEXT, body.to_vec(), None);
-    }
-    if request.url().split('?').next() == Some(live::SCRIPT_PATH) {
-        return (200, "text/javascript; charset=utf-8", live::SCRIPT.as_bytes().to_vec(), None);
-    }
-    let current = live.current();
-    let (status, ctype, mut body) = current.site.respond(request.url());
-    if ctype.starts_with("text/html") {
-        body = live::inject(&body, &current);
-    }
-    let location = (status == 301).then(|| format!("{}/", request.url().split('?').next().unwrap_or("/")));
-    (status, ctype, body, location)
-}
-
-/// The reload channel: one server-sent event once a build newer than the page's is published
-/// (or a comment after 20 s, and the browser asks again).
-fn events(live: &live::Live, request: tiny_http::Request) {
-    let since =
-        request.url().split_once("since=").and_then(|(_, n)| n.split('&').next()?.parse::<u64>().ok()).unwrap_or(0);
-    let generation = live.wait_past(since, std::time::Duration::from_secs(20));
-    let body = if generation > since {
-        format!("retry: 300\nid: {generation}\ndata: {generation}\n\n")
-    } else {
-        "retry: 300\n: no change\n\n".to_string()
+/// Origins this server's pages have: `http://` and a Host it answers to, on its own port.
+pub fn origin_allowed(origin: &str, addr: SocketAddr) -> bool {
+    let Some(host) = origin.strip_prefix("http://") else { return false };
+    let port = match host.rsplit_once(':') {
+        Some((_, port)) if !host.ends_with(']') => port.parse::<u16>().ok(),
+        _ => Some(80),
     };
-    respond(request, (200, "text/event-stream; charset=utf-8", body.into_bytes()), None, false);
+    port == Some(addr.port()) && host_allowed(host, addr)
 }
 
 #[cfg(test)]
@@ -253,6 +147,21 @@ mod tests {
         ] {
             assert_eq!(served_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn origins_must_name_this_server_and_its_port() {
+        let addr: SocketAddr = "127.0.0.1:1111".parse().unwrap();
+        for ok in ["http://127.0.0.1:1111", "http://localhost:1111", "http://[::1]:1111"] {
+            assert!(origin_allowed(ok, addr), "{ok}");
+        }
+        for bad in
+            ["http://localhost:2222", "http://localhost", "https://localhost:1111", "http://evil:1111", "null", ""]
+        {
+            assert!(!origin_allowed(bad, addr), "{bad}");
+        }
+        let on_80: SocketAddr = "127.0.0.1:80".parse().unwrap();
+        assert!(origin_allowed("http://localhost", on_80));
     }
 
     #[test]

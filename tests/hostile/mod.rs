@@ -7,6 +7,7 @@ mod collisions;
 mod digest;
 mod kills;
 mod output;
+mod serve;
 mod sources;
 
 use crate::common::*;
