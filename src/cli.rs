@@ -86,7 +86,7 @@ pub struct BuildArgs {
     #[arg(long, default_value = "public")]
     pub output: PathBuf,
     /// Publish under this address instead of site.yaml's base_url.
-    #[arg(long)]
+    #[arg(long, value_parser = base_url)]
     pub base_url: Option<String>,
     /// Replace the output folder even though seedbed did not make it (everything in it is
     /// deleted). The site's own folders are never replaced.
@@ -121,6 +121,11 @@ pub struct NewArgs {
     /// The site's folder.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
+}
+
+/// `--base-url`: the same rule as site.yaml's `base_url`.
+fn base_url(text: &str) -> Result<String, String> {
+    seedbed::config::check_base_url(text).map(|()| text.to_string())
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -284,6 +289,10 @@ fn new(args: NewArgs) -> ExitCode {
         Kind::Person => Collection::Person,
         Kind::Page => Collection::Page,
     };
+    if args.title.trim().is_empty() || args.title.chars().any(char::is_control) {
+        eprintln!("error: give the item a title of letters and words (it names the file and heads the page)");
+        return ExitCode::from(2);
+    }
     report_env(seedbed::scaffold::new_item(&args.root, collection, &args.title, lang).map(|path| {
         eprintln!("Created {}", path.display());
     }))

@@ -200,13 +200,22 @@ fn validate(raw: &RawConfig, text: &str) -> Vec<SiteError> {
         let (line, column) = yaml::key_position(text, key).unwrap_or((1, 1));
         SiteError::new(CONFIG_FILE, line, column, message).with_hint(hint).with_source(text)
     };
-    if !(raw.base_url.starts_with("http://") || raw.base_url.starts_with("https://")) {
+    if let Err(why) = check_base_url(&raw.base_url) {
         errors.push(at(
             "base_url",
-            format!("`base_url` must be an absolute http(s) URL, not `{}`", raw.base_url),
+            format!("`base_url` {why}"),
             "write the address the site is published at, like https://example.org/",
         ));
     }
+    if let Some(from) = raw.digest.as_ref().and_then(|d| d.from.as_ref())
+        && let Err(e) = from.parse::<lettre::message::Mailbox>()
+    {
+        let (line, column) = yaml::nested_key_position(text, "digest", "from").unwrap_or((1, 1));
+        let message = format!("`digest.from` is not a sender (`{}`: {e})", from.escape_debug());
+        let hint = "write a name and an address, like `Research Centre <digest@example.org>`";
+        errors.push(SiteError::new(CONFIG_FILE, line, column, message).with_hint(hint).with_source(text));
+    }
+    errors.extend(control_characters(text));
     if let Some(theme) = &raw.theme
         && !is_folder_name(theme)
     {
@@ -254,6 +263,38 @@ fn validate(raw: &RawConfig, text: &str) -> Vec<SiteError> {
         }
     }
     errors
+}
+
+/// Why `url` cannot be a site's address (`base_url`, or `--base-url`): it must be an absolute
+/// http or https URL with a host, and no query, fragment or login.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url)
+        .map_err(|e| format!("must be an absolute http(s) URL, not `{}` ({e})", url.escape_debug()))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
+        return Err(format!("must be an absolute http(s) URL with a host, not `{}`", url.escape_debug()));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() || !parsed.username().is_empty() {
+        return Err(format!("must be a plain address without `?`, `#` or a login, not `{}`", url.escape_debug()));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>') {
+        return Err(format!("must not contain spaces, quotes or angle brackets: `{}`", url.escape_debug()));
+    }
+    Ok(())
+}
+
+/// Control characters in the settings' text (written, or made by a YAML escape such as `"\0"`),
+/// each at its top-level key: they would end up in every page.
+fn control_characters(text: &str) -> Vec<SiteError> {
+    yaml::control_chars_by_key(text)
+        .into_iter()
+        .map(|(key, bad)| {
+            let (line, column) = yaml::key_position(text, &key).unwrap_or((1, 1));
+            let message = format!("`{key}` contains the control character U+{:04X}", u32::from(bad));
+            SiteError::new(CONFIG_FILE, line, column, message)
+                .with_hint("remove it (a pasted invisible character, or an escape like \\0)")
+                .with_source(text)
+        })
+        .collect()
 }
 
 /// One plain path component: no separators or control characters, not `.` or `..`, not hidden.
@@ -330,6 +371,33 @@ mod tests {
             assert!(e[0].message.starts_with("`theme` must be the name of a folder"), "{bad}");
         }
         assert_eq!(Config::parse("title: T\nbase_url: https://x.org/\ntheme: plain\n").unwrap().theme, "plain");
+    }
+
+    #[test]
+    fn base_urls_must_be_plain_http_addresses() {
+        for good in ["https://example.org/", "http://127.0.0.1:1111/", "https://example.org/kb/"] {
+            assert!(check_base_url(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)//",
+            "example.org",
+            "https://",
+            "ftp://x.org/",
+            "https://x.org/?a",
+            "https://u@x.org/",
+            "https://x.org/a b",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn control_characters_and_bad_senders_are_located() {
+        let e = Config::parse("title: \"T\\0\"\nbase_url: https://x.org/\ndigest:\n  from: \"x\"\n").unwrap_err();
+        let found: Vec<(usize, usize, &str)> = e.iter().map(|e| (e.line, e.column, e.message.as_str())).collect();
+        assert_eq!(found[0].0, 4, "{found:?}");
+        assert!(found[0].2.starts_with("`digest.from` is not a sender"), "{found:?}");
+        assert_eq!((found[1].0, found[1].2), (1, "`title` contains the control character U+0000"));
     }
 
     #[test]

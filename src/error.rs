@@ -53,7 +53,7 @@ impl SiteError {
 
     /// Attach the source line the position points into, taken from the whole file text.
     pub fn with_source(mut self, file_text: &str) -> Self {
-        self.source_line = file_text.lines().nth(self.line - 1).map(|l| l.trim_end_matches('\r').to_string());
+        self.source_line = file_text.lines().nth(self.line - 1).map(|l| visible(l.trim_end_matches('\r')));
         self
     }
 
@@ -80,6 +80,20 @@ impl fmt::Display for SiteError {
         }
         Ok(())
     }
+}
+
+/// A source line as it can be shown on a terminal: control characters (but tabs) as their
+/// pictures (`␀`, `␛`), so one cannot garble the message it is quoted in.
+fn visible(line: &str) -> String {
+    line.chars()
+        .map(|c| match c {
+            '\t' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }
 
 /// Every problem found in a run, sorted by path, line and column.
@@ -152,6 +166,12 @@ mod tests {
     fn display_shows_position_source_caret_and_hint() {
         let e = SiteError::new("content/a.md", 2, 3, "bad thing").with_hint("fix it").with_source("x\nab: c\n");
         assert_eq!(e.to_string(), "content/a.md:2:3: error: bad thing\n   |\n 2 | ab: c\n   |   ^\n  = hint: fix it");
+    }
+
+    #[test]
+    fn control_characters_in_a_quoted_line_are_shown_as_pictures() {
+        let e = SiteError::new("a.md", 1, 3, "x").with_source("a\u{0}b\u{1b}[31m\tc\u{7f}");
+        assert_eq!(e.source_line.as_deref(), Some("a\u{2400}b\u{241b}[31m\tc\u{2421}"));
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod scaffold;
 pub mod search_index;
 pub mod serve;
 pub mod sitemap;
+pub mod text;
 pub mod write;
 mod yaml;
 

@@ -109,9 +109,16 @@ fn read_config(root: &Path) -> Result<(Config, Vec<u8>), BuildError> {
         )));
     }
     let config_bytes = read(&config_path)?;
-    let config_text = String::from_utf8_lossy(&config_bytes);
-    let config = Config::parse(&config_text).map_err(|errs| {
-        BuildError::Site(SiteErrors::from_vec(errs.into_iter().map(|e| e.with_source(&config_text)).collect()))
+    let config_text = std::str::from_utf8(&config_bytes).map_err(|e| {
+        let (line, column) =
+            crate::error::line_col(&String::from_utf8_lossy(&config_bytes[..e.valid_up_to()]), e.valid_up_to());
+        let error =
+            SiteError::new(CONFIG_FILE, line, column, format!("invalid UTF-8 at byte offset {}", e.valid_up_to()))
+                .with_hint("save site.yaml as UTF-8 (most editors: \"Save with encoding\")");
+        BuildError::Site(SiteErrors::single(error))
+    })?;
+    let config = Config::parse(config_text).map_err(|errs| {
+        BuildError::Site(SiteErrors::from_vec(errs.into_iter().map(|e| e.with_source(config_text)).collect()))
     })?;
     Ok((config, config_bytes))
 }

@@ -27,7 +27,13 @@ pub fn from_str<T: DeserializeOwned>(
         if let Some((l, c)) = context_mark(&raw) {
             (line, column) = (l, c);
         }
-        let (message, hint) = explain(&raw, keys);
+        let (mut message, mut hint) = explain(&raw, keys);
+        if message.starts_with("repetition limit exceeded") {
+            // An "alias bomb": anchors (`&a`) referred to (`*a`) over and over expand exponentially.
+            (line, column) = first_alias(text).unwrap_or((line, column));
+            message = "YAML aliases (`*name`) here expand to far more values than the front matter holds".into();
+            hint = Some("write the values out instead of referring to anchors (`&name`) again and again".into());
+        }
         if message.contains("is given twice")
             && let Some(second) = message.split('`').nth(1).and_then(|k| key_positions(text, k).nth(1))
         {
@@ -36,6 +42,27 @@ pub fn from_str<T: DeserializeOwned>(
         let mut err = SiteError::new(rel_path, line + first_line, column, message);
         err.hint = hint;
         err
+    })
+}
+
+/// Where the first alias (`*name`, outside quotes and comments) is written.
+fn first_alias(text: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let code = line.split(" #").next().unwrap_or(line);
+        let mut quoted = None;
+        let mut previous = ' ';
+        for (at, c) in code.char_indices() {
+            match (quoted, c) {
+                (Some(q), c) if c == q => quoted = None,
+                (None, '"' | '\'') => quoted = Some(c),
+                (None, '*') if matches!(previous, ' ' | '[' | ',' | '{' | ':' | '-') => {
+                    return Some((i + 1, code[..at].chars().count() + 1));
+                }
+                _ => {}
+            }
+            previous = c;
+        }
+        None
     })
 }
 
@@ -55,6 +82,36 @@ pub fn non_null_keys<T: serde::Serialize>(value: &T) -> Vec<String> {
             map.into_iter().filter(|(_, v)| !v.is_null()).filter_map(|(k, _)| k.as_str().map(str::to_string)).collect()
         }
         _ => Vec::new(),
+    }
+}
+
+/// The top-level keys of `text` whose values hold a stray control character (written, or made
+/// by an escape such as `"\0"`), with the first such character.
+pub fn control_chars_by_key(text: &str) -> Vec<(String, char)> {
+    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(value) => control_chars_in_value(&value),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The same for a parsed value (front matter), read back through serde.
+pub fn control_chars_in<T: serde::Serialize>(value: &T) -> Vec<(String, char)> {
+    serde_yaml::to_value(value).map(|v| control_chars_in_value(&v)).unwrap_or_default()
+}
+
+fn control_chars_in_value(value: &serde_yaml::Value) -> Vec<(String, char)> {
+    let serde_yaml::Value::Mapping(map) = value else { return Vec::new() };
+    map.iter().filter_map(|(k, v)| Some((k.as_str()?.to_string(), first_control(v)?))).collect()
+}
+
+fn first_control(value: &serde_yaml::Value) -> Option<char> {
+    use serde_yaml::Value;
+    match value {
+        Value::String(s) => crate::text::first_stray_control(s).map(|(_, c)| c),
+        Value::Sequence(items) => items.iter().find_map(first_control),
+        Value::Mapping(map) => map.iter().find_map(|(k, v)| first_control(k).or_else(|| first_control(v))),
+        Value::Tagged(tagged) => first_control(&tagged.value),
+        _ => None,
     }
 }
 
@@ -239,6 +296,20 @@ mod tests {
         assert_eq!(value_position(text, "aliases", "/zzz/"), Some((2, 1)));
         let keys: Vec<String> = top_level_keys(text).into_iter().map(|(k, ..)| k).collect();
         assert_eq!(keys, ["title", "aliases", "other", "list"]);
+    }
+
+    #[test]
+    fn an_alias_bomb_is_located_at_its_first_alias() {
+        let mut text =
+            String::from("title: x\nextra:\n  a: &a [\"*x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n");
+        for (name, prev) in
+            ["b", "c", "d", "e", "f", "g", "h", "i"].iter().zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+        {
+            text.push_str(&format!("  {name}: &{name} [{}]\n", vec![format!("*{prev}"); 9].join(",")));
+        }
+        let e = from_str::<serde_yaml::Value>(&text, "f.md", 1, &[]).unwrap_err();
+        assert_eq!((e.line, e.column), (5, 10), "{}", e.message);
+        assert!(e.message.starts_with("YAML aliases"), "{}", e.message);
     }
 
     #[test]

@@ -47,11 +47,19 @@ pub struct DigestSendArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// At most this many messages per second.
-    #[arg(long)]
+    #[arg(long, value_parser = rate, allow_hyphen_values = true)]
     pub rate: Option<f64>,
     /// Write each message as an .eml file in this folder instead of sending it.
     #[arg(long, conflicts_with = "smtp")]
     pub outbox: Option<PathBuf>,
+}
+
+/// `--rate`: a number of messages per second above zero.
+fn rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!("`{text}` is not a rate: give messages per second above zero, like 10 or 0.5")),
+    }
 }
 
 pub fn run(command: DigestCommand) -> ExitCode {

@@ -151,6 +151,10 @@ pub struct StringList(pub Vec<String>);
 pub struct ContentDate(pub jiff::civil::DateTime);
 
 impl ContentDate {
+    /// Dates before this year are refused: feeds, calendars and citations cannot show them
+    /// (a `0000-01-01` came out as 1970 in Atom).
+    pub const FIRST_YEAR: i16 = 1000;
+
     pub fn parse(text: &str) -> Option<ContentDate> {
         let text = text.trim();
         if text.len() == 10 {
@@ -189,7 +193,15 @@ impl<'de> Deserialize<'de> for ContentDate {
                 f.write_str("a date like 2018-02-15 or a date and time like 2018-02-15T09:30")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<ContentDate, E> {
-                ContentDate::parse(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+                let date = ContentDate::parse(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))?;
+                let year = date.date().year();
+                if year < ContentDate::FIRST_YEAR {
+                    return Err(E::custom(format!(
+                        "the year {year} is before {}: write a four-digit year of publication",
+                        ContentDate::FIRST_YEAR
+                    )));
+                }
+                Ok(date)
             }
         }
         d.deserialize_str(DateVisitor)

@@ -141,9 +141,47 @@ pub fn check_schema(rel_path: &str, collection: Collection, fm: &FrontMatter, sp
                 .with_hint(format!("{} need `{key}:` in their front matter", collection.dir())),
         });
     }
+    for (key, bad) in yaml::control_chars_in(fm) {
+        let (line, col) = at_key(&key);
+        let message = format!("`{key}` contains the control character U+{:04X}", u32::from(bad));
+        errors.push(
+            SiteError::new(rel_path, line, col, message)
+                .with_hint("remove it (an escape such as \\0 or \\e makes one)"),
+        );
+    }
+    errors.extend(event_order(rel_path, fm, split));
     if fm.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
         let (line, col) = at_key("title");
         errors.push(SiteError::new(rel_path, line, col, "`title` is empty").with_hint("write the item's title"));
+    }
+    errors
+}
+
+/// An event, and each of its sessions, ends after it starts.
+fn event_order(rel_path: &str, fm: &FrontMatter, split: &SplitFile) -> Vec<SiteError> {
+    let mut errors = Vec::new();
+    let at = |parent: &str, key: &str| {
+        yaml::nested_key_position(split.yaml, parent, key)
+            .or_else(|| yaml::key_position(split.yaml, parent))
+            .map_or((1, 1), |(l, c)| (l + split.yaml_first_line, c))
+    };
+    if let Some(event) = &fm.event
+        && event.end.is_some_and(|end| end < event.start)
+    {
+        let (line, col) = at("event", "end");
+        let message = format!(
+            "the event ends ({}) before it starts ({})",
+            event.end.map(|e| e.iso()).unwrap_or_default(),
+            event.start.iso()
+        );
+        errors.push(SiteError::new(rel_path, line, col, message).with_hint("check `start:` and `end:` of `event:`"));
+    }
+    for (n, session) in fm.sessions.iter().flatten().enumerate() {
+        if session.end.is_some_and(|end| end < session.start) {
+            let (line, col) = at("sessions", "end");
+            let message = format!("session {} ends before it starts", n + 1);
+            errors.push(SiteError::new(rel_path, line, col, message).with_hint("check its `start:` and `end:`"));
+        }
     }
     errors
 }

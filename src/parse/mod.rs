@@ -231,6 +231,14 @@ fn decode(source: &SourceFile) -> Result<Cow<'_, str>, SiteError> {
             .with_hint("save the file as UTF-8 (most editors: \"Save with encoding\")")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some((offset, bad)) = crate::text::first_stray_control(text) {
+        let (line, column) = line_col(text, offset);
+        let count = text.chars().filter(|c| crate::text::is_stray_control(*c)).count();
+        let others = if count > 1 { format!(" (and {} more)", count - 1) } else { String::new() };
+        return Err(SiteError::new(&source.rel_path, line, column, format!("the control character U+{:04X}{others} is not text", u32::from(bad)))
+            .with_hint("remove it: pages, feeds and calendars cannot carry it (it often comes from pasting out of another program)")
+            .with_source(text));
+    }
     Ok(if text.contains('\r') { Cow::Owned(text.replace("\r\n", "\n")) } else { Cow::Borrowed(text) })
 }
 

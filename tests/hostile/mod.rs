@@ -6,6 +6,7 @@ mod bodies;
 mod collisions;
 mod digest;
 mod kills;
+mod nonsense;
 mod output;
 mod serve;
 mod sources;
