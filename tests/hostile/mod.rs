@@ -8,6 +8,7 @@ mod digest;
 mod kills;
 mod nonsense;
 mod output;
+mod props;
 mod serve;
 mod sources;
 
