@@ -151,6 +151,11 @@ fn body() -> impl Strategy<Value = String> {
     prop::collection::vec(part, 0..12).prop_map(|p| p.join(" "))
 }
 
+#[test]
+fn attribute_names_skip_quoted_values() {
+    assert_eq!(attribute_names("a href=\"x y\" title='on=1' onclick=go"), ["href", "title", "onclick"]);
+}
+
 fn site_config() -> seedbed::config::Config {
     seedbed::config::Config::parse("title: T\nbase_url: https://example.org/\nlanguages: [en, zh]\n").expect("config")
 }
@@ -163,13 +168,51 @@ fn assert_page_is_safe(page: &seedbed::model::Page) {
         url.split('/').all(|s| s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')),
         "{url}"
     );
+    // Text is escaped (`&lt;`), so every raw `<` opens a real element: look at those only.
     let html = page.body_html.to_ascii_lowercase();
     assert!(!html.contains("<script") && !html.contains("<img src=x"), "{html}");
-    assert!(!html.contains("href=\"javascript:") && !html.contains("src=\"javascript:"), "{html}");
-    assert!(!html.contains("href=\"data:"), "{html}");
+    for tag in html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or_default()) {
+        for attribute in ["href=\"", "src=\""] {
+            for value in tag.split(attribute).skip(1) {
+                let value = value.trim_start();
+                assert!(!value.starts_with("javascript:") && !value.starts_with("data:"), "<{tag}> in {html}");
+            }
+        }
+        assert!(!attribute_names(tag).iter().any(|n| n.starts_with("on")), "an event handler in <{tag}>");
+    }
     for text in [&page.title, &page.body_html, &page.text] {
         assert!(seedbed::text::first_stray_control(text).is_none(), "control character in {text:?}");
     }
+}
+
+/// The attribute names of a tag's text (`a href="x" title="y"` → `href`, `title`).
+fn attribute_names(tag: &str) -> Vec<String> {
+    let (mut names, mut quote, mut name, mut in_name) = (Vec::new(), None, String::new(), false);
+    for c in tag.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, c) if c.is_whitespace() => {
+                if in_name && !name.is_empty() {
+                    names.push(std::mem::take(&mut name));
+                }
+                in_name = true;
+            }
+            (None, '=') => {
+                if in_name && !name.is_empty() {
+                    names.push(std::mem::take(&mut name));
+                }
+                in_name = false;
+            }
+            (None, c) if in_name => name.push(c),
+            _ => {}
+        }
+    }
+    if in_name && !name.is_empty() {
+        names.push(name);
+    }
+    names
 }
 
 proptest! {
