@@ -11,7 +11,15 @@ pub fn is_stray_control(c: char) -> bool {
 
 /// The first stray control character of `text`, with its byte offset.
 pub fn first_stray_control(text: &str) -> Option<(usize, char)> {
-    text.char_indices().find(|(_, c)| is_stray_control(*c))
+    // Byte by byte (every page's whole text goes through here): C0 and DEL are single bytes,
+    // the C1 range is 0xC2 followed by 0x80–0x9F.
+    let bytes = text.as_bytes();
+    let at = bytes.iter().enumerate().position(|(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+    })?;
+    text[at..].chars().next().map(|c| (at, c))
 }
 
 #[cfg(test)]
@@ -27,5 +35,7 @@ mod tests {
             assert!(is_stray_control(bad), "{bad:?}");
         }
         assert_eq!(first_stray_control("ab\u{0}c"), Some((2, '\0')));
+        assert_eq!(first_stray_control("中\u{85}x"), Some((3, '\u{85}')));
+        assert_eq!(first_stray_control("中文 ok\t\r\n"), None);
     }
 }

@@ -14,7 +14,7 @@ pub const MAX_SLUG_BYTES: usize = 100;
 /// word are spelled out, so `C`, `C++` and `C#` stay three topics; a slug over `MAX_SLUG_BYTES` is
 /// cut and given a hash of the whole, so two long names that begin alike stay apart.
 pub fn name_slug(name: &str) -> String {
-    let s = slug::slugify(spelled_symbols(name));
+    let s = if name.contains(['+', '#']) { slug::slugify(spelled_symbols(name)) } else { slug::slugify(name) };
     if s.is_empty() { "unnamed".to_string() } else { cut_slug(s) }
 }
 
