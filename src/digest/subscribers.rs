@@ -142,13 +142,17 @@ fn rows(text: &str) -> Result<Table, Problem> {
     }
     let mut rows = Vec::new();
     let mut problems = Vec::new();
+    let mut lines = LineCursor::default();
+    // Where the last row spanning several lines starts: only the last row can run to the end.
+    let mut last_multiline = None;
     for record in reader.records() {
         match record {
             Ok(r) => {
                 let start = r.position().map_or(0, |p| p.byte() as usize).min(text.len());
-                let line = line_at(text, start);
+                let line = lines.line_at(text, start);
+                last_multiline = None;
                 if r.iter().any(|v| v.contains(['\n', '\r'])) {
-                    check_quotes(text, start, line)?;
+                    last_multiline = Some((start, line));
                     if let Some(problem) = swallowed_rows(&r, line) {
                         problems.push(problem);
                         continue;
@@ -157,10 +161,13 @@ fn rows(text: &str) -> Result<Table, Problem> {
                 rows.push((line, r));
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(text, p.byte() as usize));
+                let line = e.position().map_or(0, |p| lines.line_at(text, p.byte() as usize));
                 problems.push(Problem { line, message: format!("cannot read this row: {e}"), rejected: true });
             }
         }
+    }
+    if let Some((start, line)) = last_multiline {
+        check_quotes(text, start, line)?;
     }
     Ok((header, rows, problems))
 }
@@ -170,12 +177,27 @@ fn file_problem(line: u64, message: String) -> Problem {
     Problem { line, message, rejected: true }
 }
 
-/// The 1-based line of the row found at a byte offset (the csv crate's own count is one short
-/// with CRLF endings, where its offset points at the `\n` ending the line before).
-fn line_at(text: &str, offset: usize) -> u64 {
-    let offset = offset.min(text.len());
-    let offset = offset + text.as_bytes()[offset..].iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
-    text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+/// Lines of rows met in file order, each counted from the last (a list of a million rows is read
+/// once, not once per row).
+#[derive(Default)]
+struct LineCursor {
+    offset: usize,
+    breaks: u64,
+}
+
+impl LineCursor {
+    /// The 1-based line of the row found at a byte offset (the csv crate's own count is one short
+    /// with CRLF endings, where its offset points at the `\n` ending the line before).
+    fn line_at(&mut self, text: &str, offset: usize) -> u64 {
+        let offset = offset.min(text.len());
+        let offset = offset + text.as_bytes()[offset..].iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
+        if offset < self.offset {
+            *self = LineCursor::default();
+        }
+        self.breaks += text.as_bytes()[self.offset..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.offset = offset;
+        self.breaks + 1
+    }
 }
 
 /// A row starting at `start` whose quote is never closed takes the rest of the file.
