@@ -140,6 +140,37 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Line and column of byte offsets asked for in increasing order, each found from the last
+/// (a body of one long line with a hundred thousand links, or a list of a million rows, is read
+/// once, not once per position).
+#[derive(Default)]
+pub struct LineCursor {
+    offset: usize,
+    /// Line breaks before `offset`.
+    breaks: usize,
+    /// Characters between the start of the line and `offset`.
+    column: usize,
+}
+
+impl LineCursor {
+    pub fn at(&mut self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        if offset < self.offset {
+            *self = LineCursor::default();
+        }
+        let skipped = text.get(self.offset..offset).unwrap_or_default();
+        match skipped.rfind('\n') {
+            Some(last) => {
+                self.breaks += skipped.bytes().filter(|&b| b == b'\n').count();
+                self.column = skipped[last + 1..].chars().count();
+            }
+            None => self.column += skipped.chars().count(),
+        }
+        self.offset = offset;
+        (self.breaks + 1, self.column + 1)
+    }
+}
+
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -172,6 +203,19 @@ mod tests {
     fn control_characters_in_a_quoted_line_are_shown_as_pictures() {
         let e = SiteError::new("a.md", 1, 3, "x").with_source("a\u{0}b\u{1b}[31m\tc\u{7f}");
         assert_eq!(e.source_line.as_deref(), Some("a\u{2400}b\u{241b}[31m\tc\u{2421}"));
+    }
+
+    #[test]
+    fn positions_found_one_after_another_match_counting_from_the_start() {
+        let text = "ab\n中文x [l](a.md)\n\n   [m](b.md) tail\n";
+        let mut cursor = LineCursor::default();
+        for offset in [0, 1, 3, 6, 9, 12, 20, 22, text.len(), 5, 30] {
+            let offset = offset.min(text.len());
+            if !text.is_char_boundary(offset) {
+                continue;
+            }
+            assert_eq!(cursor.at(text, offset), line_col(text, offset), "offset {offset}");
+        }
     }
 
     #[test]

@@ -111,7 +111,7 @@ pub struct DigestsLock {
 
 pub const LOCK_FILE: &str = ".lock";
 
-/// Take the site's digest lock, or say which run holds it.
+/// Take the site's digest lock, or say that another run holds it.
 pub fn lock(root: &Path) -> anyhow::Result<DigestsLock> {
     let dir = root.join(DIGESTS_DIR);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;

@@ -6,6 +6,7 @@
 //! panic on any input, or let through a value that would break a message header (lettre panics
 //! on CR or LF in a display name).
 
+use crate::error::LineCursor;
 use crate::model::Lang;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -149,7 +150,7 @@ fn rows(text: &str) -> Result<Table, Problem> {
         match record {
             Ok(r) => {
                 let start = r.position().map_or(0, |p| p.byte() as usize).min(text.len());
-                let line = lines.line_at(text, start);
+                let line = row_line(&mut lines, text, start);
                 last_multiline = None;
                 if r.iter().any(|v| v.contains(['\n', '\r'])) {
                     last_multiline = Some((start, line));
@@ -161,7 +162,7 @@ fn rows(text: &str) -> Result<Table, Problem> {
                 rows.push((line, r));
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| lines.line_at(text, p.byte() as usize));
+                let line = e.position().map_or(0, |p| row_line(&mut lines, text, p.byte() as usize));
                 problems.push(Problem { line, message: format!("cannot read this row: {e}"), rejected: true });
             }
         }
@@ -177,27 +178,12 @@ fn file_problem(line: u64, message: String) -> Problem {
     Problem { line, message, rejected: true }
 }
 
-/// Lines of rows met in file order, each counted from the last (a list of a million rows is read
-/// once, not once per row).
-#[derive(Default)]
-struct LineCursor {
-    offset: usize,
-    breaks: u64,
-}
-
-impl LineCursor {
-    /// The 1-based line of the row found at a byte offset (the csv crate's own count is one short
-    /// with CRLF endings, where its offset points at the `\n` ending the line before).
-    fn line_at(&mut self, text: &str, offset: usize) -> u64 {
-        let offset = offset.min(text.len());
-        let offset = offset + text.as_bytes()[offset..].iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
-        if offset < self.offset {
-            *self = LineCursor::default();
-        }
-        self.breaks += text.as_bytes()[self.offset..offset].iter().filter(|&&b| b == b'\n').count() as u64;
-        self.offset = offset;
-        self.breaks + 1
-    }
+/// The 1-based line of the row the csv crate places at `offset` (its own line count is one short
+/// with CRLF endings, where its offset points at the `\n` ending the line before).
+fn row_line(lines: &mut LineCursor, text: &str, offset: usize) -> u64 {
+    let offset = offset.min(text.len());
+    let offset = offset + text.as_bytes()[offset..].iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
+    lines.at(text, offset).0 as u64
 }
 
 /// A row starting at `start` whose quote is never closed takes the rest of the file.

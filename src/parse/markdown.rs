@@ -5,7 +5,7 @@
 //! Must not: let raw HTML or `javascript:`-style links through unless the site trusts its HTML,
 //! or resolve links to other pages (assemble does, once every page is known).
 
-use crate::error::SiteError;
+use crate::error::{LineCursor, SiteError};
 use crate::model::{Heading, InternalLink};
 use crate::parse::highlight;
 use crate::parse::links::{LinkKind, classify, resolve_path};
@@ -57,17 +57,10 @@ pub fn link_placeholder(index: usize) -> String {
 /// something (`[`, `*`, `<`…): about 150 bytes each. A body may have this many, or one per 16
 /// bytes if it is larger, so parsing it takes at most about ten times its size in memory.
 pub const MARKUP_FLOOR: usize = 50_000;
-/// Which bytes count against the budget: `[ ] * _ ` < ! & \ ~ |` and line feeds.
-const MARKUP: [bool; 256] = {
-    let mut table = [false; 256];
-    let bytes = b"[]*_`<!&\\~|\n";
-    let mut i = 0;
-    while i < bytes.len() {
-        table[bytes[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
+/// Whether a byte counts against the budget: `[ ] * _ ` < ! & \ ~ |` and line feeds.
+fn is_markup(b: u8) -> bool {
+    matches!(b, b'[' | b']' | b'*' | b'_' | b'`' | b'<' | b'!' | b'&' | b'\\' | b'~' | b'|' | b'\n')
+}
 
 /// Refuse a body so dense with markup that parsing it would take far more memory than its size
 /// (a megabyte of `[` took 400 MB): the error points where the budget runs out.
@@ -78,7 +71,7 @@ pub fn check_density(rel_path: &str, body: &str, first_line: usize) -> Result<()
     }
     let mut seen = 0;
     for (offset, b) in body.bytes().enumerate() {
-        seen += usize::from(MARKUP[usize::from(b)]);
+        seen += usize::from(is_markup(b));
         if seen > budget {
             let (line, column) = crate::error::line_col(body, offset);
             let message = format!(
@@ -410,36 +403,6 @@ impl<'a, 'b> BodyState<'a, 'b> {
 
     fn push_link(&mut self, target: String, anchor: Option<String>, line: usize, column: usize) {
         self.rendered.links.push(InternalLink { target, anchor, line, column });
-    }
-}
-
-/// Line and column of byte offsets asked for in increasing order, each found from the last
-/// (a body of one long line with a hundred thousand links is read once, not once per link).
-#[derive(Default)]
-struct LineCursor {
-    offset: usize,
-    /// Line breaks before `offset`.
-    breaks: usize,
-    /// Characters between the start of the line and `offset`.
-    column: usize,
-}
-
-impl LineCursor {
-    fn at(&mut self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
-        if offset < self.offset {
-            *self = LineCursor::default();
-        }
-        let skipped = text.get(self.offset..offset).unwrap_or_default();
-        match skipped.rfind('\n') {
-            Some(last) => {
-                self.breaks += skipped.bytes().filter(|&b| b == b'\n').count();
-                self.column = skipped[last + 1..].chars().count();
-            }
-            None => self.column += skipped.chars().count(),
-        }
-        self.offset = offset;
-        (self.breaks + 1, self.column + 1)
     }
 }
 

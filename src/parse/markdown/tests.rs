@@ -102,19 +102,6 @@ fn body_text_has_no_markup_and_separates_blocks() {
 }
 
 #[test]
-fn positions_found_one_after_another_match_counting_from_the_start() {
-    let text = "ab\n中文x [l](a.md)\n\n   [m](b.md) tail\n";
-    let mut cursor = super::LineCursor::default();
-    for offset in [0, 1, 3, 6, 9, 12, 20, 22, text.len(), 5, 30] {
-        let offset = offset.min(text.len());
-        if !text.is_char_boundary(offset) {
-            continue;
-        }
-        assert_eq!(cursor.at(text, offset), crate::error::line_col(text, offset), "offset {offset}");
-    }
-}
-
-#[test]
 fn repeated_headings_skip_ids_already_taken_by_explicit_ones() {
     let r = render(&ctx(false), "## A {#a-2}\n\n## A\n\n## A\n\n## A\n\n## A\n");
     let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
