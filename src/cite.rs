@@ -20,7 +20,7 @@ pub struct Name {
 impl Name {
     pub fn parse(raw: &str) -> Name {
         let raw = raw.trim();
-        if raw.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        if raw.chars().any(crate::text::is_han) {
             return Name { family: raw.to_string(), given: String::new(), han: true };
         }
         let (family, given) = match raw.split_once(',') {
@@ -87,7 +87,7 @@ pub fn work(site: &Site, id: PageId) -> Option<Work> {
     let p = &site.pages[id];
     let date = p.date?;
     let authors: Vec<Name> = p.front.authors.iter().flat_map(|a| a.0.iter()).map(|n| Name::parse(n)).collect();
-    let first = authors.first().map(|a| crate::assemble::name_slug(&a.family)).unwrap_or_else(|| "anon".into());
+    let first = authors.first().map(|a| crate::text::name_slug(&a.family)).unwrap_or_else(|| "anon".into());
     Some(Work {
         key: format!(
             "{}{}{}",
@@ -110,7 +110,7 @@ pub fn work(site: &Site, id: PageId) -> Option<Work> {
 }
 
 fn html(text: &str) -> String {
-    crate::parse::markdown::escape_attr(text)
+    crate::text::escape_html(text)
 }
 
 fn join_names(names: &[String], last_sep: &str) -> String {
@@ -154,7 +154,7 @@ pub fn chicago(w: &Work) -> String {
 pub fn gbt7714(w: &Work) -> String {
     let mut names: Vec<String> = w.authors.iter().take(3).map(Name::gbt).collect();
     if w.authors.len() > 3 {
-        names.push(if w.lang == Lang::Zh { "等".into() } else { "et al".into() });
+        names.push(w.lang.spec().et_al.into());
     }
     let lead = if names.is_empty() { String::new() } else { format!("{}. ", html(&names.join(", "))) };
     let series = series_label(w).map(|s| format!(" {}.", html(&s))).unwrap_or_default();
@@ -189,7 +189,7 @@ pub fn bibtex(w: &Work) -> String {
         ("institution", bib_escape(&w.publisher)),
         ("year", w.year.to_string()),
         ("url", bib_escape(&w.url)),
-        ("language", if w.lang == Lang::Zh { "chinese".into() } else { "english".into() }),
+        ("language", w.lang.spec().bibtex_language.into()),
     ];
     if let Some(series) = &w.series {
         fields.push(("type", bib_escape(series)));
@@ -266,13 +266,7 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
 
 /// Folder (relative, ending in `/`) and file stem of an issue's citation files.
 pub fn issue_file(series: &crate::model::Series, issue: &crate::model::Issue) -> (String, String) {
-    let dir = format!(
-        "{}catalogue/{}/vol-{}/no-{}/",
-        crate::model::lang_prefix(series.lang),
-        series.slug,
-        issue.volume,
-        issue.number
-    );
+    let dir = format!("{}catalogue/{}/vol-{}/no-{}/", series.lang.prefix(), series.slug, issue.volume, issue.number);
     (dir.trim_start_matches('/').to_string(), format!("{}-vol-{}-no-{}", series.slug, issue.volume, issue.number))
 }
 

@@ -132,7 +132,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
-        Command::Init { dir } => report_env(seedbed::scaffold::init(&dir).map(|files| {
+        Command::Init { dir } => report_env(seedbed::scaffold::init(&dir, today()).map(|files| {
             eprintln!(
                 "Created a new site in {} ({} files). Next: cd into it and run `seedbed build`.",
                 dir.display(),
@@ -293,7 +293,7 @@ fn new(args: NewArgs) -> ExitCode {
         eprintln!("error: give the item a title of letters and words (it names the file and heads the page)");
         return ExitCode::from(2);
     }
-    report_env(seedbed::scaffold::new_item(&args.root, collection, &args.title, lang).map(|path| {
+    report_env(seedbed::scaffold::new_item(&args.root, collection, &args.title, lang, today()).map(|path| {
         eprintln!("Created {}", path.display());
     }))
 }

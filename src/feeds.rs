@@ -5,8 +5,8 @@
 //! the page they follow). Must not: read the clock (every date comes from content), or let a
 //! character that XML forbids into a feed.
 
-use crate::model::{Collection, Lang, OutputFile, PageId, Site, lang_prefix};
-use crate::render::format_date;
+use crate::model::{Collection, Lang, OutputFile, PageId, Site};
+use crate::text::xml_safe;
 use serde::Serialize;
 
 /// How many items a feed carries: the newest.
@@ -27,7 +27,7 @@ pub fn all(site: &Site, label: &dyn Fn(Lang, &str) -> String) -> Vec<OutputFile>
     for spec in specs(site, label) {
         files.push(OutputFile::text(format!("{}atom.xml", spec.page_path.trim_start_matches('/')), atom(site, &spec)));
         files.push(OutputFile::text(format!("{}rss.xml", spec.page_path.trim_start_matches('/')), rss(site, &spec)));
-        if spec.page_path == lang_prefix(spec.lang) {
+        if spec.page_path == spec.lang.prefix() {
             files.push(OutputFile::text(
                 format!("{}feed.json", spec.page_path.trim_start_matches('/')),
                 json_feed(site, &spec),
@@ -45,13 +45,13 @@ fn specs(site: &Site, label: &dyn Fn(Lang, &str) -> String) -> Vec<FeedSpec> {
             .take(FEED_ITEMS)
             .collect();
         let site_title = site.config.title.get(lang).to_string();
-        specs.push(FeedSpec { lang, title: site_title.clone(), page_path: lang_prefix(lang).into(), items: dated });
+        specs.push(FeedSpec { lang, title: site_title.clone(), page_path: lang.prefix().into(), items: dated });
         for c in [Collection::Report, Collection::Proceedings, Collection::Story] {
             let ids = site.collection(c, lang);
             specs.push(FeedSpec {
                 lang,
                 title: format!("{site_title}: {}", label(lang, &format!("title_{}", c.dir()))),
-                page_path: format!("{}{}/", lang_prefix(lang), c.dir()),
+                page_path: format!("{}{}/", lang.prefix(), c.dir()),
                 items: ids.iter().copied().take(FEED_ITEMS).collect(),
             });
         }
@@ -60,20 +60,13 @@ fn specs(site: &Site, label: &dyn Fn(Lang, &str) -> String) -> Vec<FeedSpec> {
                 specs.push(FeedSpec {
                     lang,
                     title: format!("{site_title}: {}", term.name),
-                    page_path: format!("{}topics/{}/", lang_prefix(lang), term.slug),
+                    page_path: format!("{}topics/{}/", lang.prefix(), term.slug),
                     items: term.pages.iter().copied().take(FEED_ITEMS).collect(),
                 });
             }
         }
     }
     specs
-}
-
-/// Keep only characters XML 1.0 allows; escaping cannot make the others legal.
-pub fn xml_safe(text: &str) -> String {
-    text.chars()
-        .filter(|&c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
-        .collect()
 }
 
 /// RFC 3339 time of an item's date at midnight (or its time) in the site's time zone.
@@ -197,7 +190,9 @@ fn json_feed(site: &Site, spec: &FeedSpec) -> String {
             id: url.clone(),
             url,
             title: p.title.clone(),
-            content_text: summary.clone().unwrap_or_else(|| p.date.map(|d| format_date(d, p.lang)).unwrap_or_default()),
+            content_text: summary
+                .clone()
+                .unwrap_or_else(|| p.date.map(|d| p.lang.date_label(d.date())).unwrap_or_default()),
             summary,
             date_published: p.date.map(|d| rfc3339(site, d)),
             authors: site.page_authors[id].iter().map(|&a| JsonAuthor { name: site.authors[a].name.clone() }).collect(),

@@ -313,9 +313,19 @@ fn link_out(rel: &str, target: &Path, bounds: &Bounds) -> SiteError {
     }
 }
 
-fn is_ignored(name: &std::ffi::OsStr) -> bool {
+/// A file or folder name the site never reads: hidden names and editors' temporary, backup and
+/// swap files (Vim's `.swp`, `.swx`, `~` and its `4913` probe; Emacs's `#a#`, `.#a`; JetBrains's
+/// `___jb_tmp___`). `serve` ignores changes to them with the same rule.
+pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
-    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp")
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913"
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, BuildError> {

@@ -24,8 +24,8 @@ full_text_request:
 taxonomies: [topics, regions]
 "#;
 
-/// Create a new site in `dir`, which must be empty or not exist yet.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
+/// Create a new site in `dir`, which must be empty or not exist yet; `today` dates its first page.
+pub fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>> {
     if dir.exists() && fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?.next().is_some() {
         bail!("{} is not empty: choose a new folder for the site", dir.display());
     }
@@ -36,30 +36,32 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     created.push(write_new(
         &dir.join("content/pages/about.md"),
-        &front_matter(Collection::Page, "About us", Lang::En, &today()),
+        &front_matter(Collection::Page, "About us", Lang::En, &today.to_string()),
     )?);
     Ok(created)
 }
 
-/// Create `content/<collection>/<slug>[.zh].md` in the site at `root`.
-pub fn new_item(root: &Path, collection: Collection, title: &str, lang: Lang) -> Result<PathBuf> {
+/// Create `content/<collection>/<slug>[.zh].md` in the site at `root`, dated `today`.
+pub fn new_item(
+    root: &Path,
+    collection: Collection,
+    title: &str,
+    lang: Lang,
+    today: jiff::civil::Date,
+) -> Result<PathBuf> {
     if !root.join(crate::config::CONFIG_FILE).is_file() {
         bail!("no site.yaml in {}: run this inside a site, or pass --root DIR", root.display());
     }
-    let slug = crate::assemble::name_slug(title);
+    let slug = crate::text::name_slug(title);
     let suffix = if lang == Lang::En { String::new() } else { format!(".{}", lang.code()) };
     let path = root.join("content").join(collection.dir()).join(format!("{slug}{suffix}.md"));
-    write_new(&path, &front_matter(collection, title, lang, &today()))
-}
-
-fn today() -> String {
-    jiff::ZonedDateTime::now().date().to_string()
+    write_new(&path, &front_matter(collection, title, lang, &today.to_string()))
 }
 
 /// Front matter with every field the collection requires and the common optional ones.
 pub fn front_matter(collection: Collection, title: &str, lang: Lang, date: &str) -> String {
     let title = serde_json::to_string(title).unwrap_or_else(|_| "\"Untitled\"".into());
-    let body = if lang == Lang::Zh { "在这里写正文。" } else { "Write the text here." };
+    let body = lang.spec().new_body;
     let fields = match collection {
         Collection::Report => format!(
             "date: {date}\nauthors: []\nsummary: \"\"\ntopics: []\nregions: []\nseries: \"Research Report\"\nvolume: 1\nnumber: 1\naccess: open\ndraft: true\n"

@@ -4,7 +4,6 @@
 //! Input: the assembled `Site` and the URL paths of the rendered pages. Output: two `OutputFile`s.
 //! Must not: read the clock: `lastmod` comes from the items' own dates.
 
-use crate::feeds::xml_safe;
 use crate::model::{OutputFile, PageId, Site};
 use std::fmt::Write as _;
 
@@ -38,5 +37,5 @@ pub fn files(site: &Site, pages: &[(String, Option<PageId>)]) -> Vec<OutputFile>
 }
 
 fn escape(text: &str) -> String {
-    crate::parse::markdown::escape_attr(&xml_safe(text))
+    crate::text::escape_html(&crate::text::xml_safe(text))
 }

@@ -1,6 +1,9 @@
-//! Text helpers shared by the stages.
+//! Text helpers shared by the stages: escaping, scripts, slugs, percent-encoding.
 //!
-//! Input: strings. Output: answers about them. Must not: know about files, pages or markup.
+//! Input: strings. Output: answers about them, or transformed strings. Must not: know about files,
+//! pages, languages or markup structure (per-language wording is the language table's, `model::lang`).
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// A control character that has no business in a page, a feed or a calendar: everything in
 /// Unicode's Cc category but tab, line feed and carriage return (NUL, escape, backspace, DEL, the
@@ -22,6 +25,101 @@ pub fn first_stray_control(text: &str) -> Option<(usize, char)> {
     text[at..].chars().next().map(|c| (at, c))
 }
 
+/// Escape text for HTML or XML, in an element or a double-quoted attribute.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Keep only characters XML 1.0 allows; escaping cannot make the others legal.
+pub fn xml_safe(text: &str) -> String {
+    text.chars()
+        .filter(|&c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
+        .collect()
+}
+
+/// A Han character (CJK unified ideographs, extension A, compatibility ideographs): one search
+/// token each, one word each in reading time, kept whole in names.
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
+}
+
+/// A character set in CJK text without spaces around it: Han, CJK punctuation, full-width forms.
+/// A line break between two of them is no space.
+pub fn is_cjk_wide(c: char) -> bool {
+    is_han(c) || matches!(c, '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}')
+}
+
+/// The longest slug seedbed uses in a URL, in bytes (a path part may have 255 at most, and some
+/// get `-session-12.ics` or the like added).
+pub const MAX_SLUG_BYTES: usize = 100;
+
+/// A URL-safe slug for a name in any script (`苏红文` → `su-hong-wen`). `+` and a `#` ending a
+/// word are spelled out, so `C`, `C++` and `C#` stay three topics; a slug over `MAX_SLUG_BYTES` is
+/// cut and given a hash of the whole, so two long names that begin alike stay apart.
+pub fn name_slug(name: &str) -> String {
+    let s = if name.contains(['+', '#']) { slug::slugify(spelled_symbols(name)) } else { slug::slugify(name) };
+    if s.is_empty() { "unnamed".to_string() } else { cut_slug(s) }
+}
+
+/// A slug no longer than `MAX_SLUG_BYTES`: a longer one keeps its start and gets a hash of the whole.
+pub fn cut_slug(s: String) -> String {
+    if s.len() <= MAX_SLUG_BYTES {
+        return s;
+    }
+    use sha2::Digest;
+    let hash: String = sha2::Sha256::digest(s.as_bytes()).iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let kept = s[..MAX_SLUG_BYTES - hash.len() - 1].trim_end_matches('-');
+    format!("{kept}-{hash}")
+}
+
+/// `C++` → `C plus plus`, `C#` → `C sharp`; a `#` starting a word (a hashtag) is left to vanish.
+fn spelled_symbols(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut previous: Option<char> = None;
+    for c in name.chars() {
+        match c {
+            '+' => out.push_str(" plus "),
+            '#' if previous.is_some_and(char::is_alphanumeric) => out.push_str(" sharp "),
+            c => out.push(c),
+        }
+        previous = Some(c);
+    }
+    out
+}
+
+/// A slug as an editor may write it: lower-case ASCII letters and digits, single `-` between words.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--")
+}
+
+/// What a URL component (a query value, a `mailto:` subject) may hold unescaped: RFC 3986's
+/// unreserved characters.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// `text` percent-encoded for a URL component.
+pub fn percent_encode_component(text: &str) -> String {
+    utf8_percent_encode(text, COMPONENT).to_string()
+}
+
+/// A request path percent-decoded once, or `None` when a `%` is not followed by two hex digits or
+/// the bytes are not UTF-8 (a malformed request, not a file name).
+pub fn percent_decode_strict(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let well_formed = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'%')
+        .all(|(i, _)| bytes.get(i + 1..i + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)));
+    if !well_formed {
+        return None;
+    }
+    percent_encoding::percent_decode(bytes).decode_utf8().ok().map(|s| s.into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,5 +135,52 @@ mod tests {
         assert_eq!(first_stray_control("ab\u{0}c"), Some((2, '\0')));
         assert_eq!(first_stray_control("中\u{85}x"), Some((3, '\u{85}')));
         assert_eq!(first_stray_control("中文 ok\t\r\n"), None);
+    }
+
+    #[test]
+    fn han_is_ideographs_and_wide_adds_cjk_punctuation() {
+        for han in ['中', '㐀', '豈'] {
+            assert!(is_han(han) && is_cjk_wide(han), "{han}");
+        }
+        for wide in ['。', '，', '（'] {
+            assert!(!is_han(wide) && is_cjk_wide(wide), "{wide}");
+        }
+        assert!(!is_han('a') && !is_cjk_wide('a'));
+    }
+
+    #[test]
+    fn escaping_and_percent_encoding() {
+        assert_eq!(escape_html(r#"<a href="x">&</a>"#), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+        assert_eq!(xml_safe("a\u{0}b\u{fffe}c"), "abc");
+        assert_eq!(
+            percent_encode_component("Full text: 报告 a-b_c.d~"),
+            "Full%20text%3A%20%E6%8A%A5%E5%91%8A%20a-b_c.d~"
+        );
+        assert_eq!(percent_decode_strict("/a%20b/%E4%B8%AD"), Some("/a b/中".into()));
+        for bad in ["/%zz", "/%4", "/%ff"] {
+            assert_eq!(percent_decode_strict(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn name_slugs_keep_symbol_names_apart_and_cut_long_names_with_a_hash() {
+        assert_eq!(name_slug("C"), "c");
+        assert_eq!(name_slug("C++"), "c-plus-plus");
+        assert_eq!(name_slug("C#"), "c-sharp");
+        assert_eq!(name_slug("#rural"), "rural");
+        let long_a = format!("{} a", "word ".repeat(60));
+        let long_b = format!("{} b", "word ".repeat(60));
+        let (a, b) = (name_slug(&long_a), name_slug(&long_b));
+        assert!(a.len() <= MAX_SLUG_BYTES && b.len() <= MAX_SLUG_BYTES, "{a}");
+        assert_ne!(a, b);
+        assert_eq!(a, name_slug(&long_a), "stable");
+        assert!(a.starts_with("word-word-") && !a.contains("--"));
+    }
+
+    #[test]
+    fn name_slug_transliterates_and_never_is_empty() {
+        assert_eq!(name_slug("Rural revitalization"), "rural-revitalization");
+        assert_eq!(name_slug("!!!"), "unnamed");
+        assert!(!name_slug("乡村振兴").is_empty());
     }
 }

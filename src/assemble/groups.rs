@@ -4,45 +4,8 @@
 //! each holding `PageId`s in site order, so renderers never sort.
 
 use crate::model::{Author, Collection, Issue, Lang, Page, PageId, Series, Taxonomy, Term};
+use crate::text::{cut_slug, name_slug};
 use std::collections::BTreeMap;
-
-/// The longest slug seedbed uses in a URL, in bytes (a path part may have 255 at most, and some
-/// get `-session-12.ics` or the like added).
-pub const MAX_SLUG_BYTES: usize = 100;
-
-/// A URL-safe slug for a name in any script (`苏红文` → `su-hong-wen`). `+` and a `#` ending a
-/// word are spelled out, so `C`, `C++` and `C#` stay three topics; a slug over `MAX_SLUG_BYTES` is
-/// cut and given a hash of the whole, so two long names that begin alike stay apart.
-pub fn name_slug(name: &str) -> String {
-    let s = if name.contains(['+', '#']) { slug::slugify(spelled_symbols(name)) } else { slug::slugify(name) };
-    if s.is_empty() { "unnamed".to_string() } else { cut_slug(s) }
-}
-
-/// A slug no longer than `MAX_SLUG_BYTES`: a longer one keeps its start and gets a hash of the whole.
-fn cut_slug(s: String) -> String {
-    if s.len() <= MAX_SLUG_BYTES {
-        return s;
-    }
-    use sha2::Digest;
-    let hash: String = sha2::Sha256::digest(s.as_bytes()).iter().take(4).map(|b| format!("{b:02x}")).collect();
-    let kept = s[..MAX_SLUG_BYTES - hash.len() - 1].trim_end_matches('-');
-    format!("{kept}-{hash}")
-}
-
-/// `C++` → `C plus plus`, `C#` → `C sharp`; a `#` starting a word (a hashtag) is left to vanish.
-fn spelled_symbols(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut previous: Option<char> = None;
-    for c in name.chars() {
-        match c {
-            '+' => out.push_str(" plus "),
-            '#' if previous.is_some_and(char::is_alphanumeric) => out.push_str(" sharp "),
-            c => out.push(c),
-        }
-        previous = Some(c);
-    }
-    out
-}
 
 /// Every person in each language: people pages first, then authors named only in front matter.
 pub fn authors(pages: &[Page]) -> (Vec<Author>, Vec<Vec<usize>>) {
@@ -111,10 +74,7 @@ fn term_names(page: &Page, taxonomy: &str) -> Vec<TermName> {
     {
         let province = TermName::top(&r.province);
         if let Some(county) = &r.county {
-            let name = match page.lang {
-                Lang::Zh => format!("{}{county}", r.province),
-                Lang::En => format!("{county}, {}", r.province),
-            };
+            let name = (page.lang.spec().county_label)(county, &r.province);
             let slug = cut_slug(format!("{}-{}", province.slug, name_slug(county)));
             names.push(TermName { name, slug, parent: Some(province.slug.clone()) });
         }
@@ -229,27 +189,5 @@ mod tests {
         assert_eq!(initial("2016 Forum"), "0-9");
         assert_eq!(initial("汇川区小额贷款"), "h");
         assert_eq!(initial("¿?"), "other");
-    }
-
-    #[test]
-    fn name_slugs_keep_symbol_names_apart_and_cut_long_names_with_a_hash() {
-        assert_eq!(name_slug("C"), "c");
-        assert_eq!(name_slug("C++"), "c-plus-plus");
-        assert_eq!(name_slug("C#"), "c-sharp");
-        assert_eq!(name_slug("#rural"), "rural");
-        let long_a = format!("{} a", "word ".repeat(60));
-        let long_b = format!("{} b", "word ".repeat(60));
-        let (a, b) = (name_slug(&long_a), name_slug(&long_b));
-        assert!(a.len() <= MAX_SLUG_BYTES && b.len() <= MAX_SLUG_BYTES, "{a}");
-        assert_ne!(a, b);
-        assert_eq!(a, name_slug(&long_a), "stable");
-        assert!(a.starts_with("word-word-") && !a.contains("--"));
-    }
-
-    #[test]
-    fn name_slug_transliterates_and_never_is_empty() {
-        assert_eq!(name_slug("Rural revitalization"), "rural-revitalization");
-        assert_eq!(name_slug("!!!"), "unnamed");
-        assert!(!name_slug("乡村振兴").is_empty());
     }
 }

@@ -151,7 +151,7 @@ fn fill(html: &str, hrefs: &[String]) -> String {
         match after[..digits].parse::<usize>().ok().and_then(|n| hrefs.get(n)) {
             Some(url) if after[digits..].starts_with('"') => {
                 out.push_str("href=\"");
-                out.push_str(&crate::parse::markdown::escape_attr(url));
+                out.push_str(&crate::text::escape_html(url));
                 out.push('"');
                 rest = &after[digits + 1..];
             }

@@ -8,8 +8,6 @@ mod groups;
 mod links;
 pub mod research;
 
-pub use groups::{MAX_SLUG_BYTES, name_slug};
-
 use crate::config::Config;
 use crate::error::SiteError;
 use crate::model::{Alias, Collection, Page, PageId, Position, Site};

@@ -11,7 +11,7 @@ use super::select::{Group, SelectedItem};
 use super::store::{Record, RecordItem};
 use crate::error::SiteError;
 use crate::model::{Collection, Lang, Page, Site};
-use crate::render::{Templates, format_date};
+use crate::render::Templates;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -98,7 +98,7 @@ fn parts(
 ) -> Result<(String, String, String), SiteError> {
     let config = &site.config;
     let label = |key: &str| templates.label(lang, key);
-    let date = format_date(crate::model::ContentDate(today.at(0, 0, 0, 0)), lang);
+    let date = lang.date_label(today);
     let count = groups.iter().map(|g| g.items.len()).sum::<usize>();
     let subject = clean(
         &label("digest_subject")
@@ -111,14 +111,14 @@ fn parts(
     let mut context = tera::Context::new();
     context.insert("lang", lang.code());
     context.insert("site_title", &clean(config.title.get(lang)));
-    context.insert("site_url", &config.permalink(crate::model::lang_prefix(lang)));
+    context.insert("site_url", &config.permalink(lang.prefix()));
     context.insert("subject", &subject);
     context.insert("preheader", &preheader.join(" · "));
     context.insert("date", &date);
     context.insert("count", &count);
     context.insert("groups", &views);
     context.insert("unsubscribe_url", unsubscribe);
-    context.insert("feed_url", &config.permalink(&format!("{}atom.xml", crate::model::lang_prefix(lang))));
+    context.insert("feed_url", &config.permalink(&format!("{}atom.xml", lang.prefix())));
     context.insert("t", &labels(&label));
     let html = templates.render_named("digest.html", &context)?;
     let html = css_inline::CSSInliner::options()
@@ -182,7 +182,7 @@ fn item_view(site: &Site, page: &Page, lang: Lang) -> ItemView {
         title: clean(&page.title),
         url: site.config.permalink(&page.url_path),
         summary: clean(page.front.summary.as_deref().unwrap_or_default()),
-        meta: page.date.map(|d| format_date(d, lang)).unwrap_or_default(),
+        meta: page.date.map(|d| lang.date_label(d.date())).unwrap_or_default(),
     }
 }
 

@@ -238,12 +238,8 @@ fn backoff(retry_ms: u64, attempt: u32, key: &str) -> Duration {
 
 /// Write the message as `<outbox>/<digest>-<hash>.eml`, whole or not at all.
 fn outbox(dir: &Path, message: &lettre::Message, key: &str, digest: &str) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let hash = message::address_hash(key, 8);
-    let path = dir.join(format!("{digest}-{hash}.eml"));
-    let partial = dir.join(format!(".{digest}-{hash}.eml.partial"));
-    std::fs::write(&partial, message.formatted()).with_context(|| format!("cannot write {}", partial.display()))?;
-    std::fs::rename(&partial, &path).with_context(|| format!("cannot write {}", path.display()))
+    crate::write::atomic::file(&dir.join(format!("{digest}-{hash}.eml")), &message.formatted())
 }
 
 /// Spaces messages `1/rate` seconds apart.

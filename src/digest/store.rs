@@ -88,17 +88,8 @@ fn order_key(id: &str) -> (String, u32) {
 /// Write `files` as `digests/<id>/`, replacing nothing that exists: the folder is filled under a
 /// temporary name and renamed when complete.
 pub fn write(root: &Path, id: &str, files: &[(String, Vec<u8>)]) -> anyhow::Result<PathBuf> {
-    let parent = root.join(DIGESTS_DIR);
-    std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let target = parent.join(id);
-    let partial = parent.join(format!(".{id}.partial"));
-    let _ = std::fs::remove_dir_all(&partial);
-    std::fs::create_dir(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
-    for (name, bytes) in files {
-        let path = partial.join(name);
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    std::fs::rename(&partial, &target).with_context(|| format!("cannot move the digest into {}", target.display()))?;
+    let target = root.join(DIGESTS_DIR).join(id);
+    crate::write::atomic::folder(&target, files)?;
     Ok(target)
 }
 

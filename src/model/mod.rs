@@ -5,12 +5,14 @@
 //! that a later stage completes.
 
 mod front_matter;
+mod lang;
 mod site;
 
 pub use front_matter::*;
+pub use lang::*;
 pub use site::*;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::path::PathBuf;
 
 /// The folders under `content/` that hold items, each with its own schema.
@@ -72,29 +74,6 @@ impl Collection {
     /// Collections that are dated publications with listings and feeds.
     pub fn is_dated(self) -> bool {
         matches!(self, Collection::Report | Collection::Proceedings | Collection::Story)
-    }
-}
-
-/// A language the site is published in. English lives under `/`, Chinese under `/zh/`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    En,
-    Zh,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Zh => "zh",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Lang> {
-        Lang::ALL.into_iter().find(|l| l.code() == code)
     }
 }
 

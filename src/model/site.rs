@@ -95,7 +95,7 @@ pub struct Author {
 
 impl Author {
     pub fn url_path(&self) -> String {
-        format!("{}people/{}/", lang_prefix(self.lang), self.slug)
+        format!("{}people/{}/", self.lang.prefix(), self.slug)
     }
 }
 
@@ -171,13 +171,5 @@ impl Site {
     /// Pages of one collection in one language, newest first.
     pub fn collection(&self, collection: Collection, lang: Lang) -> &[PageId] {
         self.collections.get(&(collection, lang)).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// `/` for English, `/zh/` for Chinese: every URL path of a language starts with it.
-pub fn lang_prefix(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "/",
-        Lang::Zh => "/zh/",
     }
 }

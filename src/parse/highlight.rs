@@ -22,7 +22,7 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
             return Some(plain(code, lang));
         }
     }
-    let lang_attr = crate::parse::markdown::escape_attr(lang);
+    let lang_attr = crate::text::escape_html(lang);
     Some(format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code>{}</code></pre>\n", generator.finalize()))
 }
 
@@ -33,7 +33,7 @@ pub fn plain(code: &str, lang: &str) -> String {
     if lang.is_empty() {
         format!("<pre class=\"code\"><code>{escaped}</code></pre>\n")
     } else {
-        let lang_attr = crate::parse::markdown::escape_attr(lang);
+        let lang_attr = crate::text::escape_html(lang);
         format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code>{escaped}</code></pre>\n")
     }
 }

@@ -9,6 +9,7 @@ use crate::error::{LineCursor, SiteError};
 use crate::model::{Heading, InternalLink};
 use crate::parse::highlight;
 use crate::parse::links::{LinkKind, classify, resolve_path};
+use crate::text::{escape_html, is_cjk_wide, is_han};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -235,13 +236,13 @@ impl<'a, 'b> BodyState<'a, 'b> {
                 self.emit(Event::Html("</div>\n".into()));
             }
             Event::FootnoteReference(label) => {
-                let (n, id) = (self.footnote_number(&label), escape_attr(&label));
+                let (n, id) = (self.footnote_number(&label), escape_html(&label));
                 let html =
                     format!("<sup class=\"footnote-reference\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>");
                 self.emit(Event::Html(html.into()));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                let (n, id) = (self.footnote_number(&label), escape_attr(&label));
+                let (n, id) = (self.footnote_number(&label), escape_html(&label));
                 let html = format!(
                     "<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\">{n}</sup>\n"
                 );
@@ -274,7 +275,8 @@ impl<'a, 'b> BodyState<'a, 'b> {
     /// Write a pending line break, unless it falls between two Han characters:
     /// a line break inside a Chinese paragraph is not a space between words.
     fn flush_break(&mut self, next: Option<char>) {
-        if std::mem::take(&mut self.pending_break) && !(self.last_char.is_some_and(is_han) && next.is_some_and(is_han))
+        if std::mem::take(&mut self.pending_break)
+            && !(self.last_char.is_some_and(is_cjk_wide) && next.is_some_and(is_cjk_wide))
         {
             self.emit(Event::SoftBreak);
             self.text_space = true;
@@ -420,17 +422,11 @@ pub fn anchor_id(text: &str) -> String {
     if id.is_empty() { "section".to_string() } else { id.to_string() }
 }
 
-fn is_han(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c)
-        || ('\u{3000}'..='\u{303f}').contains(&c)
-        || ('\u{ff00}'..='\u{ffef}').contains(&c)
-}
-
 /// Words for reading time: runs of non-space characters, with each Han character counted as one.
 fn count_words(text: &str) -> usize {
     let (mut count, mut in_word) = (0, false);
     for c in text.chars() {
-        if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        if is_han(c) {
             count += 1;
             in_word = false;
         } else if c.is_whitespace() {
@@ -441,11 +437,6 @@ fn count_words(text: &str) -> usize {
         }
     }
     count
-}
-
-/// Escape text for a double-quoted HTML attribute.
-pub fn escape_attr(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]

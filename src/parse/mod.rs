@@ -11,7 +11,7 @@ pub mod markdown;
 
 use crate::config::Config;
 use crate::error::{SiteError, line_col};
-use crate::model::{Collection, FrontMatter, InternalLink, Lang, Page, Position, Positions, SourceFile, lang_prefix};
+use crate::model::{Collection, FrontMatter, InternalLink, Lang, Page, Position, Positions, SourceFile};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
@@ -216,8 +216,8 @@ fn related_links(rel_path: &str, front: &FrontMatter, split: &front_matter::Spli
 /// The URL path of an item: `/reports/x/`, `/zh/reports/x/`; pages sit at the root: `/about/`.
 pub fn item_url(collection: Collection, lang: Lang, slug: &str) -> String {
     match collection {
-        Collection::Page => format!("{}{slug}/", lang_prefix(lang)),
-        c => format!("{}{}/{slug}/", lang_prefix(lang), c.dir()),
+        Collection::Page => format!("{}{slug}/", lang.prefix()),
+        c => format!("{}{}/{slug}/", lang.prefix(), c.dir()),
     }
 }
 
@@ -272,17 +272,9 @@ fn file_location(rel_path: &str, config: &Config) -> Result<FileLocation, SiteEr
 }
 
 /// Slugs are lower-case ASCII letters, digits and single hyphens.
-pub fn is_valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-')
-        && !slug.contains("--")
-}
-
 fn check_slug(rel_path: &str, slug: &str, from_front: bool, yaml: &str) -> Result<(), SiteError> {
-    let max = crate::assemble::MAX_SLUG_BYTES;
-    if is_valid_slug(slug) && slug.len() > max {
+    let max = crate::text::MAX_SLUG_BYTES;
+    if crate::text::is_valid_slug(slug) && slug.len() > max {
         let (line, column, what, fix) = match (from_front, crate::yaml::key_position(yaml, "slug")) {
             (true, Some((l, c))) => (l + 1, c, "`slug`", "shorten it"),
             _ => (1, 1, "the file name", "rename the file, or set a shorter `slug:`"),
@@ -290,7 +282,7 @@ fn check_slug(rel_path: &str, slug: &str, from_front: bool, yaml: &str) -> Resul
         let message = format!("{what} gives a slug of {} characters; URLs take at most {max}", slug.len());
         return Err(SiteError::new(rel_path, line, column, message).with_hint(fix));
     }
-    if is_valid_slug(slug) {
+    if crate::text::is_valid_slug(slug) {
         return Ok(());
     }
     let suggestion = slug::slugify(slug);
@@ -314,10 +306,10 @@ mod tests {
     #[test]
     fn slugs_are_checked() {
         for good in ["a", "returning-migrants-2018", "x1"] {
-            assert!(is_valid_slug(good), "{good}");
+            assert!(crate::text::is_valid_slug(good), "{good}");
         }
         for bad in ["", "../x", "has space", "Upper", "a--b", "-a", "中文"] {
-            assert!(!is_valid_slug(bad), "{bad}");
+            assert!(!crate::text::is_valid_slug(bad), "{bad}");
         }
     }
 

@@ -6,7 +6,7 @@ use super::reuse::{ContextSink, EntryJson, Fingerprint};
 use super::views::{EntryView, Link, NAV_COLLECTIONS, Urls};
 use super::{Templates, home_url, item};
 use crate::error::SiteError;
-use crate::model::{Collection, Lang, OutputFile, PageId, Site, lang_prefix};
+use crate::model::{Collection, Lang, OutputFile, PageId, Site};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -64,19 +64,18 @@ fn base_context(
     let mut nav: Vec<NavView> = NAV_COLLECTIONS
         .iter()
         .map(|c| {
-            let p = format!("{}{}/", lang_prefix(lang), c.dir());
+            let p = format!("{}{}/", lang.prefix(), c.dir());
             NavView { key: c.dir(), current: section(&p), url: urls.path(&p) }
         })
         .collect();
-    let years = format!("{}years/", lang_prefix(lang));
-    let browsing =
-        ["years/", "a-z/", "topics/", "regions/"].iter().any(|p| section(&format!("{}{p}", lang_prefix(lang))));
+    let years = format!("{}years/", lang.prefix());
+    let browsing = ["years/", "a-z/", "topics/", "regions/"].iter().any(|p| section(&format!("{}{p}", lang.prefix())));
     nav.push(NavView { key: "browse", current: browsing, url: urls.path(&years) });
     if site.config.search_index {
-        let search = format!("{}search/", lang_prefix(lang));
+        let search = format!("{}search/", lang.prefix());
         nav.push(NavView { key: "search", current: section(&search), url: urls.path(&search) });
     }
-    let cat = format!("{}catalogue/", lang_prefix(lang));
+    let cat = format!("{}catalogue/", lang.prefix());
     nav.insert(1, NavView { key: "catalogue", current: section(&cat), url: urls.path(&cat) });
     ctx.set("lang", lang.code());
     ctx.set_fixed("site_title", site.config.title.get(lang));
@@ -102,7 +101,7 @@ fn base_context(
 /// The same page in `lang` and `true` when it exists; otherwise the nearest page that does (the
 /// item's listing, or that language's home page) and `false`.
 fn alternate(site: &Site, job: &Job, url_path: &str, lang: Lang, known: &HashSet<&str>) -> (String, bool) {
-    let home = (lang_prefix(lang).to_string(), false);
+    let home = (lang.prefix().to_string(), false);
     if let Job::Item(id) = *job {
         if site.pages[id].lang == lang {
             return (site.pages[id].url_path.clone(), true);
@@ -110,15 +109,15 @@ fn alternate(site: &Site, job: &Job, url_path: &str, lang: Lang, known: &HashSet
         // Untranslated: the same collection's listing in that language, never a missing page.
         let listing = match site.pages[id].collection {
             Collection::Page => home,
-            c => (format!("{}{}/", lang_prefix(lang), c.dir()), false),
+            c => (format!("{}{}/", lang.prefix(), c.dir()), false),
         };
         return site.translations[id]
             .iter()
             .find(|&&t| site.pages[t].lang == lang)
             .map_or(listing, |&t| (site.pages[t].url_path.clone(), true));
     }
-    let bare = url_path.strip_prefix(lang_prefix(Lang::Zh)).unwrap_or_else(|| url_path.trim_start_matches('/'));
-    let candidate = format!("{}{bare}", lang_prefix(lang));
+    let bare = url_path.strip_prefix(Lang::Zh.prefix()).unwrap_or_else(|| url_path.trim_start_matches('/'));
+    let candidate = format!("{}{bare}", lang.prefix());
     if known.contains(candidate.as_str()) { (candidate, true) } else { home }
 }
 
@@ -186,7 +185,7 @@ fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut impl ContextSink)
         }
         Job::Listing { collection, lang, n, total } => {
             ctx.set("collection", collection.dir());
-            let first = urls.path(&format!("{}{}/", lang_prefix(lang), collection.dir()));
+            let first = urls.path(&format!("{}{}/", lang.prefix(), collection.dir()));
             paged_entries(urls, site.collection(collection, lang), &first, n, total, ctx);
             "list.html"
         }
@@ -233,7 +232,7 @@ fn search_labels(templates: &Templates, lang: Lang) -> String {
         "results": templates.label(lang, "search_results"),
         "none": templates.label(lang, "search_none"),
         "kinds": kinds,
-        "langs": Lang::ALL.iter().map(|l| (l.code(), templates.label(lang, &format!("lang_{}", l.code())))).collect::<BTreeMap<_, _>>(),
+        "langs": Lang::all().map(|l| (l.code(), templates.label(lang, &format!("lang_{}", l.code())))).collect::<BTreeMap<_, _>>(),
         "facets": crate::search_index::FACETS.iter().map(|f| (*f, templates.label(lang, &format!("facet_{f}")))).collect::<BTreeMap<_, _>>(),
         "filters": templates.label(lang, "search_filters"),
         "clear": templates.label(lang, "search_clear"),

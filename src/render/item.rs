@@ -1,8 +1,7 @@
 //! Views of single items, people and catalogue entries.
 
-use super::format_date;
 use super::views::{EntryView, Link, Urls, issue_label};
-use crate::model::{Access, Author, ContentDate, Heading, Issue, Lang, PageId, Revision, Series, lang_prefix};
+use crate::model::{Access, Author, ContentDate, Heading, Issue, Lang, PageId, Revision, Series};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -126,11 +125,7 @@ pub fn view<'s>(urls: &Urls<'s>, id: PageId) -> ItemView<'s> {
                 l.0.iter()
                     .map(|n| Link {
                         name: n.clone(),
-                        url: urls.path(&format!(
-                            "{}{taxonomy}/{}/",
-                            lang_prefix(p.lang),
-                            crate::assemble::name_slug(n)
-                        )),
+                        url: urls.path(&format!("{}{taxonomy}/{}/", p.lang.prefix(), crate::text::name_slug(n))),
                     })
                     .collect()
             })
@@ -138,19 +133,17 @@ pub fn view<'s>(urls: &Urls<'s>, id: PageId) -> ItemView<'s> {
     };
     let has_taxonomy = |t: &str| site.config.taxonomies.iter().any(|x| x == t);
     let issue_url = match (&f.series, f.volume, f.number) {
-        (Some(series), Some(v), Some(n)) => Some(urls.path(&format!(
-            "{}catalogue/{}/vol-{v}/no-{n}/",
-            lang_prefix(p.lang),
-            crate::assemble::name_slug(series)
-        ))),
+        (Some(series), Some(v), Some(n)) => {
+            Some(urls.path(&format!("{}catalogue/{}/vol-{v}/no-{n}/", p.lang.prefix(), crate::text::name_slug(series))))
+        }
         _ => None,
     };
     ItemView {
         title: &p.title,
         kind: p.collection.kind(),
         date: p.date.map(ContentDate::iso),
-        date_display: p.date.map(|d| format_date(d, p.lang)),
-        updated_display: f.updated.map(|d| format_date(d, p.lang)),
+        date_display: p.date.map(|d| p.lang.date_label(d.date())),
+        updated_display: f.updated.map(|d| p.lang.date_label(d.date())),
         summary: f.summary.as_deref(),
         body_html: (!abstract_only).then_some(p.body_html.as_str()),
         toc: p.headings.iter().filter(|h| h.level == 2).collect(),
@@ -168,8 +161,8 @@ pub fn view<'s>(urls: &Urls<'s>, id: PageId) -> ItemView<'s> {
         event: f.event.as_ref().map(|e| EventView {
             name: &e.name,
             location: e.location.as_deref(),
-            start_display: format_date(e.start, p.lang),
-            end_display: e.end.filter(|end| end.date() != e.start.date()).map(|d| format_date(d, p.lang)),
+            start_display: p.lang.date_label(e.start.date()),
+            end_display: e.end.filter(|end| end.date() != e.start.date()).map(|d| p.lang.date_label(d.date())),
             timezone: e.timezone.as_deref().unwrap_or(&site.config.timezone),
         }),
         programme: programme(urls, id),
@@ -217,7 +210,7 @@ fn citation(urls: &Urls, id: PageId) -> Option<CitationView> {
 fn issue_neighbour(urls: &Urls, id: PageId, step: isize) -> Option<Link> {
     let site = urls.site;
     let p = &site.pages[id];
-    let slug = crate::assemble::name_slug(p.front.series.as_ref()?);
+    let slug = crate::text::name_slug(p.front.series.as_ref()?);
     let series = site.catalogue.iter().find(|s| s.lang == p.lang && s.slug == slug)?;
     let issue = series.issues.iter().find(|i| Some(i.volume) == p.front.volume && Some(i.number) == p.front.number)?;
     let at = issue.pages.iter().position(|&x| x == id)?;
@@ -235,7 +228,7 @@ fn programme<'s>(urls: &Urls<'s>, id: PageId) -> Vec<DayView<'s>> {
     let mut days: Vec<DayView> = Vec::new();
     for i in order {
         let s = &sessions[i];
-        let day = format_date(s.start, p.lang);
+        let day = p.lang.date_label(s.start.date());
         let view = SessionView {
             time: s.start.0.strftime("%H:%M").to_string(),
             end_time: s.end.map(|e| e.0.strftime("%H:%M").to_string()),
@@ -306,7 +299,7 @@ fn story_facts(p: &crate::model::Page) -> Vec<(&'static str, String)> {
 fn revisions(list: Option<&[Revision]>, lang: Lang) -> Vec<RevisionView> {
     list.unwrap_or_default()
         .iter()
-        .map(|r| RevisionView { date_display: format_date(r.date, lang), note: r.note.clone() })
+        .map(|r| RevisionView { date_display: lang.date_label(r.date.date()), note: r.note.clone() })
         .collect()
 }
 
@@ -314,22 +307,13 @@ fn revisions(list: Option<&[Revision]>, lang: Lang) -> Vec<RevisionView> {
 fn request_url(site: &crate::model::Site, title: &str) -> Option<String> {
     let req = site.config.full_text_request.as_ref()?;
     req.url.clone().or_else(|| {
-        req.email
-            .as_ref()
-            .map(|e| format!("mailto:{e}?subject={}", percent_encode(&format!("Full text request: {title}"))))
-    })
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
+        req.email.as_ref().map(|e| {
+            format!(
+                "mailto:{e}?subject={}",
+                crate::text::percent_encode_component(&format!("Full text request: {title}"))
+            )
         })
-        .collect()
+    })
 }
 
 #[derive(Serialize)]
@@ -369,10 +353,7 @@ pub struct IssueView<'a> {
 }
 
 pub fn issue_view<'s>(urls: &Urls<'s>, s: &Series, i: &Issue, limit: usize) -> IssueView<'s> {
-    let label = match s.lang {
-        Lang::Zh => format!("{} {}年 第{}卷 第{}期", s.name, i.year, i.volume, i.number),
-        Lang::En => format!("{}, Vol. {}, No. {}, {}", s.name, i.volume, i.number, i.year),
-    };
+    let label = s.lang.issue_label(&s.name, i.volume, i.number, Some(i.year));
     let (dir, stem) = crate::cite::issue_file(s, i);
     let files = urls.path(&format!("/{dir}{stem}"));
     let citable = i.pages.iter().any(|&id| crate::assemble::research::is_citable(&urls.site.pages[id]));

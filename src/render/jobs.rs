@@ -1,7 +1,7 @@
 //! What to render: one `Job` per output page, its URL and the file it is written to.
 
 use super::views::Urls;
-use crate::model::{Collection, Lang, PageId, Site, lang_prefix};
+use crate::model::{Collection, Lang, PageId, Site};
 
 /// One output page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,22 +109,22 @@ pub fn url_path(job: &Job, site: &Site) -> String {
     let urls = Urls { site };
     let strip = |u: String| u.strip_prefix(site.config.base_path()).map(str::to_string).unwrap_or(u);
     match *job {
-        Job::Home(lang) => lang_prefix(lang).to_string(),
+        Job::Home(lang) => lang.prefix().to_string(),
         Job::Item(id) => site.pages[id].url_path.clone(),
         Job::Person { author, n, .. } => paged(&site.authors[author].url_path(), n),
-        Job::Listing { collection, lang, n, .. } => paged(&format!("{}{}/", lang_prefix(lang), collection.dir()), n),
-        Job::People(lang) => format!("{}people/", lang_prefix(lang)),
+        Job::Listing { collection, lang, n, .. } => paged(&format!("{}{}/", lang.prefix(), collection.dir()), n),
+        Job::People(lang) => format!("{}people/", lang.prefix()),
         Job::Terms(t) => taxonomy_path(site, t),
         Job::Term { taxonomy, term, n, .. } => {
             paged(&format!("{}{}/", taxonomy_path(site, taxonomy), site.taxonomies[taxonomy].terms[term].slug), n)
         }
-        Job::Catalogue(lang) => format!("{}catalogue/", lang_prefix(lang)),
+        Job::Catalogue(lang) => format!("{}catalogue/", lang.prefix()),
         Job::Series(s) => strip(urls.series(&site.catalogue[s])),
         Job::Issue { series, issue } => {
             strip(urls.issue(&site.catalogue[series], &site.catalogue[series].issues[issue]))
         }
         Job::Alias(a) => site.aliases[a].url_path.clone(),
-        Job::Search(lang) => format!("{}search/", lang_prefix(lang)),
+        Job::Search(lang) => format!("{}search/", lang.prefix()),
         Job::NotFound => "/404.html".to_string(),
     }
 }
@@ -135,7 +135,7 @@ fn paged(first: &str, n: usize) -> String {
 
 pub fn taxonomy_path(site: &Site, t: usize) -> String {
     let tax = &site.taxonomies[t];
-    format!("{}{}/", lang_prefix(tax.lang), tax.name)
+    format!("{}{}/", tax.lang.prefix(), tax.name)
 }
 
 /// The file a URL path is written to: `/a/b/` → `a/b/index.html`.

@@ -21,10 +21,7 @@ pub struct MetaView {
 }
 
 fn locale(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en_US",
-        Lang::Zh => "zh_CN",
-    }
+    lang.spec().og_locale
 }
 
 fn publisher(site: &Site, lang: Lang) -> String {

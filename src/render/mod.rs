@@ -15,10 +15,9 @@ mod views;
 
 pub use jobs::{Counts, output_path};
 pub use reuse::{Fingerprints, Reuse, unchanged_items};
-pub use strings::format_date;
 
 use crate::error::SiteError;
-use crate::model::{Lang, OutputContents, OutputFile, Site, ThemeFiles, lang_prefix};
+use crate::model::{Lang, OutputContents, OutputFile, Site, ThemeFiles};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -202,5 +201,5 @@ fn summarise_template_errors(errors: Vec<SiteError>) -> Vec<SiteError> {
 
 /// The language prefix including the site's base path: `/`, `/zh/`, `/kb/zh/`.
 fn home_url(site: &Site, lang: Lang) -> String {
-    format!("{}{}", site.config.base_path(), lang_prefix(lang))
+    format!("{}{}", site.config.base_path(), lang.prefix())
 }

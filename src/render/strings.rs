@@ -1,7 +1,7 @@
-//! UI strings per language (`i18n/<lang>.yaml` in the theme) and date formats.
+//! UI strings per language (`i18n/<lang>.yaml` in the theme).
 
 use crate::error::SiteError;
-use crate::model::{ContentDate, Lang, SourceFile};
+use crate::model::{Lang, SourceFile};
 use std::collections::BTreeMap;
 
 /// Interface text for one language: key → text.
@@ -29,25 +29,4 @@ pub fn load(files: &[(Lang, SourceFile)], languages: &[Lang]) -> Result<BTreeMap
         }
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }
-}
-
-/// "15 February 2018" or "2018年2月15日".
-pub fn format_date(date: ContentDate, lang: Lang) -> String {
-    let d = date.date();
-    match lang {
-        Lang::En => d.strftime("%-d %B %Y").to_string(),
-        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_read_naturally_in_each_language() {
-        let d = ContentDate::parse("2018-02-05").unwrap();
-        assert_eq!(format_date(d, Lang::En), "5 February 2018");
-        assert_eq!(format_date(d, Lang::Zh), "2018年2月5日");
-    }
 }

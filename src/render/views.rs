@@ -1,8 +1,7 @@
 //! Template views: serialize-only structs built from the `Site` for one output page.
 //! Lists carry summaries only (never bodies), so a listing's cost grows with its own size.
 
-use crate::model::{Author, Collection, ContentDate, Issue, Lang, Page, PageId, Series, Site, lang_prefix};
-use crate::render::strings::format_date;
+use crate::model::{Author, Collection, ContentDate, Issue, Page, PageId, Series, Site};
 use serde::Serialize;
 
 #[derive(Serialize, Clone, PartialEq, Eq)]
@@ -69,7 +68,7 @@ impl<'s> Urls<'s> {
     }
 
     pub fn series(&self, series: &Series) -> String {
-        self.path(&format!("{}catalogue/{}/", lang_prefix(series.lang), series.slug))
+        self.path(&format!("{}catalogue/{}/", series.lang.prefix(), series.slug))
     }
 
     pub fn issue(&self, series: &Series, issue: &Issue) -> String {
@@ -83,7 +82,7 @@ impl<'s> Urls<'s> {
             url: self.page(id),
             collection: p.collection.kind(),
             date: p.date.map(ContentDate::iso),
-            date_display: p.date.map(|d| format_date(d, p.lang)),
+            date_display: p.date.map(|d| p.lang.date_label(d.date())),
             summary: p.front.summary.as_deref(),
             authors: self.authors_of(id),
             issue_label: issue_label(p),
@@ -112,10 +111,7 @@ impl<'s> Urls<'s> {
 /// "Research Report, Vol. 20, No. 1" for a report in a series.
 pub fn issue_label(p: &Page) -> Option<String> {
     let (series, volume, number) = (p.front.series.as_ref()?, p.front.volume?, p.front.number?);
-    Some(match p.lang {
-        Lang::Zh => format!("{series} 第{volume}卷 第{number}期"),
-        Lang::En => format!("{series}, Vol. {volume}, No. {number}"),
-    })
+    Some(p.lang.issue_label(series, volume, number, None))
 }
 
 /// The collections a language's navigation lists, in menu order.

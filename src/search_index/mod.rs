@@ -17,7 +17,7 @@ mod tokens;
 pub use facets::FACETS;
 pub use kept::{IndexMemo, IndexUpdate};
 pub use postings::{FIELDS, K1};
-pub use tokens::{is_han, tokens};
+pub use tokens::tokens;
 
 use crate::model::{Access, OutputFile, Page, Site};
 use rayon::prelude::*;

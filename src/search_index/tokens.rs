@@ -10,9 +10,7 @@ use std::sync::LazyLock;
 static STEMMER: LazyLock<rust_stemmers::Stemmer> =
     LazyLock::new(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
 
-pub fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
-}
+pub use crate::text::is_han;
 
 /// Search tokens of `text`, in order.
 pub fn tokens(text: &str) -> Vec<String> {

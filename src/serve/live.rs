@@ -149,23 +149,13 @@ pub const SCRIPT: &str = r#"(() => {
 })();
 "#;
 
-/// Editor temporary and swap files, and folders seedbed itself writes: changes there are not
-/// edits to the site.
+/// Changes that are not edits to the site: to what the load never reads (`load::is_ignored`:
+/// hidden names, editors' temporaries) and to the folders seedbed and other tools write.
 pub fn ignored(root: &Path, path: &Path) -> bool {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let top = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-    if ["public", "target", ".git", "digests", "node_modules"].contains(&top.as_str()) || top.starts_with(".public") {
-        return true;
-    }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with('~')
-        || name == "4913"
-        || (name.starts_with('#') && name.ends_with('#'))
-        || name.starts_with(".#")
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
+    ["public", "target", "digests", "node_modules"].contains(&top.as_str())
+        || rel.components().any(|c| crate::load::is_ignored(c.as_os_str()))
 }
 
 /// How the site's folder is watched.

@@ -54,30 +54,13 @@ pub fn served_path(target: &str) -> Option<String> {
     if !path.starts_with('/') || path.starts_with("//") {
         return None;
     }
-    let decoded = percent_decode(path)?;
+    let decoded = crate::text::percent_decode_strict(path)?;
     let bad_segment = decoded.split('/').any(|s| s == ".." || s == ".");
     if bad_segment || decoded.contains('\\') || decoded.chars().any(char::is_control) {
         return None;
     }
     let rel = decoded.trim_start_matches('/');
     Some(if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() })
-}
-
-fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn content_type(path: &str) -> &'static str {

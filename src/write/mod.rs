@@ -1,4 +1,5 @@
-//! Stage 6: put the output files on disk. The only stage that writes to the site's tree.
+//! Stage 6: put the output files on disk. The only stage that writes to the site's tree (the
+//! digest's files go through `atomic`; `seedbed init`/`new` create new sources and nothing else).
 //!
 //! Input: every `OutputFile` of a successful build and a checked output folder (`target`).
 //! Output: the folder replaced as a whole: files go to a fresh staging folder beside it, which is
@@ -7,6 +8,7 @@
 //! next build knows it may replace it.
 //! Must not: be called when the build has errors, or write into a folder `target` did not check.
 
+pub mod atomic;
 mod swap;
 pub mod target;
 

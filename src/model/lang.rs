@@ -1,0 +1,147 @@
+//! The languages a site can be published in, and everything that differs between them.
+//!
+//! Input: nothing. Output: one table row per language (`LANGUAGES`). Adding a language is adding a
+//! row here (and its `i18n/<code>.yaml` to the theme); nothing else matches on a language.
+//! Must not: hold UI strings (the theme's `i18n/` files do) or build URLs beyond the prefix.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// A language the site is published in: an index into `LANGUAGES`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    En,
+    Zh,
+    /// A made-up third language, only in the build that tests adding one (`--features made-up-language`).
+    #[cfg(feature = "made-up-language")]
+    Xx,
+}
+
+/// What one language needs: its code, where its pages live, and how dates and labels read in it.
+pub struct LangSpec {
+    pub lang: Lang,
+    /// ISO 639-1, as in `lang=""`, file suffixes (`x.zh.md`) and `site.yaml`.
+    pub code: &'static str,
+    /// Every URL path of the language starts with it: `/` or `/zh/`.
+    pub prefix: &'static str,
+    /// Open Graph `og:locale`.
+    pub og_locale: &'static str,
+    /// BibTeX's `language` field.
+    pub bibtex_language: &'static str,
+    /// Written after the last author shown when a citation shortens its author list.
+    pub et_al: &'static str,
+    /// The placeholder body of `seedbed new`.
+    pub new_body: &'static str,
+    /// "15 February 2018", "2018年2月15日".
+    pub date_label: fn(Date) -> String,
+    /// A series issue: "Research Report, Vol. 20, No. 1" (and ", 2018" when a year is given).
+    pub issue_label: fn(&str, u32, u32, Option<i16>) -> String,
+    /// A county and its province as one region name: "Huichuan, Guizhou", "贵州汇川".
+    pub county_label: fn(&str, &str) -> String,
+}
+
+/// The table: one row per language, in `Lang` order.
+pub const LANGUAGES: &[LangSpec] = &[
+    LangSpec {
+        lang: Lang::En,
+        code: "en",
+        prefix: "/",
+        og_locale: "en_US",
+        bibtex_language: "english",
+        et_al: "et al",
+        new_body: "Write the text here.",
+        date_label: |d| d.strftime("%-d %B %Y").to_string(),
+        issue_label: |series, volume, number, year| match year {
+            Some(y) => format!("{series}, Vol. {volume}, No. {number}, {y}"),
+            None => format!("{series}, Vol. {volume}, No. {number}"),
+        },
+        county_label: |county, province| format!("{county}, {province}"),
+    },
+    LangSpec {
+        lang: Lang::Zh,
+        code: "zh",
+        prefix: "/zh/",
+        og_locale: "zh_CN",
+        bibtex_language: "chinese",
+        et_al: "等",
+        new_body: "在这里写正文。",
+        date_label: |d| format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        issue_label: |series, volume, number, year| match year {
+            Some(y) => format!("{series} {y}年 第{volume}卷 第{number}期"),
+            None => format!("{series} 第{volume}卷 第{number}期"),
+        },
+        county_label: |county, province| format!("{province}{county}"),
+    },
+    #[cfg(feature = "made-up-language")]
+    LangSpec {
+        lang: Lang::Xx,
+        code: "xx",
+        prefix: "/xx/",
+        og_locale: "xx_XX",
+        bibtex_language: "english",
+        et_al: "et al",
+        new_body: "Xx.",
+        date_label: |d| d.strftime("%Y-%m-%d").to_string(),
+        issue_label: |series, volume, number, _| format!("{series} {volume}/{number}"),
+        county_label: |county, province| format!("{county} ({province})"),
+    },
+];
+
+impl Lang {
+    /// Every language, in table order.
+    pub fn all() -> impl Iterator<Item = Lang> {
+        LANGUAGES.iter().map(|s| s.lang)
+    }
+
+    pub fn spec(self) -> &'static LangSpec {
+        // The table is in `Lang` order (a test checks it), so the discriminant is the row.
+        &LANGUAGES[self as usize]
+    }
+
+    pub fn code(self) -> &'static str {
+        self.spec().code
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        LANGUAGES.iter().find(|s| s.code == code).map(|s| s.lang)
+    }
+
+    /// `/` for English, `/zh/` for Chinese: every URL path of the language starts with it.
+    pub fn prefix(self) -> &'static str {
+        self.spec().prefix
+    }
+
+    pub fn date_label(self, date: Date) -> String {
+        (self.spec().date_label)(date)
+    }
+
+    pub fn issue_label(self, series: &str, volume: u32, number: u32, year: Option<i16>) -> String {
+        (self.spec().issue_label)(series, volume, number, year)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_in_lang_order_with_distinct_codes_and_prefixes() {
+        for (i, spec) in LANGUAGES.iter().enumerate() {
+            assert_eq!(spec.lang as usize, i, "{}", spec.code);
+            assert_eq!(Lang::from_code(spec.code), Some(spec.lang));
+            assert!(spec.prefix.starts_with('/') && spec.prefix.ends_with('/'), "{}", spec.prefix);
+        }
+        let prefixes: std::collections::BTreeSet<_> = LANGUAGES.iter().map(|s| s.prefix).collect();
+        assert_eq!(prefixes.len(), LANGUAGES.len());
+    }
+
+    #[test]
+    fn labels_read_as_each_language_writes_them() {
+        let d = jiff::civil::date(2018, 2, 5);
+        assert_eq!(Lang::En.date_label(d), "5 February 2018");
+        assert_eq!(Lang::Zh.date_label(d), "2018年2月5日");
+        assert_eq!(Lang::En.issue_label("Research Report", 20, 1, None), "Research Report, Vol. 20, No. 1");
+        assert_eq!(Lang::Zh.issue_label("研究报告", 20, 1, Some(2018)), "研究报告 2018年 第20卷 第1期");
+    }
+}
