@@ -4,7 +4,8 @@
 //! pages containing it.
 
 use crate::common::*;
-use seedbed::search_index::{indexed_text, is_han};
+use seedbed::search_index::indexed_text;
+use seedbed::text::is_han;
 use std::collections::BTreeSet;
 use std::path::Path;
 
