@@ -6,18 +6,10 @@
 //! Must not: read the clock: DTSTAMP is the item's own date.
 
 use crate::model::{ContentDate, OutputFile, Page, PageId, Session, Site};
+use crate::urls;
 use ics::parameters::{TzIDParam, Value};
 use ics::properties::{Description, DtEnd, DtStart, Location, Summary, TzName, URL};
 use ics::{Event, ICalendar, Standard, TimeZone, escape_text};
-
-/// URL path of a forum's calendar file and of one session's (`n` from 1).
-pub fn event_path(p: &Page) -> String {
-    format!("{}{}.ics", p.url_path, p.slug)
-}
-
-pub fn session_path(p: &Page, n: usize) -> String {
-    format!("{}{}-session-{n}.ics", p.url_path, p.slug)
-}
 
 pub fn files(site: &Site) -> Vec<OutputFile> {
     let mut out = Vec::new();
@@ -31,9 +23,15 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
             whole.add_event(session_event(site, id, n + 1, s, &tz));
             let mut one = calendar(&tz, s.start);
             one.add_event(session_event(site, id, n + 1, s, &tz));
-            out.push(OutputFile::text(session_path(p, n + 1).trim_start_matches('/'), fold(&one.to_string())));
+            out.push(OutputFile::text(
+                urls::output_file(&urls::session_calendar(&p.url_path, &p.slug, n + 1)),
+                fold(&one.to_string()),
+            ));
         }
-        out.push(OutputFile::text(event_path(p).trim_start_matches('/'), fold(&whole.to_string())));
+        out.push(OutputFile::text(
+            urls::output_file(&urls::event_calendar(&p.url_path, &p.slug)),
+            fold(&whole.to_string()),
+        ));
     }
     out
 }

@@ -7,6 +7,7 @@
 //! Must not: read the clock (no "accessed on" dates).
 
 use crate::model::{Lang, OutputFile, PageId, Site};
+use crate::urls::{self, CitationFormat};
 
 /// A person's name split for citation styles.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,10 +235,10 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
         .filter(|&id| crate::assemble::research::is_citable(&site.pages[id]))
         .filter_map(|id| {
             let (p, w) = (&site.pages[id], work(site, id)?);
-            let base = format!("{}{}", p.url_path.trim_start_matches('/'), p.slug);
+            let file = |format| urls::output_file(&urls::item_citation(&p.url_path, &p.slug, format));
             Some([
-                OutputFile::text(format!("{base}.bib"), bibtex(&w)),
-                OutputFile::text(format!("{base}.ris"), ris(&w)),
+                OutputFile::text(file(CitationFormat::Bibtex), bibtex(&w)),
+                OutputFile::text(file(CitationFormat::Ris), ris(&w)),
             ])
         })
         .flatten_iter()
@@ -253,21 +254,23 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
             if works.is_empty() {
                 continue;
             }
-            let (dir, name) = issue_file(series, issue);
+            let file = |format| {
+                urls::output_file(&urls::issue_citation(
+                    &issue.url_path,
+                    &series.slug,
+                    issue.volume,
+                    issue.number,
+                    format,
+                ))
+            };
             out.push(OutputFile::text(
-                format!("{dir}{name}.bib"),
+                file(CitationFormat::Bibtex),
                 works.iter().map(bibtex).collect::<Vec<_>>().join("\n"),
             ));
-            out.push(OutputFile::text(format!("{dir}{name}.ris"), works.iter().map(ris).collect::<String>()));
+            out.push(OutputFile::text(file(CitationFormat::Ris), works.iter().map(ris).collect::<String>()));
         }
     }
     out
-}
-
-/// Folder (relative, ending in `/`) and file stem of an issue's citation files.
-pub fn issue_file(series: &crate::model::Series, issue: &crate::model::Issue) -> (String, String) {
-    let dir = format!("{}catalogue/{}/vol-{}/no-{}/", series.lang.prefix(), series.slug, issue.volume, issue.number);
-    (dir.trim_start_matches('/').to_string(), format!("{}-vol-{}-no-{}", series.slug, issue.volume, issue.number))
 }
 
 #[cfg(test)]

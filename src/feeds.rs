@@ -7,6 +7,7 @@
 
 use crate::model::{Collection, Lang, OutputFile, PageId, Site};
 use crate::text::xml_safe;
+use crate::urls::{self, FeedFormat};
 use serde::Serialize;
 
 /// How many items a feed carries: the newest.
@@ -25,13 +26,11 @@ struct FeedSpec {
 pub fn all(site: &Site, label: &dyn Fn(Lang, &str) -> String) -> Vec<OutputFile> {
     let mut files = Vec::new();
     for spec in specs(site, label) {
-        files.push(OutputFile::text(format!("{}atom.xml", spec.page_path.trim_start_matches('/')), atom(site, &spec)));
-        files.push(OutputFile::text(format!("{}rss.xml", spec.page_path.trim_start_matches('/')), rss(site, &spec)));
-        if spec.page_path == spec.lang.prefix() {
-            files.push(OutputFile::text(
-                format!("{}feed.json", spec.page_path.trim_start_matches('/')),
-                json_feed(site, &spec),
-            ));
+        let file = |format| urls::output_file(&urls::feed(&spec.page_path, format));
+        files.push(OutputFile::text(file(FeedFormat::Atom), atom(site, &spec)));
+        files.push(OutputFile::text(file(FeedFormat::Rss), rss(site, &spec)));
+        if spec.page_path == urls::home(spec.lang) {
+            files.push(OutputFile::text(file(FeedFormat::Json), json_feed(site, &spec)));
         }
     }
     files
@@ -45,13 +44,13 @@ fn specs(site: &Site, label: &dyn Fn(Lang, &str) -> String) -> Vec<FeedSpec> {
             .take(FEED_ITEMS)
             .collect();
         let site_title = site.config.title.get(lang).to_string();
-        specs.push(FeedSpec { lang, title: site_title.clone(), page_path: lang.prefix().into(), items: dated });
+        specs.push(FeedSpec { lang, title: site_title.clone(), page_path: urls::home(lang), items: dated });
         for c in [Collection::Report, Collection::Proceedings, Collection::Story] {
             let ids = site.collection(c, lang);
             specs.push(FeedSpec {
                 lang,
                 title: format!("{site_title}: {}", label(lang, &format!("title_{}", c.dir()))),
-                page_path: format!("{}{}/", lang.prefix(), c.dir()),
+                page_path: urls::listing(c, lang),
                 items: ids.iter().copied().take(FEED_ITEMS).collect(),
             });
         }
@@ -60,7 +59,7 @@ fn specs(site: &Site, label: &dyn Fn(Lang, &str) -> String) -> Vec<FeedSpec> {
                 specs.push(FeedSpec {
                     lang,
                     title: format!("{site_title}: {}", term.name),
-                    page_path: format!("{}topics/{}/", lang.prefix(), term.slug),
+                    page_path: term.url_path.clone(),
                     items: term.pages.iter().copied().take(FEED_ITEMS).collect(),
                 });
             }
@@ -101,7 +100,7 @@ fn atom(site: &Site, spec: &FeedSpec) -> String {
     feed.set_updated(updated(site, spec).map(time).unwrap_or_default());
     feed.set_links(vec![
         link(&page_url, "alternate"),
-        link(&site.config.permalink(&format!("{}atom.xml", spec.page_path)), "self"),
+        link(&site.config.permalink(&urls::feed(&spec.page_path, FeedFormat::Atom)), "self"),
     ]);
     let entries = spec.items.iter().map(|&id| {
         let p = &site.pages[id];
@@ -202,7 +201,7 @@ fn json_feed(site: &Site, spec: &FeedSpec) -> String {
         version: "https://jsonfeed.org/version/1.1",
         title: &spec.title,
         home_page_url: site.config.permalink(&spec.page_path),
-        feed_url: site.config.permalink(&format!("{}feed.json", spec.page_path)),
+        feed_url: site.config.permalink(&urls::feed(&spec.page_path, FeedFormat::Json)),
         language: spec.lang.code(),
         items: items.collect(),
     };

@@ -23,6 +23,7 @@ pub mod search_index;
 pub mod serve;
 pub mod sitemap;
 pub mod text;
+pub mod urls;
 pub mod write;
 mod yaml;
 

@@ -104,7 +104,7 @@ struct Origins<'a> {
 impl<'a> Origins<'a> {
     fn new(site: &'a Site, assets: &'a [Asset]) -> Origins<'a> {
         let mut by_path: HashMap<String, Vec<Origin<'a>>> = HashMap::new();
-        let file_of = |url: &str| crate::render::output_path(url);
+        let file_of = |url: &str| crate::urls::output_file(url);
         for a in &site.aliases {
             let file = site.pages[a.target].rel_path.as_str();
             by_path.entry(file_of(&a.url_path)).or_default().push(Origin::Alias { file, url: &a.url_path, at: a.at });

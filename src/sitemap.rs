@@ -5,6 +5,7 @@
 //! Must not: read the clock: `lastmod` comes from the items' own dates.
 
 use crate::model::{OutputFile, PageId, Site};
+use crate::urls;
 use std::fmt::Write as _;
 
 /// `pages`: the URL path of every HTML page, with the item it shows if it shows one.
@@ -32,8 +33,11 @@ pub fn files(site: &Site, pages: &[(String, Option<PageId>)]) -> Vec<OutputFile>
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
-    let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.config.permalink("/sitemap.xml"));
-    vec![OutputFile::text("sitemap.xml", xml), OutputFile::text("robots.txt", robots)]
+    let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.config.permalink(urls::SITEMAP));
+    vec![
+        OutputFile::text(urls::output_file(urls::SITEMAP), xml),
+        OutputFile::text(urls::output_file(urls::ROBOTS), robots),
+    ]
 }
 
 fn escape(text: &str) -> String {

@@ -262,7 +262,7 @@ fn citable_reports_carry_scholar_tags_and_others_warn() {
         "{warnings}"
     );
     assert!(warnings.contains(
-        "content/reports/anonymous.md:1:1: warning: `pdf: files/missing.pdf` names a file that is not in the site"
+        "content/reports/anonymous.md:4:1: warning: `pdf: files/missing.pdf` names a file that is not in the site"
     ));
 }
 

@@ -5,6 +5,7 @@
 
 use crate::model::{Author, Collection, Issue, Lang, Page, PageId, Series, Taxonomy, Term};
 use crate::text::{cut_slug, name_slug};
+use crate::urls;
 use std::collections::BTreeMap;
 
 /// Every person in each language: people pages first, then authors named only in front matter.
@@ -16,7 +17,14 @@ pub fn authors(pages: &[Page]) -> (Vec<Author>, Vec<Vec<usize>>) {
         by_name.insert((p.lang, p.slug.clone()), p.slug.clone());
         by_key.insert(
             (p.lang, p.slug.clone()),
-            Author { name: p.title.clone(), slug: p.slug.clone(), lang: p.lang, page: Some(id), works: Vec::new() },
+            Author {
+                name: p.title.clone(),
+                slug: p.slug.clone(),
+                lang: p.lang,
+                url_path: p.url_path.clone(),
+                page: Some(id),
+                works: Vec::new(),
+            },
         );
     }
     let mut page_authors: Vec<Vec<(Lang, String)>> = Vec::with_capacity(pages.len());
@@ -32,6 +40,7 @@ pub fn authors(pages: &[Page]) -> (Vec<Author>, Vec<Vec<usize>>) {
                 name: name.clone(),
                 slug: slug.clone(),
                 lang: p.lang,
+                url_path: urls::person(p.lang, &slug),
                 page: None,
                 works: Vec::new(),
             });
@@ -94,6 +103,7 @@ pub fn taxonomies(pages: &[Page], names: &[String], languages: &[Lang]) -> Vec<T
                 for t in term_names(p, name) {
                     let entry = terms.entry(t.slug.clone()).or_insert_with(|| Term {
                         name: t.name,
+                        url_path: urls::term(lang, name, &t.slug),
                         slug: t.slug,
                         parent: t.parent,
                         pages: Vec::new(),
@@ -103,7 +113,12 @@ pub fn taxonomies(pages: &[Page], names: &[String], languages: &[Lang]) -> Vec<T
                     }
                 }
             }
-            out.push(Taxonomy { name: name.clone(), lang, terms: terms.into_values().collect() });
+            out.push(Taxonomy {
+                name: name.clone(),
+                lang,
+                url_path: urls::taxonomy(lang, name),
+                terms: terms.into_values().collect(),
+            });
         }
     }
     out
@@ -127,14 +142,26 @@ pub fn archive(pages: &[Page], languages: &[Lang]) -> Vec<Taxonomy> {
             name: y.to_string(),
             slug: y.to_string(),
             parent: None,
+            url_path: urls::term(lang, "years", &y.to_string()),
             pages: ids,
         });
-        out.push(Taxonomy { name: "years".into(), lang, terms: years.collect() });
+        out.push(Taxonomy {
+            name: "years".into(),
+            lang,
+            url_path: urls::taxonomy(lang, "years"),
+            terms: years.collect(),
+        });
         let letters = letters.into_iter().map(|(l, mut ids)| {
             ids.sort_by(|&a, &b| pages[a].title.to_lowercase().cmp(&pages[b].title.to_lowercase()).then(a.cmp(&b)));
-            Term { name: if l == "0-9" { l.clone() } else { l.to_uppercase() }, slug: l, parent: None, pages: ids }
+            let name = if l == "0-9" { l.clone() } else { l.to_uppercase() };
+            Term { name, url_path: urls::term(lang, "a-z", &l), slug: l, parent: None, pages: ids }
         });
-        out.push(Taxonomy { name: "a-z".into(), lang, terms: letters.collect() });
+        out.push(Taxonomy {
+            name: "a-z".into(),
+            lang,
+            url_path: urls::taxonomy(lang, "a-z"),
+            terms: letters.collect(),
+        });
     }
     out
 }
@@ -161,20 +188,20 @@ pub fn catalogue(pages: &[Page]) -> Vec<Series> {
     }
     series
         .into_iter()
-        .map(|((lang, slug), (name, issues))| Series {
-            name,
-            slug,
-            lang,
-            issues: issues
+        .map(|((lang, slug), (name, issues))| {
+            let url_path = urls::series(lang, &slug);
+            let issues = issues
                 .into_iter()
                 .rev()
                 .map(|((volume, number), ids)| Issue {
                     volume,
                     number,
                     year: ids.iter().filter_map(|&i| pages[i].date).map(|d| d.date().year()).min().unwrap_or(0),
+                    url_path: urls::issue(&url_path, volume, number),
                     pages: ids,
                 })
-                .collect(),
+                .collect();
+            Series { name, slug, lang, url_path, issues }
         })
         .collect()
 }

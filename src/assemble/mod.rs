@@ -22,24 +22,6 @@ pub struct BuildOptions {
     pub today: jiff::civil::Date,
 }
 
-/// URL segments the generator itself uses; a page slug may not take them.
-pub const RESERVED_SLUGS: [&str; 14] = [
-    "reports",
-    "proceedings",
-    "stories",
-    "people",
-    "topics",
-    "regions",
-    "catalogue",
-    "search",
-    "page",
-    "zh",
-    "static",
-    "feeds",
-    "years",
-    "a-z",
-];
-
 /// Assemble the site. `assets` are the output paths of the static files (to check `pdf:`).
 /// Returns the site and its warnings, or every error.
 pub fn site(
@@ -130,7 +112,7 @@ fn is_published(page: &Page, opts: &BuildOptions) -> bool {
 fn reserved_slugs(pages: &[Page]) -> Vec<SiteError> {
     pages
         .iter()
-        .filter(|p| p.collection == Collection::Page && RESERVED_SLUGS.contains(&p.slug.as_str()))
+        .filter(|p| p.collection == Collection::Page && crate::urls::is_reserved_segment(&p.slug))
         .map(|p| {
             let at = p.positions.of("slug");
             SiteError::new(&p.rel_path, at.line, at.column, format!("the slug `{}` is used by seedbed itself", p.slug))
@@ -166,8 +148,7 @@ fn aliases(pages: &[Page], errors: &mut Vec<SiteError>) -> Vec<Alias> {
     for (id, p) in pages.iter().enumerate() {
         for (n, raw) in p.front.aliases.iter().flat_map(|a| a.0.iter()).enumerate() {
             let at = p.positions.aliases.get(n).copied().unwrap_or_else(|| p.positions.of("aliases"));
-            let path = format!("/{}", raw.trim().trim_matches('/'));
-            let path = if path.ends_with(".html") || path == "/" { path } else { format!("{path}/") };
+            let path = crate::urls::alias(raw);
             let bad = path == "/"
                 || path.split('/').any(|s| s == ".." || s == ".")
                 || path.contains(['\\', '?', '#', '"', '<'])

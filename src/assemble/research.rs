@@ -17,13 +17,17 @@ pub fn pdf_urls(pages: &[Page], assets: &BTreeSet<String>) -> (Vec<Option<String
             }
             let path = pdf.trim_start_matches('/');
             if assets.contains(path) {
-                return Some(format!("/{path}"));
+                return Some(crate::urls::static_file(path));
             }
+            let at = p.positions.of("pdf");
             warnings.push(
-                SiteError::warning(&p.rel_path, 1, 1, format!("`pdf: {pdf}` names a file that is not in the site"))
-                    .with_hint(
-                        "put the PDF under static/ (static/files/x.pdf is `pdf: files/x.pdf`), or remove `pdf:`",
-                    ),
+                SiteError::warning(
+                    &p.rel_path,
+                    at.line,
+                    at.column,
+                    format!("`pdf: {pdf}` names a file that is not in the site"),
+                )
+                .with_hint("put the PDF under static/ (static/files/x.pdf is `pdf: files/x.pdf`), or remove `pdf:`"),
             );
             None
         })

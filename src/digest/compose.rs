@@ -111,14 +111,17 @@ fn parts(
     let mut context = tera::Context::new();
     context.insert("lang", lang.code());
     context.insert("site_title", &clean(config.title.get(lang)));
-    context.insert("site_url", &config.permalink(lang.prefix()));
+    context.insert("site_url", &config.permalink(&crate::urls::home(lang)));
     context.insert("subject", &subject);
     context.insert("preheader", &preheader.join(" · "));
     context.insert("date", &date);
     context.insert("count", &count);
     context.insert("groups", &views);
     context.insert("unsubscribe_url", unsubscribe);
-    context.insert("feed_url", &config.permalink(&format!("{}atom.xml", lang.prefix())));
+    context.insert(
+        "feed_url",
+        &config.permalink(&crate::urls::feed(&crate::urls::home(lang), crate::urls::FeedFormat::Atom)),
+    );
     context.insert("t", &labels(&label));
     let html = templates.render_named("digest.html", &context)?;
     let html = css_inline::CSSInliner::options()

@@ -87,16 +87,12 @@ pub struct Author {
     pub name: String,
     pub slug: String,
     pub lang: Lang,
+    /// `/people/<slug>/` (`urls::person`).
+    pub url_path: String,
     /// The person's own page, if `content/people/<slug>.md` exists.
     pub page: Option<PageId>,
     /// Items that list this person as an author, newest first.
     pub works: Vec<PageId>,
-}
-
-impl Author {
-    pub fn url_path(&self) -> String {
-        format!("{}people/{}/", self.lang.prefix(), self.slug)
-    }
 }
 
 /// One value of a taxonomy (a topic, a region) and the items that carry it.
@@ -106,6 +102,8 @@ pub struct Term {
     pub slug: String,
     /// The slug of the term this one sits under (a county's province), if any.
     pub parent: Option<String>,
+    /// `/topics/<slug>/` (`urls::term`).
+    pub url_path: String,
     pub pages: Vec<PageId>,
 }
 
@@ -114,6 +112,8 @@ pub struct Taxonomy {
     /// `topics`, `regions` (as configured), or the browsing indexes `years` and `a-z`.
     pub name: String,
     pub lang: Lang,
+    /// `/topics/` (`urls::taxonomy`).
+    pub url_path: String,
     /// In display order: by slug, or newest year first.
     pub terms: Vec<Term>,
 }
@@ -124,6 +124,8 @@ pub struct Issue {
     pub volume: u32,
     pub number: u32,
     pub year: i16,
+    /// `/catalogue/<series>/vol-<v>/no-<n>/` (`urls::issue`).
+    pub url_path: String,
     pub pages: Vec<PageId>,
 }
 
@@ -132,6 +134,8 @@ pub struct Series {
     pub name: String,
     pub slug: String,
     pub lang: Lang,
+    /// `/catalogue/<slug>/` (`urls::series`).
+    pub url_path: String,
     /// Newest first: volume then number descending.
     pub issues: Vec<Issue>,
 }

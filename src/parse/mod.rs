@@ -140,7 +140,7 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
         rel_path: rel_path.to_string(),
         collection: location.collection,
         lang: location.lang,
-        url_path: item_url(location.collection, location.lang, &slug),
+        url_path: crate::urls::item(location.collection, location.lang, &slug),
         translation_key: format!("{}/{}", location.collection.dir(), location.stem),
         slug,
         title: front.title.clone().unwrap_or_default(),
@@ -211,14 +211,6 @@ fn related_links(rel_path: &str, front: &FrontMatter, split: &front_matter::Spli
             InternalLink { target, anchor: None, line, column }
         })
         .collect()
-}
-
-/// The URL path of an item: `/reports/x/`, `/zh/reports/x/`; pages sit at the root: `/about/`.
-pub fn item_url(collection: Collection, lang: Lang, slug: &str) -> String {
-    match collection {
-        Collection::Page => format!("{}{slug}/", lang.prefix()),
-        c => format!("{}{}/{slug}/", lang.prefix(), c.dir()),
-    }
 }
 
 /// UTF-8 text with any BOM removed and CRLF turned into LF, so both give the same HTML.
@@ -311,11 +303,5 @@ mod tests {
         for bad in ["", "../x", "has space", "Upper", "a--b", "-a", "中文"] {
             assert!(!crate::text::is_valid_slug(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn urls_put_chinese_under_zh_and_pages_at_the_root() {
-        assert_eq!(item_url(Collection::Report, Lang::Zh, "x"), "/zh/reports/x/");
-        assert_eq!(item_url(Collection::Page, Lang::En, "about"), "/about/");
     }
 }

@@ -1,12 +1,13 @@
 //! Template contexts: what every page gets (site, UI strings, menu, language switch) and
 //! what each kind of page adds. Lists get one page of summaries, never bodies.
 
-use super::jobs::{Job, job_lang, output_path, taxonomy_path};
+use super::jobs::{Job, job_lang};
 use super::reuse::{ContextSink, EntryJson, Fingerprint};
 use super::views::{EntryView, Link, NAV_COLLECTIONS, Urls};
 use super::{Templates, home_url, item};
 use crate::error::SiteError;
 use crate::model::{Collection, Lang, OutputFile, PageId, Site};
+use crate::urls;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -64,18 +65,18 @@ fn base_context(
     let mut nav: Vec<NavView> = NAV_COLLECTIONS
         .iter()
         .map(|c| {
-            let p = format!("{}{}/", lang.prefix(), c.dir());
+            let p = urls::listing(*c, lang);
             NavView { key: c.dir(), current: section(&p), url: urls.path(&p) }
         })
         .collect();
-    let years = format!("{}years/", lang.prefix());
-    let browsing = ["years/", "a-z/", "topics/", "regions/"].iter().any(|p| section(&format!("{}{p}", lang.prefix())));
+    let years = urls::taxonomy(lang, "years");
+    let browsing = ["years", "a-z", "topics", "regions"].iter().any(|t| section(&urls::taxonomy(lang, t)));
     nav.push(NavView { key: "browse", current: browsing, url: urls.path(&years) });
     if site.config.search_index {
-        let search = format!("{}search/", lang.prefix());
+        let search = urls::search(lang);
         nav.push(NavView { key: "search", current: section(&search), url: urls.path(&search) });
     }
-    let cat = format!("{}catalogue/", lang.prefix());
+    let cat = urls::catalogue(lang);
     nav.insert(1, NavView { key: "catalogue", current: section(&cat), url: urls.path(&cat) });
     ctx.set("lang", lang.code());
     ctx.set_fixed("site_title", site.config.title.get(lang));
@@ -87,7 +88,8 @@ fn base_context(
     ctx.set("languages", &languages);
     ctx.set("nav", &nav);
     ctx.set_fixed("t", &templates.strings.get(&lang));
-    let subject = format!("Subscribe ({})", lang.code()).replace(' ', "%20");
+    // A language code is `[a-z]+`: nothing in the subject but the space needs escaping.
+    let subject = format!("Subscribe%20({})", lang.code());
     ctx.set(
         "subscribe",
         &SubscribeView {
@@ -101,7 +103,7 @@ fn base_context(
 /// The same page in `lang` and `true` when it exists; otherwise the nearest page that does (the
 /// item's listing, or that language's home page) and `false`.
 fn alternate(site: &Site, job: &Job, url_path: &str, lang: Lang, known: &HashSet<&str>) -> (String, bool) {
-    let home = (lang.prefix().to_string(), false);
+    let home = (urls::home(lang), false);
     if let Job::Item(id) = *job {
         if site.pages[id].lang == lang {
             return (site.pages[id].url_path.clone(), true);
@@ -109,15 +111,14 @@ fn alternate(site: &Site, job: &Job, url_path: &str, lang: Lang, known: &HashSet
         // Untranslated: the same collection's listing in that language, never a missing page.
         let listing = match site.pages[id].collection {
             Collection::Page => home,
-            c => (format!("{}{}/", lang.prefix(), c.dir()), false),
+            c => (urls::listing(c, lang), false),
         };
         return site.translations[id]
             .iter()
             .find(|&&t| site.pages[t].lang == lang)
             .map_or(listing, |&t| (site.pages[t].url_path.clone(), true));
     }
-    let bare = url_path.strip_prefix(Lang::Zh.prefix()).unwrap_or_else(|| url_path.trim_start_matches('/'));
-    let candidate = format!("{}{bare}", lang.prefix());
+    let candidate = urls::in_language(url_path, lang);
     if known.contains(candidate.as_str()) { (candidate, true) } else { home }
 }
 
@@ -131,7 +132,7 @@ pub fn render(
 ) -> Result<OutputFile, SiteError> {
     let mut ctx = tera::Context::new();
     let template = fill(job, path, (site, templates, known), &mut ctx);
-    let out = output_path(path);
+    let out = crate::urls::output_file(path);
     let html = templates.render(template, &ctx, &out)?;
     Ok(OutputFile::text(out, html))
 }
@@ -185,7 +186,7 @@ fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut impl ContextSink)
         }
         Job::Listing { collection, lang, n, total } => {
             ctx.set("collection", collection.dir());
-            let first = urls.path(&format!("{}{}/", lang.prefix(), collection.dir()));
+            let first = urls.path(&crate::urls::listing(collection, lang));
             paged_entries(urls, site.collection(collection, lang), &first, n, total, ctx);
             "list.html"
         }
@@ -274,7 +275,7 @@ fn term_page(
 ) -> &'static str {
     let tax = &site.taxonomies[t];
     let tm = &tax.terms[term];
-    let base = urls.path(&taxonomy_path(site, t));
+    let base = urls.path(&site.taxonomies[t].url_path);
     let first = format!("{base}{}/", tm.slug);
     ctx.set("taxonomy", &tax.name);
     ctx.set("taxonomy_url", &base);
@@ -293,7 +294,7 @@ fn term_page(
 
 fn terms(site: &Site, urls: &Urls, t: usize, ctx: &mut impl ContextSink) -> &'static str {
     let tax = &site.taxonomies[t];
-    let base = urls.path(&taxonomy_path(site, t));
+    let base = urls.path(&site.taxonomies[t].url_path);
     let terms: Vec<TermView> = tax
         .terms
         .iter()
@@ -329,7 +330,7 @@ fn browse(site: &Site, urls: &Urls, current: usize) -> Vec<BrowseView> {
         .filter(|&t| site.taxonomies[t].lang == lang)
         .map(|t| BrowseView {
             key: site.taxonomies[t].name.clone(),
-            url: urls.path(&taxonomy_path(site, t)),
+            url: urls.path(&site.taxonomies[t].url_path),
             current: t == current,
         })
         .collect();

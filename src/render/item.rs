@@ -2,6 +2,7 @@
 
 use super::views::{EntryView, Link, Urls, issue_label};
 use crate::model::{Access, Author, ContentDate, Heading, Issue, Lang, PageId, Revision, Series};
+use crate::urls::CitationFormat;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -125,19 +126,14 @@ pub fn view<'s>(urls: &Urls<'s>, id: PageId) -> ItemView<'s> {
                 l.0.iter()
                     .map(|n| Link {
                         name: n.clone(),
-                        url: urls.path(&format!("{}{taxonomy}/{}/", p.lang.prefix(), crate::text::name_slug(n))),
+                        url: urls.path(&crate::urls::term(p.lang, taxonomy, &crate::text::name_slug(n))),
                     })
                     .collect()
             })
             .unwrap_or_default()
     };
     let has_taxonomy = |t: &str| site.config.taxonomies.iter().any(|x| x == t);
-    let issue_url = match (&f.series, f.volume, f.number) {
-        (Some(series), Some(v), Some(n)) => {
-            Some(urls.path(&format!("{}catalogue/{}/vol-{v}/no-{n}/", p.lang.prefix(), crate::text::name_slug(series))))
-        }
-        _ => None,
-    };
+    let issue_url = issue_of(urls, id).map(|issue| urls.issue(issue));
     ItemView {
         title: &p.title,
         kind: p.collection.kind(),
@@ -166,7 +162,7 @@ pub fn view<'s>(urls: &Urls<'s>, id: PageId) -> ItemView<'s> {
             timezone: e.timezone.as_deref().unwrap_or(&site.config.timezone),
         }),
         programme: programme(urls, id),
-        calendar_url: f.event.as_ref().map(|_| urls.path(&crate::calendar::event_path(p))),
+        calendar_url: f.event.as_ref().map(|_| urls.path(&crate::urls::event_calendar(&p.url_path, &p.slug))),
         organisers: f.organisers.iter().flat_map(|l| l.0.iter().map(String::as_str)).collect(),
         outcomes: f.outcomes.iter().flat_map(|l| l.0.iter().map(String::as_str)).collect(),
         facts: story_facts(p),
@@ -196,23 +192,28 @@ fn citation(urls: &Urls, id: PageId) -> Option<CitationView> {
         return None;
     }
     let w = crate::cite::work(urls.site, id)?;
-    let base = urls.path(&format!("{}{}", p.url_path, p.slug));
+    let file = |format| urls.path(&crate::urls::item_citation(&p.url_path, &p.slug, format));
     Some(CitationView {
         apa: crate::cite::apa(&w),
         chicago: crate::cite::chicago(&w),
         gbt7714: crate::cite::gbt7714(&w),
-        bib_url: format!("{base}.bib"),
-        ris_url: format!("{base}.ris"),
+        bib_url: file(CitationFormat::Bibtex),
+        ris_url: file(CitationFormat::Ris),
     })
+}
+
+/// The catalogue issue a report is in.
+fn issue_of<'s>(urls: &Urls<'s>, id: PageId) -> Option<&'s Issue> {
+    let p = &urls.site.pages[id];
+    let slug = crate::text::name_slug(p.front.series.as_ref()?);
+    let series = urls.site.catalogue.iter().find(|s| s.lang == p.lang && s.slug == slug)?;
+    series.issues.iter().find(|i| Some(i.volume) == p.front.volume && Some(i.number) == p.front.number)
 }
 
 /// The item `step` places away in the same catalogue issue (issues list newest first).
 fn issue_neighbour(urls: &Urls, id: PageId, step: isize) -> Option<Link> {
     let site = urls.site;
-    let p = &site.pages[id];
-    let slug = crate::text::name_slug(p.front.series.as_ref()?);
-    let series = site.catalogue.iter().find(|s| s.lang == p.lang && s.slug == slug)?;
-    let issue = series.issues.iter().find(|i| Some(i.volume) == p.front.volume && Some(i.number) == p.front.number)?;
+    let issue = issue_of(urls, id)?;
     let at = issue.pages.iter().position(|&x| x == id)?;
     let other = *issue.pages.get(at.checked_add_signed(step)?)?;
     Some(Link { name: site.pages[other].title.clone(), url: urls.page(other) })
@@ -241,7 +242,7 @@ fn programme<'s>(urls: &Urls<'s>, id: PageId) -> Vec<DayView<'s>> {
                 .collect(),
             summary: s.summary.as_deref(),
             slides: s.slides.as_deref(),
-            calendar_url: urls.path(&crate::calendar::session_path(p, i + 1)),
+            calendar_url: urls.path(&crate::urls::session_calendar(&p.url_path, &p.slug, i + 1)),
         };
         match days.last_mut() {
             Some(d) if d.day == day => d.sessions.push(view),
@@ -354,14 +355,13 @@ pub struct IssueView<'a> {
 
 pub fn issue_view<'s>(urls: &Urls<'s>, s: &Series, i: &Issue, limit: usize) -> IssueView<'s> {
     let label = s.lang.issue_label(&s.name, i.volume, i.number, Some(i.year));
-    let (dir, stem) = crate::cite::issue_file(s, i);
-    let files = urls.path(&format!("/{dir}{stem}"));
     let citable = i.pages.iter().any(|&id| crate::assemble::research::is_citable(&urls.site.pages[id]));
+    let file = |format| urls.path(&crate::urls::issue_citation(&i.url_path, &s.slug, i.volume, i.number, format));
     IssueView {
         label,
-        url: urls.issue(s, i),
-        bib_url: citable.then(|| format!("{files}.bib")),
-        ris_url: citable.then(|| format!("{files}.ris")),
+        url: urls.issue(i),
+        bib_url: citable.then(|| file(CitationFormat::Bibtex)),
+        ris_url: citable.then(|| file(CitationFormat::Ris)),
         volume: i.volume,
         number: i.number,
         year: i.year,

@@ -1,7 +1,7 @@
 //! What to render: one `Job` per output page, its URL and the file it is written to.
 
-use super::views::Urls;
 use crate::model::{Collection, Lang, PageId, Site};
+use crate::urls;
 
 /// One output page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,47 +106,20 @@ pub fn all(site: &Site) -> Vec<Job> {
 
 /// The URL path of a job, without the base path.
 pub fn url_path(job: &Job, site: &Site) -> String {
-    let urls = Urls { site };
-    let strip = |u: String| u.strip_prefix(site.config.base_path()).map(str::to_string).unwrap_or(u);
     match *job {
-        Job::Home(lang) => lang.prefix().to_string(),
+        Job::Home(lang) => urls::home(lang),
         Job::Item(id) => site.pages[id].url_path.clone(),
-        Job::Person { author, n, .. } => paged(&site.authors[author].url_path(), n),
-        Job::Listing { collection, lang, n, .. } => paged(&format!("{}{}/", lang.prefix(), collection.dir()), n),
-        Job::People(lang) => format!("{}people/", lang.prefix()),
-        Job::Terms(t) => taxonomy_path(site, t),
-        Job::Term { taxonomy, term, n, .. } => {
-            paged(&format!("{}{}/", taxonomy_path(site, taxonomy), site.taxonomies[taxonomy].terms[term].slug), n)
-        }
-        Job::Catalogue(lang) => format!("{}catalogue/", lang.prefix()),
-        Job::Series(s) => strip(urls.series(&site.catalogue[s])),
-        Job::Issue { series, issue } => {
-            strip(urls.issue(&site.catalogue[series], &site.catalogue[series].issues[issue]))
-        }
+        Job::Person { author, n, .. } => urls::paged(&site.authors[author].url_path, n),
+        Job::Listing { collection, lang, n, .. } => urls::paged(&urls::listing(collection, lang), n),
+        Job::People(lang) => urls::listing(Collection::Person, lang),
+        Job::Terms(t) => site.taxonomies[t].url_path.clone(),
+        Job::Term { taxonomy, term, n, .. } => urls::paged(&site.taxonomies[taxonomy].terms[term].url_path, n),
+        Job::Catalogue(lang) => urls::catalogue(lang),
+        Job::Series(s) => site.catalogue[s].url_path.clone(),
+        Job::Issue { series, issue } => site.catalogue[series].issues[issue].url_path.clone(),
         Job::Alias(a) => site.aliases[a].url_path.clone(),
-        Job::Search(lang) => format!("{}search/", lang.prefix()),
-        Job::NotFound => "/404.html".to_string(),
-    }
-}
-
-fn paged(first: &str, n: usize) -> String {
-    if n <= 1 { first.to_string() } else { format!("{first}page/{n}/") }
-}
-
-pub fn taxonomy_path(site: &Site, t: usize) -> String {
-    let tax = &site.taxonomies[t];
-    format!("{}{}/", tax.lang.prefix(), tax.name)
-}
-
-/// The file a URL path is written to: `/a/b/` → `a/b/index.html`.
-pub fn output_path(url_path: &str) -> String {
-    let trimmed = url_path.trim_start_matches('/');
-    if trimmed.is_empty() {
-        "index.html".into()
-    } else if trimmed.ends_with(".html") {
-        trimmed.into()
-    } else {
-        format!("{trimmed}index.html")
+        Job::Search(lang) => urls::search(lang),
+        Job::NotFound => urls::NOT_FOUND.to_string(),
     }
 }
 

@@ -97,7 +97,7 @@ fn people(urls: &Urls, id: PageId) -> Vec<Value> {
     let site = urls.site;
     site.page_authors[id]
         .iter()
-        .map(|&a| json!({"@type": "Person", "name": site.authors[a].name, "url": site.config.permalink(&site.authors[a].url_path())}))
+        .map(|&a| json!({"@type": "Person", "name": site.authors[a].name, "url": site.config.permalink(&site.authors[a].url_path)}))
         .collect()
 }
 
@@ -190,7 +190,7 @@ fn story(p: &Page) -> Value {
 pub fn person(urls: &Urls, a: &Author) -> MetaView {
     let site = urls.site;
     let page = a.page.map(|id| &site.pages[id]);
-    let permalink = site.config.permalink(&a.url_path());
+    let permalink = site.config.permalink(&a.url_path);
     let mut doc = json!({"@context": "https://schema.org", "@type": "Person", "name": a.name, "url": permalink});
     merge(
         &mut doc,

@@ -13,7 +13,7 @@ mod reuse;
 mod strings;
 mod views;
 
-pub use jobs::{Counts, output_path};
+pub use jobs::Counts;
 pub use reuse::{Fingerprints, Reuse, unchanged_items};
 
 use crate::error::SiteError;
@@ -103,7 +103,7 @@ pub fn site_except(
     let (mut errors, mut left_out) = (Vec::new(), Vec::new());
     let mut fingerprints = reuse.fingerprints.map(|_| Fingerprints::with_capacity(results.len()));
     for ((r, fingerprint), path) in results.into_iter().zip(&paths) {
-        let out = jobs::output_path(path);
+        let out = crate::urls::output_file(path);
         match r {
             Some(Ok(f)) => files.push(f),
             Some(Err(e)) => errors.push(e),
@@ -201,5 +201,5 @@ fn summarise_template_errors(errors: Vec<SiteError>) -> Vec<SiteError> {
 
 /// The language prefix including the site's base path: `/`, `/zh/`, `/kb/zh/`.
 fn home_url(site: &Site, lang: Lang) -> String {
-    format!("{}{}", site.config.base_path(), lang.prefix())
+    format!("{}{}", site.config.base_path(), crate::urls::home(lang))
 }

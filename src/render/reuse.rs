@@ -7,11 +7,12 @@
 //! Must not: be used across a change of config or templates (render everything then), or
 //! fingerprint anything less than all a template is given.
 
-use super::jobs::{Job, output_path};
+use super::jobs::Job;
 use super::views::{EntryView, Urls};
 use super::{Templates, context, item, views};
 use crate::error::SiteError;
 use crate::model::{OutputFile, PageId, Site};
+use crate::urls::output_file;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -143,7 +144,7 @@ pub(super) fn render_unless_same(
     };
     let same = match (job, fingerprint) {
         (&Job::Item(id), _) => reuse.unchanged_items.get(id) == Some(&true),
-        (_, Some(f)) => reuse.fingerprints.and_then(|was| was.get(&output_path(path))) == Some(&f),
+        (_, Some(f)) => reuse.fingerprints.and_then(|was| was.get(&output_file(path))) == Some(&f),
         _ => false,
     };
     ((!same).then(|| context::render(job, path, site, templates, known)), fingerprint)

@@ -54,7 +54,7 @@ impl<'s> Urls<'s> {
     }
 
     pub fn author(&self, author: &Author) -> String {
-        self.path(&author.url_path())
+        self.path(&author.url_path)
     }
 
     pub fn authors_of(&self, id: PageId) -> Vec<Link> {
@@ -68,11 +68,11 @@ impl<'s> Urls<'s> {
     }
 
     pub fn series(&self, series: &Series) -> String {
-        self.path(&format!("{}catalogue/{}/", series.lang.prefix(), series.slug))
+        self.path(&series.url_path)
     }
 
-    pub fn issue(&self, series: &Series, issue: &Issue) -> String {
-        format!("{}vol-{}/no-{}/", self.series(series), issue.volume, issue.number)
+    pub fn issue(&self, issue: &Issue) -> String {
+        self.path(&issue.url_path)
     }
 
     pub fn entry(&self, id: PageId) -> EntryView<'s> {
@@ -91,7 +91,7 @@ impl<'s> Urls<'s> {
 
     /// Page `n` (1-based) of a paginated list rooted at `first_url`.
     pub fn pager_url(&self, first_url: &str, n: usize) -> String {
-        if n <= 1 { first_url.to_string() } else { format!("{first_url}page/{n}/") }
+        crate::urls::paged(first_url, n)
     }
 
     pub fn pagination(&self, first_url: &str, current: usize, total: usize) -> PaginationView {
