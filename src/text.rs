@@ -178,6 +178,16 @@ mod tests {
     }
 
     #[test]
+    fn slugs_are_checked() {
+        for good in ["a", "returning-migrants-2018", "x1"] {
+            assert!(is_valid_slug(good), "{good}");
+        }
+        for bad in ["", "../x", "has space", "Upper", "a--b", "-a", "中文"] {
+            assert!(!is_valid_slug(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn name_slug_transliterates_and_never_is_empty() {
         assert_eq!(name_slug("Rural revitalization"), "rural-revitalization");
         assert_eq!(name_slug("!!!"), "unnamed");

@@ -290,18 +290,3 @@ fn check_slug(rel_path: &str, slug: &str, from_front: bool, yaml: &str) -> Resul
     Err(SiteError::new(rel_path, line, column, format!("{what} gives the slug `{slug}`, which is not valid"))
         .with_hint(hint))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs_are_checked() {
-        for good in ["a", "returning-migrants-2018", "x1"] {
-            assert!(crate::text::is_valid_slug(good), "{good}");
-        }
-        for bad in ["", "../x", "has space", "Upper", "a--b", "-a", "中文"] {
-            assert!(!crate::text::is_valid_slug(bad), "{bad}");
-        }
-    }
-}
