@@ -213,6 +213,6 @@ mod tests {
         assert_eq!(in_language("/zh/reports/", Lang::En), "/reports/");
         assert_eq!(in_language("/reports/page/2/", Lang::Zh), "/zh/reports/page/2/");
         assert_eq!(in_language("/", Lang::Zh), "/zh/");
-        assert_eq!(language_segments().collect::<Vec<_>>(), ["zh"]);
+        assert!(language_segments().any(|s| s == "zh") && !language_segments().any(|s| s == "en"));
     }
 }

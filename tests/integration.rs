@@ -12,6 +12,7 @@ mod errors;
 mod feeds;
 mod hostile;
 mod incremental;
+mod languages;
 mod search;
 mod search_chinese;
 mod serve;

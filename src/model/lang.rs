@@ -23,6 +23,8 @@ pub struct LangSpec {
     pub lang: Lang,
     /// ISO 639-1, as in `lang=""`, file suffixes (`x.zh.md`) and `site.yaml`.
     pub code: &'static str,
+    /// The language's name in itself, for the language switch: "English", "中文".
+    pub name: &'static str,
     /// Every URL path of the language starts with it: `/` or `/zh/`.
     pub prefix: &'static str,
     /// Open Graph `og:locale`.
@@ -46,6 +48,7 @@ pub const LANGUAGES: &[LangSpec] = &[
     LangSpec {
         lang: Lang::En,
         code: "en",
+        name: "English",
         prefix: "/",
         og_locale: "en_US",
         bibtex_language: "english",
@@ -61,6 +64,7 @@ pub const LANGUAGES: &[LangSpec] = &[
     LangSpec {
         lang: Lang::Zh,
         code: "zh",
+        name: "中文",
         prefix: "/zh/",
         og_locale: "zh_CN",
         bibtex_language: "chinese",
@@ -77,6 +81,7 @@ pub const LANGUAGES: &[LangSpec] = &[
     LangSpec {
         lang: Lang::Xx,
         code: "xx",
+        name: "Xx",
         prefix: "/xx/",
         og_locale: "xx_XX",
         bibtex_language: "english",

@@ -14,6 +14,8 @@ use std::collections::{BTreeMap, HashSet};
 #[derive(Serialize)]
 struct LanguageView {
     code: &'static str,
+    /// The language's own name for itself.
+    name: &'static str,
     url: String,
     /// Absolute URL of the same page in this language, when there is one (for `hreflang`).
     same_page_permalink: Option<String>,
@@ -55,6 +57,7 @@ fn base_context(
             let (path, exact) = alternate(site, job, url_path, l, known);
             LanguageView {
                 code: l.code(),
+                name: l.spec().name,
                 url: urls.path(&path),
                 same_page_permalink: exact.then(|| site.config.permalink(&path)),
                 current: l == lang,
@@ -233,7 +236,7 @@ fn search_labels(templates: &Templates, lang: Lang) -> String {
         "results": templates.label(lang, "search_results"),
         "none": templates.label(lang, "search_none"),
         "kinds": kinds,
-        "langs": Lang::all().map(|l| (l.code(), templates.label(lang, &format!("lang_{}", l.code())))).collect::<BTreeMap<_, _>>(),
+        "langs": Lang::all().map(|l| (l.code(), l.spec().name)).collect::<BTreeMap<_, _>>(),
         "facets": crate::search_index::FACETS.iter().map(|f| (*f, templates.label(lang, &format!("facet_{f}")))).collect::<BTreeMap<_, _>>(),
         "filters": templates.label(lang, "search_filters"),
         "clear": templates.label(lang, "search_clear"),
