@@ -105,6 +105,7 @@ struct RawConfig {
     extra: Option<serde_yaml::Value>,
 }
 
+/// The keys of `RawConfig`, for "did you mean" (a test checks them against the struct).
 const RAW_KEYS: [&str; 15] = [
     "allowed_outside",
     "search_index",
@@ -347,6 +348,15 @@ fn resolve(raw: RawConfig) -> Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_keys_are_the_fields_of_raw_config() {
+        let mut fields = serde_aux::serde_introspection::serde_introspect::<RawConfig>().to_vec();
+        let mut keys = RAW_KEYS.to_vec();
+        fields.sort_unstable();
+        keys.sort_unstable();
+        assert_eq!(keys, fields, "RAW_KEYS must list RawConfig's fields");
+    }
 
     #[test]
     fn minimal_config_gets_defaults() {

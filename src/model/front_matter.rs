@@ -3,11 +3,12 @@
 //!
 //! Custom keys go under `extra:`; anything else unknown is rejected by serde.
 
+use super::Collection;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Every key a content file may use. Keep `KEYS` in step with the fields.
+/// Every key a content file may use; which items may use which is `FRONT_MATTER_KEYS`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
@@ -48,41 +49,75 @@ pub struct FrontMatter {
     pub extra: Option<serde_yaml::Value>,
 }
 
+/// Which items may use a front-matter key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyUse {
+    /// Every collection.
+    Every,
+    /// Only these collections.
+    Only(&'static [Collection]),
+}
+
+const PUBLICATIONS: &[Collection] = &[Collection::Report, Collection::Proceedings, Collection::Story];
+const PEOPLE_AND_PUBLICATIONS: &[Collection] =
+    &[Collection::Report, Collection::Proceedings, Collection::Story, Collection::Person];
+
+/// The front-matter schema: one row per field of `FrontMatter`, in field order. The accepted
+/// keys, each collection's keys and the "did you mean" hints all come from here; a test checks it
+/// against the struct's own field list, so the two cannot drift apart.
+pub const FRONT_MATTER_KEYS: &[(&str, KeyUse)] = &[
+    ("title", KeyUse::Every),
+    ("date", KeyUse::Every),
+    ("updated", KeyUse::Every),
+    ("slug", KeyUse::Every),
+    ("lang", KeyUse::Every),
+    ("draft", KeyUse::Every),
+    ("aliases", KeyUse::Every),
+    ("summary", KeyUse::Every),
+    ("authors", KeyUse::Only(PUBLICATIONS)),
+    ("topics", KeyUse::Only(PEOPLE_AND_PUBLICATIONS)),
+    ("regions", KeyUse::Only(PEOPLE_AND_PUBLICATIONS)),
+    ("series", KeyUse::Only(&[Collection::Report])),
+    ("volume", KeyUse::Only(&[Collection::Report])),
+    ("number", KeyUse::Only(&[Collection::Report])),
+    ("pdf", KeyUse::Only(&[Collection::Report])),
+    ("access", KeyUse::Only(&[Collection::Report])),
+    ("related", KeyUse::Only(PUBLICATIONS)),
+    ("versions", KeyUse::Only(&[Collection::Report])),
+    ("corrections", KeyUse::Only(&[Collection::Report])),
+    ("event", KeyUse::Only(&[Collection::Proceedings])),
+    ("organisers", KeyUse::Only(&[Collection::Proceedings])),
+    ("sessions", KeyUse::Only(&[Collection::Proceedings])),
+    ("outcomes", KeyUse::Only(&[Collection::Proceedings])),
+    ("subject", KeyUse::Only(&[Collection::Story])),
+    ("region", KeyUse::Only(&[Collection::Story])),
+    ("industry", KeyUse::Only(&[Collection::Story])),
+    ("year_started", KeyUse::Only(&[Collection::Story])),
+    ("figures", KeyUse::Only(&[Collection::Story])),
+    ("affiliation", KeyUse::Only(&[Collection::Person])),
+    ("role", KeyUse::Only(&[Collection::Person])),
+    ("extra", KeyUse::Every),
+];
+
+impl KeyUse {
+    pub fn allows(self, collection: Collection) -> bool {
+        match self {
+            KeyUse::Every => true,
+            KeyUse::Only(collections) => collections.contains(&collection),
+        }
+    }
+}
+
 impl FrontMatter {
-    /// Top-level keys, in declaration order; used for "did you mean" and schema checks.
-    pub const KEYS: [&'static str; 31] = [
-        "title",
-        "date",
-        "updated",
-        "slug",
-        "lang",
-        "draft",
-        "aliases",
-        "summary",
-        "authors",
-        "topics",
-        "regions",
-        "series",
-        "volume",
-        "number",
-        "pdf",
-        "access",
-        "related",
-        "versions",
-        "corrections",
-        "event",
-        "organisers",
-        "sessions",
-        "outcomes",
-        "subject",
-        "region",
-        "industry",
-        "year_started",
-        "figures",
-        "affiliation",
-        "role",
-        "extra",
-    ];
+    /// Every top-level key, in field order (for "did you mean").
+    pub fn keys() -> Vec<&'static str> {
+        FRONT_MATTER_KEYS.iter().map(|(key, _)| *key).collect()
+    }
+
+    /// How `key` may be used, when it is a key at all.
+    pub fn key_use(key: &str) -> Option<KeyUse> {
+        FRONT_MATTER_KEYS.iter().find(|(k, _)| *k == key).map(|(_, used)| *used)
+    }
 }
 
 /// Whether a report's full text is published.
@@ -260,6 +295,12 @@ impl<'de> Deserialize<'de> for Region {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_table_lists_every_field_of_the_struct_in_order() {
+        let fields = serde_aux::serde_introspection::serde_introspect::<FrontMatter>();
+        assert_eq!(FrontMatter::keys(), fields, "FRONT_MATTER_KEYS must list FrontMatter's fields");
+    }
 
     #[test]
     fn content_date_accepts_dates_and_local_times() {

@@ -60,37 +60,8 @@ pub fn split<'a>(rel_path: &str, text: &'a str) -> Result<SplitFile<'a>, SiteErr
 
 /// Parse the YAML part into `FrontMatter`.
 pub fn parse(rel_path: &str, split: &SplitFile) -> Result<FrontMatter, SiteError> {
-    yaml::from_str(split.yaml, rel_path, split.yaml_first_line, &FrontMatter::KEYS)
+    yaml::from_str(split.yaml, rel_path, split.yaml_first_line, &FrontMatter::keys())
 }
-
-/// Keys each collection accepts besides the ones every item has.
-fn collection_keys(collection: Collection) -> &'static [&'static str] {
-    match collection {
-        Collection::Report => &[
-            "authors",
-            "topics",
-            "regions",
-            "series",
-            "volume",
-            "number",
-            "pdf",
-            "access",
-            "related",
-            "versions",
-            "corrections",
-        ],
-        Collection::Proceedings => {
-            &["authors", "topics", "regions", "event", "organisers", "sessions", "outcomes", "related"]
-        }
-        Collection::Story => {
-            &["authors", "topics", "regions", "subject", "region", "industry", "year_started", "figures", "related"]
-        }
-        Collection::Person => &["affiliation", "role", "topics", "regions"],
-        Collection::Page => &[],
-    }
-}
-
-const COMMON_KEYS: [&str; 9] = ["title", "date", "updated", "slug", "lang", "draft", "aliases", "summary", "extra"];
 
 /// The top-level keys `fm` sets, read back through serde so a new field can never be missed.
 fn present_keys(fm: &FrontMatter) -> Vec<String> {
@@ -102,13 +73,12 @@ pub fn check_schema(rel_path: &str, collection: Collection, fm: &FrontMatter, sp
     let at_key =
         |key: &str| yaml::key_position(split.yaml, key).map_or((1, 1), |(l, c)| (l + split.yaml_first_line, c));
     let mut errors = Vec::new();
-    let allowed = collection_keys(collection);
     let present = present_keys(fm);
     for key in present.iter().map(String::as_str) {
-        if !COMMON_KEYS.contains(&key) && !allowed.contains(&key) {
+        let Some(used) = FrontMatter::key_use(key) else { continue };
+        if !used.allows(collection) {
             let (line, col) = at_key(key);
-            let owners: Vec<&str> =
-                Collection::ALL.iter().filter(|c| collection_keys(**c).contains(&key)).map(|c| c.dir()).collect();
+            let owners: Vec<&str> = Collection::ALL.iter().filter(|c| used.allows(**c)).map(|c| c.dir()).collect();
             errors.push(
                 SiteError::new(rel_path, line, col, format!("`{key}` is not a field of {}", collection.dir()))
                     .with_hint(format!("it belongs to {}; put custom values under `extra:`", owners.join(", "))),
@@ -137,8 +107,9 @@ pub fn check_schema(rel_path: &str, collection: Collection, fm: &FrontMatter, sp
                 SiteError::new(rel_path, line + split.yaml_first_line, col, format!("`{key}` has no value"))
                     .with_hint(format!("write the {key} after `{key}:`; {} require it", collection.dir()))
             }
-            None => SiteError::new(rel_path, 1, 1, format!("missing required field `{key}`"))
-                .with_hint(format!("{} need `{key}:` in their front matter", collection.dir())),
+            // At the closing `---`: where the key would go.
+            None => SiteError::new(rel_path, split.body_first_line, 1, format!("missing required field `{key}`"))
+                .with_hint(format!("{} need `{key}:` in their front matter: add it above this line", collection.dir())),
         });
     }
     // The file's own text was checked already: only a YAML escape (`"\0"`) can add one here.
