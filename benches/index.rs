@@ -5,7 +5,7 @@
 //! median of the whole in-memory build (`build_site`, index included) for scale. Used to compare
 //! indexer changes: whole-build shares move with render and disk noise, this does not.
 
-use seedbed::{BuildSettings, assemble::BuildOptions, build_site, search_index};
+use seedbed::{BuildSettings, assemble::BuildOptions, build_site, outputs::search_index};
 use std::time::Instant;
 
 // The same allocator and setting as the binary (src/main.rs): allocation is much of indexing.

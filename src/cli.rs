@@ -4,7 +4,8 @@
 //! 2 usage or environment errors) and messages on stderr.
 #![allow(clippy::print_stderr)]
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::TypedValueParser as _;
+use clap::{Args, Parser, Subcommand};
 use seedbed::assemble::BuildOptions;
 use seedbed::model::{Collection, Lang};
 use seedbed::{BuildError, BuildSettings};
@@ -100,19 +101,17 @@ pub struct CheckArgs {
     pub site: SiteArgs,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum Kind {
-    Report,
-    Proceedings,
-    Story,
-    Person,
-    Page,
+/// `seedbed new KIND`: the collections' singular names, from the model.
+fn kind_parser() -> impl clap::builder::TypedValueParser<Value = Collection> {
+    clap::builder::PossibleValuesParser::new(Collection::ALL.map(Collection::kind))
+        .try_map(|kind: String| Collection::from_kind(&kind).ok_or("not a kind of item"))
 }
 
 #[derive(Args, Debug)]
 pub struct NewArgs {
     /// What to create.
-    pub kind: Kind,
+    #[arg(value_parser = kind_parser())]
+    pub kind: Collection,
     /// Its title; the file name is made from it.
     pub title: String,
     /// Language of the item (`zh` writes `<slug>.zh.md`).
@@ -146,7 +145,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
-    use seedbed::{incremental::IncrementalBuild, serve::live::Live};
+    use seedbed::{pipeline::incremental::IncrementalBuild, serve::live::Live};
     use std::sync::Arc;
     if !args.bind.is_loopback() {
         eprintln!("warning: serving on {} makes the site reachable from other machines", args.bind);
@@ -187,7 +186,7 @@ fn serve(args: ServeArgs) -> ExitCode {
 /// Start watching the site's folder; a failure only means changes need a restart.
 fn watch_site(
     args: &ServeArgs,
-    rebuild: impl FnMut(&seedbed::serve::live::Change, &(dyn Fn() -> bool + Sync)) + Send + 'static,
+    rebuild: impl FnMut(&seedbed::serve::live::Change, seedbed::outputs::search_index::Stop) + Send + 'static,
 ) {
     match seedbed::serve::live::watch(&args.site.root, args.poll, rebuild) {
         Ok(seedbed::serve::live::Watching::Polling { fell_back: true }) => eprintln!(
@@ -279,16 +278,11 @@ fn check(args: CheckArgs) -> ExitCode {
 
 fn new(args: NewArgs) -> ExitCode {
     let Some(lang) = Lang::from_code(&args.lang) else {
-        eprintln!("error: unknown language `{}`: use en or zh", args.lang);
+        let codes: Vec<&str> = Lang::all().map(Lang::code).collect();
+        eprintln!("error: unknown language `{}`: use {}", args.lang, codes.join(" or "));
         return ExitCode::from(2);
     };
-    let collection = match args.kind {
-        Kind::Report => Collection::Report,
-        Kind::Proceedings => Collection::Proceedings,
-        Kind::Story => Collection::Story,
-        Kind::Person => Collection::Person,
-        Kind::Page => Collection::Page,
-    };
+    let collection = args.kind;
     if args.title.trim().is_empty() || args.title.chars().any(char::is_control) {
         eprintln!("error: give the item a title of letters and words (it names the file and heads the page)");
         return ExitCode::from(2);

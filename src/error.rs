@@ -2,10 +2,24 @@
 //!
 //! Input: whatever a stage found wrong (a path, a position, a message, a hint).
 //! Output: `SiteError` values, collected into `SiteErrors`, sorted, printed as
-//! `path:line:col: message` so editors and CI logs can jump to them.
+//! `path:line:col: message` so editors and CI logs can jump to them; `BuildError` when a run
+//! fails, for the site's files or for the environment.
 //! Must not: format with `{:?}`, or stop at the first problem: stages collect.
 
 use std::fmt;
+
+/// Why a run failed: problems in the site's files (exit 1) or in the environment (exit 2).
+#[derive(Debug)]
+pub enum BuildError {
+    Site(SiteErrors),
+    Env(anyhow::Error),
+}
+
+impl From<anyhow::Error> for BuildError {
+    fn from(e: anyhow::Error) -> Self {
+        BuildError::Env(e)
+    }
+}
 
 /// How bad a finding is: errors stop the build, warnings are printed and the build goes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,166 +1,28 @@
 //! seedbed: a static site generator for a research centre's bilingual knowledge base.
 //!
-//! The pipeline, one module per stage, plain data between them:
-//! `load` → `parse` → `assemble` → `render` → `write`.
-//! `build_site` runs every stage but `write` in memory, so tests and `serve` can reuse it.
+//! The pipeline, one module per stage, plain data (`model`) between them:
+//! `load` → `parse` → `assemble` → `render` and `outputs` (feeds, sitemap, citations, calendars,
+//! search index) → `write`. `pipeline` runs the stages in memory for `build`, `serve` and
+//! `digest`; the CLI (`src/cli.rs`) writes what it returns.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod assemble;
-pub mod calendar;
-pub mod cite;
 pub mod config;
 pub mod digest;
 pub mod error;
-pub mod feeds;
-pub mod incremental;
 pub mod load;
 pub mod model;
 pub mod output_table;
+pub mod outputs;
 pub mod parse;
+pub mod pipeline;
 pub mod render;
 pub mod scaffold;
-pub mod search_index;
 pub mod serve;
-pub mod sitemap;
 pub mod text;
 pub mod urls;
 pub mod write;
 mod yaml;
 
-use error::{SiteError, SiteErrors};
-use model::{OutputFile, Site};
-use std::path::Path;
-
-/// Why a run failed: problems in the site's files (exit 1) or in the environment (exit 2).
-#[derive(Debug)]
-pub enum BuildError {
-    Site(SiteErrors),
-    Env(anyhow::Error),
-}
-
-impl From<anyhow::Error> for BuildError {
-    fn from(e: anyhow::Error) -> Self {
-        BuildError::Env(e)
-    }
-}
-
-/// Settings of one build that do not live in `site.yaml`.
-#[derive(Debug, Clone)]
-pub struct BuildSettings {
-    pub options: assemble::BuildOptions,
-    pub base_url: Option<String>,
-}
-
-/// A successful build, in memory.
-pub struct BuildOutput {
-    pub site: Site,
-    pub files: Vec<OutputFile>,
-    pub warnings: Vec<SiteError>,
-    pub counts: render::Counts,
-}
-
-/// The stages before rendering: the assembled site with the theme, and the warnings so far.
-pub struct Assembled {
-    pub site: Site,
-    pub templates: render::Templates,
-    pub theme: model::ThemeFiles,
-    pub problems: Vec<SiteError>,
-}
-
-/// Run load, parse and assemble (what `build`, `serve` and `digest` share).
-pub fn assemble_site(root: &Path, settings: &BuildSettings) -> Result<Assembled, BuildError> {
-    let started = std::time::Instant::now();
-    let (config, loaded, problems) = load::site(root)?;
-    log::debug!("loaded {} content files in {:?}", loaded.content.len(), started.elapsed());
-    let config = with_base_url(config, settings);
-    let templates = render::Templates::load(&loaded.theme, &config.languages);
-    let (pages, parse_problems) = parse::pages(&config, &loaded.content);
-    // Sources are not needed after parsing: free them before rendering adds the output.
-    let theme = loaded.theme;
-    drop(loaded.content);
-    log::debug!("parsed {} pages at {:?}", pages.len(), started.elapsed());
-    let templates = match templates {
-        Ok(t) => t,
-        Err(mut e) => {
-            let mut problems = [problems, parse_problems].concat();
-            problems.append(&mut e);
-            return Err(BuildError::Site(SiteErrors::from_vec(problems)));
-        }
-    };
-    let (site, problems) = assemble_pages(config, pages, &theme, [problems, parse_problems].concat(), settings)?;
-    log::debug!("assembled the site at {:?}", started.elapsed());
-    Ok(Assembled { site, templates, theme, problems })
-}
-
-/// `--base-url` (serve's own address) replaces the configured one.
-fn with_base_url(mut config: config::Config, settings: &BuildSettings) -> config::Config {
-    if let Some(url) = &settings.base_url {
-        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
-    }
-    config
-}
-
-/// The assemble stage on parsed pages, failing on the problems found so far.
-fn assemble_pages(
-    config: config::Config,
-    pages: Vec<model::Page>,
-    theme: &model::ThemeFiles,
-    mut problems: Vec<SiteError>,
-    settings: &BuildSettings,
-) -> Result<(Site, Vec<SiteError>), BuildError> {
-    fail_on_errors(&problems)?;
-    let assets: std::collections::BTreeSet<String> = theme.assets.iter().map(|a| a.out_path.clone()).collect();
-    let (site, mut warnings) = assemble::site(config, pages, &assets, &settings.options).map_err(|mut e| {
-        e.append(&mut problems.clone());
-        BuildError::Site(SiteErrors::from_vec(e))
-    })?;
-    problems.append(&mut warnings);
-    Ok((site, problems))
-}
-
-/// Run the pipeline up to, not including, writing.
-pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, BuildError> {
-    let started = std::time::Instant::now();
-    let Assembled { site, templates, theme, problems } = assemble_site(root, settings)?;
-    // The search index needs only the assembled site: build it beside the rendering, so each
-    // fills the other's idle time on the cores.
-    let (rendered, index) = rayon::join(
-        || render::site(&site, &templates, &theme),
-        || if site.config.search_index { search_index::files(&site) } else { Vec::new() },
-    );
-    let rendered = rendered.map_err(|mut e| {
-        e.append(&mut problems.clone());
-        BuildError::Site(SiteErrors::from_vec(e))
-    })?;
-    let mut files = rendered.files;
-    files.extend(derived_files(&site, &templates, &rendered.page_paths));
-    files.extend(index);
-    let clashes = output_table::check(files.iter().map(|f| f.path.as_str()), &site, &theme.assets);
-    if !clashes.is_empty() {
-        return Err(BuildError::Site(SiteErrors::from_vec([clashes, problems].concat())));
-    }
-    log::debug!("rendered {} files at {:?}", files.len(), started.elapsed());
-    let counts = rendered.counts;
-    Ok(BuildOutput { site, files, warnings: SiteErrors::from_vec(problems).0, counts })
-}
-
-/// The files made from the assembled site besides its pages and search index: feeds, sitemaps,
-/// citation files and calendars.
-fn derived_files(
-    site: &Site,
-    templates: &render::Templates,
-    page_paths: &[(String, Option<model::PageId>)],
-) -> Vec<OutputFile> {
-    let mut files = feeds::all(site, &|lang, key| templates.label(lang, key));
-    files.extend(sitemap::files(site, page_paths));
-    files.extend(cite::files(site));
-    files.extend(calendar::files(site));
-    files
-}
-
-fn fail_on_errors(problems: &[SiteError]) -> Result<(), BuildError> {
-    if problems.iter().any(SiteError::is_error) {
-        return Err(BuildError::Site(SiteErrors::from_vec(problems.to_vec())));
-    }
-    Ok(())
-}
+pub use error::BuildError;
+pub use pipeline::{Assembled, BuildOutput, BuildSettings, assemble_site, build_site};

@@ -4,8 +4,8 @@
 //! as bytes, the theme after overrides), sorted by path so every later stage is deterministic.
 //! Must not: parse content, or follow a symlink out of the site.
 
-use crate::BuildError;
 use crate::config::{CONFIG_FILE, Config};
+use crate::error::BuildError;
 use crate::error::{SiteError, SiteErrors};
 use crate::model::{Asset, AssetSource, Lang, LoadedSite, SourceFile, ThemeFiles};
 use anyhow::Context as _;

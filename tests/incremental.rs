@@ -2,7 +2,7 @@
 //! site in memory is byte-identical to a full `build_site` of the same files.
 
 use crate::common::*;
-use seedbed::incremental::IncrementalBuild;
+use seedbed::pipeline::incremental::IncrementalBuild;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -94,7 +94,12 @@ fn assert_same_files(root: &Path, build: &IncrementalBuild, step: &str, compared
 }
 
 /// Apply a change, tell the build which paths changed, bring the index up, compare.
-fn step(root: &Path, build: &mut IncrementalBuild, name: &str, paths: &[&str]) -> seedbed::incremental::Update {
+fn step(
+    root: &Path,
+    build: &mut IncrementalBuild,
+    name: &str,
+    paths: &[&str],
+) -> seedbed::pipeline::incremental::Update {
     let changed: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
     let update = build.update(Some(&changed)).unwrap_or_else(|e| panic!("after {name}: {e:?}"));
     // What the reload shows is complete before the index catches up.
@@ -147,7 +152,7 @@ fn a_body_edit_renders_only_its_page_and_matches_a_full_build() {
         "a hidden file and a save without changes",
         &["content/reports/.c.md.tmp", "content/reports/c.md"],
     );
-    assert_eq!(update, seedbed::incremental::Update::default(), "nothing to render, nothing to reload");
+    assert_eq!(update, seedbed::pipeline::incremental::Update::default(), "nothing to render, nothing to reload");
 }
 
 #[test]

@@ -37,7 +37,7 @@ fn index_and_client_tokenise_and_stem_every_word_identically() {
     let client = client_tokens(&words);
     let mut differences = Vec::new();
     for (word, theirs) in words.iter().zip(&client) {
-        let ours = seedbed::search_index::tokens(word).join(" ");
+        let ours = seedbed::outputs::search_index::tokens(word).join(" ");
         if &ours != theirs {
             differences.push(format!("{word}: index {ours:?}, client {theirs:?}"));
         }
@@ -53,7 +53,7 @@ fn index_and_client_tokenise_and_stem_every_word_identically() {
         "乡".into(),
         "Ünïcödé ΣΑΣ".into(),
     ];
-    let expected: Vec<String> = mixed.iter().map(|l| seedbed::search_index::tokens(l).join(" ")).collect();
+    let expected: Vec<String> = mixed.iter().map(|l| seedbed::outputs::search_index::tokens(l).join(" ")).collect();
     assert_eq!(client_tokens(&mixed), expected);
 }
 

@@ -4,7 +4,7 @@
 //! pages containing it.
 
 use crate::common::*;
-use seedbed::search_index::indexed_text;
+use seedbed::outputs::search_index::indexed_text;
 use seedbed::text::is_han;
 use std::collections::BTreeSet;
 use std::path::Path;

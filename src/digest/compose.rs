@@ -25,11 +25,11 @@ pub struct Composed {
 #[derive(Serialize)]
 struct GroupView {
     heading: String,
-    items: Vec<ItemView>,
+    items: Vec<DigestItem>,
 }
 
 #[derive(Serialize)]
-struct ItemView {
+struct DigestItem {
     title: String,
     url: String,
     summary: String,
@@ -180,8 +180,8 @@ fn group_view(site: &Site, group: &Group, lang: Lang, label: &impl Fn(&str) -> S
     GroupView { heading, items }
 }
 
-fn item_view(site: &Site, page: &Page, lang: Lang) -> ItemView {
-    ItemView {
+fn item_view(site: &Site, page: &Page, lang: Lang) -> DigestItem {
+    DigestItem {
         title: clean(&page.title),
         url: site.config.permalink(&page.url_path),
         summary: clean(page.front.summary.as_deref().unwrap_or_default()),

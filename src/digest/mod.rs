@@ -15,7 +15,8 @@ pub mod smtp;
 pub mod store;
 pub mod subscribers;
 
-use crate::{Assembled, BuildError, BuildSettings};
+use crate::error::BuildError;
+use crate::pipeline::{Assembled, BuildSettings};
 use jiff::civil::Date;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

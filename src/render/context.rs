@@ -237,7 +237,7 @@ fn search_labels(templates: &Templates, lang: Lang) -> String {
         "none": templates.label(lang, "search_none"),
         "kinds": kinds,
         "langs": Lang::all().map(|l| (l.code(), l.spec().name)).collect::<BTreeMap<_, _>>(),
-        "facets": crate::search_index::FACETS.iter().map(|f| (*f, templates.label(lang, &format!("facet_{f}")))).collect::<BTreeMap<_, _>>(),
+        "facets": crate::outputs::search_index::FACETS.iter().map(|f| (*f, templates.label(lang, &format!("facet_{f}")))).collect::<BTreeMap<_, _>>(),
         "filters": templates.label(lang, "search_filters"),
         "clear": templates.label(lang, "search_clear"),
     });

@@ -191,12 +191,12 @@ fn citation(urls: &Urls, id: PageId) -> Option<CitationView> {
     if !crate::assemble::research::is_citable(p) {
         return None;
     }
-    let w = crate::cite::work(urls.site, id)?;
+    let w = crate::outputs::cite::work(urls.site, id)?;
     let file = |format| urls.path(&crate::urls::item_citation(&p.url_path, &p.slug, format));
     Some(CitationView {
-        apa: crate::cite::apa(&w),
-        chicago: crate::cite::chicago(&w),
-        gbt7714: crate::cite::gbt7714(&w),
+        apa: crate::outputs::cite::apa(&w),
+        chicago: crate::outputs::cite::chicago(&w),
+        gbt7714: crate::outputs::cite::gbt7714(&w),
         bib_url: file(CitationFormat::Bibtex),
         ris_url: file(CitationFormat::Ris),
     })

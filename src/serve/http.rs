@@ -256,7 +256,7 @@ mod tests {
     use std::net::TcpStream;
 
     fn site() -> SocketAddr {
-        let mut files = crate::incremental::Files::new();
+        let mut files = crate::pipeline::incremental::Files::new();
         files.insert("index.html".into(), Arc::new(b"<html><body>home</body></html>".to_vec()));
         start_for_test(crate::serve::ServedSite::new(files))
     }

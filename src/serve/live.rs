@@ -8,7 +8,7 @@
 //! drop the last good build because a change broke the site.
 
 use super::ServedSite;
-use crate::incremental::IncrementalBuild;
+use crate::pipeline::incremental::IncrementalBuild;
 use notify_debouncer_full::notify;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -63,7 +63,7 @@ impl Live {
     /// Build the site again after `change` and publish the result; say on the terminal how it
     /// went (a closed terminal must not stop the server, so a failed write is ignored).
     /// `newer` says whether another change is waiting: then the search index is left for later.
-    pub fn rebuild(&self, build: &mut IncrementalBuild, change: &Change, newer: &(dyn Fn() -> bool + Sync)) {
+    pub fn rebuild(&self, build: &mut IncrementalBuild, change: &Change, newer: crate::outputs::search_index::Stop) {
         use std::io::Write;
         let started = std::time::Instant::now();
         log::debug!("change: {change:?}");
@@ -194,7 +194,7 @@ pub enum Change {
 pub fn watch(
     root: &Path,
     poll: bool,
-    mut rebuild: impl FnMut(&Change, &(dyn Fn() -> bool + Sync)) + Send + 'static,
+    mut rebuild: impl FnMut(&Change, crate::outputs::search_index::Stop) + Send + 'static,
 ) -> anyhow::Result<Watching> {
     let root: PathBuf = root.canonicalize()?;
     let (tx, rx) = std::sync::mpsc::channel::<Change>();

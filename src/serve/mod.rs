@@ -14,7 +14,7 @@ mod poll;
 
 pub use http::{bind, run};
 
-use crate::incremental::Files;
+use crate::pipeline::incremental::Files;
 use std::net::{IpAddr, SocketAddr};
 
 /// The built site as the server sees it: URL path (without the leading `/`) → bytes.

@@ -15,9 +15,12 @@
 //! search index is rebuilt afterwards by `finish_index`, so pages can be reloaded first.
 //! Must not: write files, or change `files` when a build fails (the last good build is served).
 
+use crate::error::BuildError;
 use crate::error::{SiteError, SiteErrors};
 use crate::model::{AssetSource, LoadedSite, OutputContents, OutputFile, Page, PageId, Site};
-use crate::{BuildError, BuildSettings, assemble, config::Config, load, parse, render, search_index};
+use crate::outputs::search_index::{self, Stop};
+use crate::pipeline::BuildSettings;
+use crate::{assemble, config::Config, load, parse, render};
 use anyhow::Context as _;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -34,7 +37,7 @@ pub struct IncrementalBuild {
     loaded: Option<Loaded>,
     parse: parse::ParseMemo,
     /// The last good build's site, while it matches `files` (dropped when a build fails midway).
-    last: Option<Assembled>,
+    last: Option<LastBuild>,
     files: Files,
     /// The search index files in `files`, and whether they lag behind the pages.
     index_paths: Vec<String>,
@@ -56,7 +59,7 @@ struct Loaded {
     templates: Result<Arc<render::Templates>, Vec<SiteError>>,
 }
 
-struct Assembled {
+struct LastBuild {
     site: Site,
     templates: Arc<render::Templates>,
     /// The assemble stage's warnings.
@@ -128,7 +131,7 @@ impl IncrementalBuild {
     /// Rebuild the search index if the last update left it behind; how many files changed.
     /// `None` when `stop` said so first: the index stays behind (the last one is served) until
     /// this runs again after the next update.
-    pub fn finish_index(&mut self, stop: &(dyn Fn() -> bool + Sync)) -> Option<usize> {
+    pub fn finish_index(&mut self, stop: Stop) -> Option<usize> {
         let Some(last) = self.last.as_ref().filter(|_| self.index_stale) else { return Some(0) };
         let started = std::time::Instant::now();
         let Some(index) = self.index.update(&last.site, stop) else {
@@ -158,7 +161,7 @@ impl IncrementalBuild {
         // Until the whole site loads again (site.yaml may be broken), no change is small.
         let (config, site, warnings) =
             load::site(&self.root).inspect_err(|_| (self.loaded, self.last) = (None, None))?;
-        let config = crate::with_base_url(config, &self.settings);
+        let config = super::with_base_url(config, &self.settings);
         let same_config = self.loaded.as_ref().is_some_and(|l| l.site.config_file == site.config_file);
         if !same_config {
             self.parse.clear();
@@ -243,7 +246,7 @@ impl IncrementalBuild {
         let theme = &loaded.site.theme;
         let before = problems.len();
         log::debug!("incremental: parsed at {:?}", started.elapsed());
-        let (site, found) = crate::assemble_pages(loaded.config.clone(), pages, theme, problems, &self.settings)?;
+        let (site, found) = super::assemble_pages(loaded.config.clone(), pages, theme, problems, &self.settings)?;
         log::debug!("incremental: assembled at {:?}", started.elapsed());
         let defer_index = defer_index && site.config.search_index;
         let index_now = site.config.search_index && !defer_index;
@@ -265,7 +268,7 @@ impl IncrementalBuild {
         let fingerprints = rendered.fingerprints.unwrap_or_default();
         log::debug!("incremental: rendered at {:?}", started.elapsed());
         let mut files = rendered.files;
-        files.extend(crate::derived_files(&site, &templates, &rendered.page_paths));
+        files.extend(super::derived_files(&site, &templates, &rendered.page_paths));
         log::debug!("incremental: feeds, sitemaps, citations, calendars at {:?}", started.elapsed());
         let index_paths = match index {
             Some(index) => {
@@ -300,7 +303,7 @@ impl IncrementalBuild {
         let changed = count_changes(&self.files, &next);
         let old_files = std::mem::replace(&mut self.files, next);
         (self.index_paths, self.index_stale) = (index_paths, defer_index);
-        let old_site = self.last.replace(Assembled { site, templates, warnings: found[before..].to_vec() });
+        let old_site = self.last.replace(LastBuild { site, templates, warnings: found[before..].to_vec() });
         drop_later((old_files, old_site));
         (self.render_all, self.fingerprints) = (false, fingerprints);
         let parsed = self.parse.take_count();
@@ -354,7 +357,7 @@ fn put(files: &mut Files, rendered: Vec<OutputFile>) -> usize {
 }
 
 /// The problems of a good build: the load stage's, every file's parse warnings, assemble's.
-fn warnings(loaded: &Loaded, parse: &parse::ParseMemo, last: &Assembled) -> Vec<SiteError> {
+fn warnings(loaded: &Loaded, parse: &parse::ParseMemo, last: &LastBuild) -> Vec<SiteError> {
     SiteErrors::from_vec([loaded.warnings.clone(), parse.problems(), last.warnings.clone()].concat()).0
 }
 

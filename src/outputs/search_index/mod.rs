@@ -28,7 +28,8 @@ use std::collections::{BTreeMap, HashSet};
 
 /// Says when to give up (`None`): `serve` builds the index after reloading pages, and a newer
 /// change must not wait for it.
-type Stop<'a> = &'a (dyn Fn() -> bool + Sync);
+/// Asked now and then during long work: `true` means give up, the result is no longer wanted.
+pub type Stop<'a> = &'a (dyn Fn() -> bool + Sync);
 
 /// Characters of plain text a fragment keeps for snippets.
 const FRAGMENT_TEXT: usize = 1200;

@@ -1,0 +1,12 @@
+//! Stage 5: the files made from the assembled site besides its HTML pages: feeds, the sitemap,
+//! citation files, calendars and the search index.
+//!
+//! Input: the assembled `Site` (and, for the sitemap, the rendered pages' paths). Output:
+//! `OutputFile`s. Must not: render templates (but for feed titles, passed in as strings) or
+//! write files.
+
+pub mod calendar;
+pub mod cite;
+pub mod feeds;
+pub mod search_index;
+pub mod sitemap;

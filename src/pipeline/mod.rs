@@ -1,0 +1,136 @@
+//! The pipeline, run in memory: `load` → `parse` → `assemble` → `render` and the output modules,
+//! ending in every `OutputFile` of the site (`build_site`), or at the assembled site
+//! (`assemble_site`, which `digest` starts from). `incremental` runs the same stages for `serve`,
+//! keeping what each produced.
+//!
+//! Input: the site's folder and the build's settings. Output: the assembled site and its files,
+//! or every problem found. Must not: write anything (the CLI hands the files to `write`).
+
+pub mod incremental;
+
+use crate::error::{BuildError, SiteError, SiteErrors};
+use crate::model::{OutputFile, Site};
+use crate::outputs::{calendar, cite, feeds, search_index, sitemap};
+use crate::{assemble, config, load, model, output_table, parse, render};
+use std::path::Path;
+
+/// Settings of one build that do not live in `site.yaml`.
+#[derive(Debug, Clone)]
+pub struct BuildSettings {
+    pub options: assemble::BuildOptions,
+    pub base_url: Option<String>,
+}
+
+/// A successful build, in memory.
+pub struct BuildOutput {
+    pub site: Site,
+    pub files: Vec<OutputFile>,
+    pub warnings: Vec<SiteError>,
+    pub counts: render::Counts,
+}
+
+/// The stages before rendering: the assembled site with the theme, and the warnings so far.
+pub struct Assembled {
+    pub site: Site,
+    pub templates: render::Templates,
+    pub theme: model::ThemeFiles,
+    pub problems: Vec<SiteError>,
+}
+
+/// Run load, parse and assemble (what `build`, `serve` and `digest` share).
+pub fn assemble_site(root: &Path, settings: &BuildSettings) -> Result<Assembled, BuildError> {
+    let started = std::time::Instant::now();
+    let (config, loaded, problems) = load::site(root)?;
+    log::debug!("loaded {} content files in {:?}", loaded.content.len(), started.elapsed());
+    let config = with_base_url(config, settings);
+    let templates = render::Templates::load(&loaded.theme, &config.languages);
+    let (pages, parse_problems) = parse::pages(&config, &loaded.content);
+    // Sources are not needed after parsing: free them before rendering adds the output.
+    let theme = loaded.theme;
+    drop(loaded.content);
+    log::debug!("parsed {} pages at {:?}", pages.len(), started.elapsed());
+    let templates = match templates {
+        Ok(t) => t,
+        Err(mut e) => {
+            let mut problems = [problems, parse_problems].concat();
+            problems.append(&mut e);
+            return Err(BuildError::Site(SiteErrors::from_vec(problems)));
+        }
+    };
+    let (site, problems) = assemble_pages(config, pages, &theme, [problems, parse_problems].concat(), settings)?;
+    log::debug!("assembled the site at {:?}", started.elapsed());
+    Ok(Assembled { site, templates, theme, problems })
+}
+
+/// `--base-url` (serve's own address) replaces the configured one.
+pub(crate) fn with_base_url(mut config: config::Config, settings: &BuildSettings) -> config::Config {
+    if let Some(url) = &settings.base_url {
+        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+    }
+    config
+}
+
+/// The assemble stage on parsed pages, failing on the problems found so far.
+pub(crate) fn assemble_pages(
+    config: config::Config,
+    pages: Vec<model::Page>,
+    theme: &model::ThemeFiles,
+    mut problems: Vec<SiteError>,
+    settings: &BuildSettings,
+) -> Result<(Site, Vec<SiteError>), BuildError> {
+    fail_on_errors(&problems)?;
+    let assets: std::collections::BTreeSet<String> = theme.assets.iter().map(|a| a.out_path.clone()).collect();
+    let (site, mut warnings) = assemble::site(config, pages, &assets, &settings.options).map_err(|mut e| {
+        e.append(&mut problems.clone());
+        BuildError::Site(SiteErrors::from_vec(e))
+    })?;
+    problems.append(&mut warnings);
+    Ok((site, problems))
+}
+
+/// Run the pipeline up to, not including, writing.
+pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, BuildError> {
+    let started = std::time::Instant::now();
+    let Assembled { site, templates, theme, problems } = assemble_site(root, settings)?;
+    // The search index needs only the assembled site: build it beside the rendering, so each
+    // fills the other's idle time on the cores.
+    let (rendered, index) = rayon::join(
+        || render::site(&site, &templates, &theme),
+        || if site.config.search_index { search_index::files(&site) } else { Vec::new() },
+    );
+    let rendered = rendered.map_err(|mut e| {
+        e.append(&mut problems.clone());
+        BuildError::Site(SiteErrors::from_vec(e))
+    })?;
+    let mut files = rendered.files;
+    files.extend(derived_files(&site, &templates, &rendered.page_paths));
+    files.extend(index);
+    let clashes = output_table::check(files.iter().map(|f| f.path.as_str()), &site, &theme.assets);
+    if !clashes.is_empty() {
+        return Err(BuildError::Site(SiteErrors::from_vec([clashes, problems].concat())));
+    }
+    log::debug!("rendered {} files at {:?}", files.len(), started.elapsed());
+    let counts = rendered.counts;
+    Ok(BuildOutput { site, files, warnings: SiteErrors::from_vec(problems).0, counts })
+}
+
+/// The files made from the assembled site besides its pages and search index: feeds, sitemaps,
+/// citation files and calendars.
+pub(crate) fn derived_files(
+    site: &Site,
+    templates: &render::Templates,
+    page_paths: &[(String, Option<model::PageId>)],
+) -> Vec<OutputFile> {
+    let mut files = feeds::all(site, &|lang, key| templates.label(lang, key));
+    files.extend(sitemap::files(site, page_paths));
+    files.extend(cite::files(site));
+    files.extend(calendar::files(site));
+    files
+}
+
+fn fail_on_errors(problems: &[SiteError]) -> Result<(), BuildError> {
+    if problems.iter().any(SiteError::is_error) {
+        return Err(BuildError::Site(SiteErrors::from_vec(problems.to_vec())));
+    }
+    Ok(())
+}
