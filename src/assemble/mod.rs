@@ -49,6 +49,7 @@ pub fn site(
     let translations = translations(&pages);
     let (pdf_urls, mut warnings) = research::pdf_urls(&pages, assets);
     warnings.extend(research::citation_warnings(&pages));
+    let citable = pages.iter().map(research::is_citable).collect();
     let mut collections: BTreeMap<(Collection, crate::model::Lang), Vec<PageId>> = BTreeMap::new();
     for (id, p) in pages.iter().enumerate() {
         collections.entry((p.collection, p.lang)).or_default().push(id);
@@ -64,6 +65,7 @@ pub fn site(
         catalogue,
         aliases,
         pdf_urls,
+        citable,
         collections,
     };
     Ok((site, warnings))

@@ -140,6 +140,14 @@ pub struct Series {
     pub issues: Vec<Issue>,
 }
 
+/// An item's citation in each style a page shows, HTML-escaped (made by `outputs::cite`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitationTexts {
+    pub apa: String,
+    pub chicago: String,
+    pub gbt7714: String,
+}
+
 /// An old URL that now redirects to a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alias {
@@ -167,6 +175,8 @@ pub struct Site {
     pub aliases: Vec<Alias>,
     /// For each page, the URL (path or http address) of its PDF, when the file exists.
     pub pdf_urls: Vec<Option<String>>,
+    /// For each page, whether it can be cited (a report with a title, an author and a date).
+    pub citable: Vec<bool>,
     /// Pages of each collection in each language, newest first.
     pub collections: std::collections::BTreeMap<(Collection, Lang), Vec<PageId>>,
 }

@@ -6,7 +6,7 @@
 //! "Family, Given"; names in Han characters are kept whole.
 //! Must not: read the clock (no "accessed on" dates).
 
-use crate::model::{Lang, OutputFile, PageId, Site};
+use crate::model::{CitationTexts, Lang, OutputFile, PageId, Site};
 use crate::urls::{self, CitationFormat};
 
 /// A person's name split for citation styles.
@@ -108,6 +108,24 @@ pub fn work(site: &Site, id: PageId) -> Option<Work> {
         abstract_text: p.front.summary.clone(),
         lang: p.lang,
     })
+}
+
+/// The citation texts of the citable items among `ids`, by page id (`None` for the rest), for
+/// their pages.
+pub fn texts(site: &Site, ids: impl rayon::iter::IntoParallelIterator<Item = PageId>) -> Vec<Option<CitationTexts>> {
+    use rayon::prelude::*;
+    let made: Vec<(PageId, CitationTexts)> = ids
+        .into_par_iter()
+        .filter(|&id| site.citable[id])
+        .filter_map(|id| {
+            work(site, id).map(|w| (id, CitationTexts { apa: apa(&w), chicago: chicago(&w), gbt7714: gbt7714(&w) }))
+        })
+        .collect();
+    let mut out = vec![None; site.pages.len()];
+    for (id, texts) in made {
+        out[id] = Some(texts);
+    }
+    out
 }
 
 fn html(text: &str) -> String {
@@ -232,7 +250,7 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
     use rayon::prelude::*;
     let mut out: Vec<OutputFile> = (0..site.pages.len())
         .into_par_iter()
-        .filter(|&id| crate::assemble::research::is_citable(&site.pages[id]))
+        .filter(|&id| site.citable[id])
         .filter_map(|id| {
             let (p, w) = (&site.pages[id], work(site, id)?);
             let file = |format| urls::output_file(&urls::item_citation(&p.url_path, &p.slug, format));
@@ -245,12 +263,8 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
         .collect();
     for series in &site.catalogue {
         for issue in &series.issues {
-            let works: Vec<Work> = issue
-                .pages
-                .iter()
-                .filter(|&&id| crate::assemble::research::is_citable(&site.pages[id]))
-                .filter_map(|&id| work(site, id))
-                .collect();
+            let works: Vec<Work> =
+                issue.pages.iter().filter(|&&id| site.citable[id]).filter_map(|&id| work(site, id)).collect();
             if works.is_empty() {
                 continue;
             }

@@ -18,6 +18,7 @@
 use crate::error::BuildError;
 use crate::error::{SiteError, SiteErrors};
 use crate::model::{AssetSource, LoadedSite, OutputContents, OutputFile, Page, PageId, Site};
+use crate::outputs::cite;
 use crate::outputs::search_index::{self, Stop};
 use crate::pipeline::BuildSettings;
 use crate::{assemble, config::Config, load, parse, render};
@@ -206,7 +207,9 @@ impl IncrementalBuild {
             return None;
         }
         log::debug!("incremental: parsed and assembled at {:?}", started.elapsed());
-        let rendered = match render::items(&last.site, &last.templates, &ids) {
+        let citations = cite::texts(&last.site, ids.clone());
+        let input = super::render_input(&last.site, &last.templates, &loaded.site.theme, &citations);
+        let rendered = match render::items(&input, &ids) {
             Ok(files) => files,
             Err(e) => return Some(Err(BuildError::Site(SiteErrors::from_vec(e)))),
         };
@@ -260,7 +263,12 @@ impl IncrementalBuild {
         };
         let index_memo = &mut self.index;
         let (rendered, index) = rayon::join(
-            || render::site_except(&site, &templates, theme, &reuse),
+            || {
+                let changed: Vec<PageId> =
+                    (0..site.pages.len()).filter(|&id| reuse.unchanged_items.get(id) != Some(&true)).collect();
+                let citations = cite::texts(&site, changed);
+                render::site_except(&super::render_input(&site, &templates, theme, &citations), &reuse)
+            },
             || index_now.then(|| index_memo.update(&site, &|| false)).flatten(),
         );
         let rendered = rendered.map_err(|e| BuildError::Site(SiteErrors::from_vec([e, found.clone()].concat())))?;

@@ -95,7 +95,10 @@ pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, 
     // The search index needs only the assembled site: build it beside the rendering, so each
     // fills the other's idle time on the cores.
     let (rendered, index) = rayon::join(
-        || render::site(&site, &templates, &theme),
+        || {
+            let citations = cite::texts(&site, 0..site.pages.len());
+            render::site(&render_input(&site, &templates, &theme, &citations))
+        },
         || if site.config.search_index { search_index::files(&site) } else { Vec::new() },
     );
     let rendered = rendered.map_err(|mut e| {
@@ -126,6 +129,16 @@ pub(crate) fn derived_files(
     files.extend(cite::files(site));
     files.extend(calendar::files(site));
     files
+}
+
+/// What the render stage is given: the site, the theme, and what output modules made for pages.
+pub(crate) fn render_input<'a>(
+    site: &'a Site,
+    templates: &'a render::Templates,
+    theme: &'a model::ThemeFiles,
+    citations: &'a [Option<model::CitationTexts>],
+) -> render::RenderInput<'a> {
+    render::RenderInput { site, templates, theme, citations, search_facets: &search_index::FACETS }
 }
 
 fn fail_on_errors(problems: &[SiteError]) -> Result<(), BuildError> {

@@ -2,9 +2,9 @@
 //! what each kind of page adds. Lists get one page of summaries, never bodies.
 
 use super::jobs::{Job, job_lang};
-use super::reuse::{ContextSink, EntryJson, Fingerprint};
+use super::sink::{ContextSink, EntryJson, Fingerprint};
 use super::views::{EntryView, Link, NAV_COLLECTIONS, Urls};
-use super::{Templates, home_url, item};
+use super::{RenderContext, Templates, catalogue, home_url, item, person};
 use crate::error::SiteError;
 use crate::model::{Collection, Lang, OutputFile, PageId, Site};
 use crate::urls;
@@ -41,12 +41,9 @@ struct SubscribeView {
 }
 
 /// What every template gets: the site, the UI strings, the language switch and the menu.
-fn base_context(
-    (site, templates, known): (&Site, &Templates, &HashSet<&str>),
-    job: &Job,
-    url_path: &str,
-    ctx: &mut impl ContextSink,
-) {
+fn base_context(rc: &RenderContext, job: &Job, url_path: &str, ctx: &mut impl ContextSink) {
+    let RenderContext { site, templates, known, .. } = rc;
+    let (site, templates): (&Site, &Templates) = (site, templates);
     let lang = job_lang(job, site);
     let urls = Urls { site };
     let languages: Vec<LanguageView> = site
@@ -126,43 +123,27 @@ fn alternate(site: &Site, job: &Job, url_path: &str, lang: Lang, known: &HashSet
 }
 
 /// Render one job to its output file.
-pub fn render(
-    job: &Job,
-    path: &str,
-    site: &Site,
-    templates: &Templates,
-    known: &HashSet<&str>,
-) -> Result<OutputFile, SiteError> {
+pub fn render(job: &Job, path: &str, rc: &RenderContext) -> Result<OutputFile, SiteError> {
     let mut ctx = tera::Context::new();
-    let template = fill(job, path, (site, templates, known), &mut ctx);
+    let template = fill(job, path, rc, &mut ctx);
     let out = crate::urls::output_file(path);
-    let html = templates.render(template, &ctx, &out)?;
+    let html = rc.templates.render(template, &ctx, &out)?;
     Ok(OutputFile::text(out, html))
 }
 
 /// What `render` would give the job's template, hashed (`reuse::Fingerprint`).
-pub fn fingerprint(
-    job: &Job,
-    path: &str,
-    (site, templates, known): (&Site, &Templates, &HashSet<&str>),
-    entries: &EntryJson,
-) -> u64 {
+pub fn fingerprint(job: &Job, path: &str, rc: &RenderContext, entries: &EntryJson) -> u64 {
     let mut fingerprint = Fingerprint::new(entries);
-    let template = fill(job, path, (site, templates, known), &mut fingerprint);
+    let template = fill(job, path, rc, &mut fingerprint);
     fingerprint.finish(template)
 }
 
 /// Every value the job's template is given; returns the template.
-fn fill(
-    job: &Job,
-    path: &str,
-    (site, templates, known): (&Site, &Templates, &HashSet<&str>),
-    ctx: &mut impl ContextSink,
-) -> &'static str {
-    base_context((site, templates, known), job, path, ctx);
-    let template = fill_context(job, site, &Urls { site }, ctx);
+fn fill(job: &Job, path: &str, rc: &RenderContext, ctx: &mut impl ContextSink) -> &'static str {
+    base_context(rc, job, path, ctx);
+    let template = fill_context(job, rc, &Urls { site: rc.site }, ctx);
     if let Job::Search(lang) = *job {
-        ctx.set_fixed("search_labels", &search_labels(templates, lang));
+        ctx.set_fixed("search_labels", &search_labels(rc, lang));
     }
     template
 }
@@ -172,17 +153,18 @@ fn entries<'s>(urls: &Urls<'s>, ids: &[PageId], n: usize, per: usize) -> Vec<Ent
 }
 
 /// Insert the job's own values; returns the template to render.
-fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut impl ContextSink) -> &'static str {
+fn fill_context(job: &Job, rc: &RenderContext, urls: &Urls, ctx: &mut impl ContextSink) -> &'static str {
+    let site = rc.site;
     match *job {
         Job::Home(lang) => home(site, urls, lang, ctx),
         Job::Item(id) => {
-            ctx.set("item", &item::view(urls, id));
+            ctx.set("item", &item::view(urls, id, rc.citations.get(id).and_then(Option::as_ref)));
             ctx.set("meta", &super::meta::item(urls, id));
             site.pages[id].collection.kind_template()
         }
         Job::Person { author, n, total } => {
             let a = &site.authors[author];
-            ctx.set("person", &item::person_view(urls, a));
+            ctx.set("person", &person::person_view(urls, a));
             ctx.set("meta", &super::meta::person(urls, a));
             paged_entries(urls, &a.works, &urls.author(a), n, total, ctx);
             "person.html"
@@ -207,12 +189,12 @@ fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut impl ContextSink)
         Job::Term { taxonomy, term, n, total } => term_page(site, urls, (taxonomy, term), (n, total), ctx),
         Job::Catalogue(lang) => {
             let series: Vec<_> =
-                site.catalogue.iter().filter(|s| s.lang == lang).map(|s| item::series_view(urls, s)).collect();
+                site.catalogue.iter().filter(|s| s.lang == lang).map(|s| catalogue::series_view(urls, s)).collect();
             ctx.set("series_list", &series);
             "catalogue.html"
         }
         Job::Series(s) => {
-            ctx.set("series", &item::series_view(urls, &site.catalogue[s]));
+            ctx.set("series", &catalogue::series_view(urls, &site.catalogue[s]));
             "series.html"
         }
         Job::Issue { series, issue } => issue_page(site, urls, series, issue, ctx),
@@ -228,7 +210,8 @@ fn fill_context(job: &Job, site: &Site, urls: &Urls, ctx: &mut impl ContextSink)
 }
 
 /// UI strings the search script needs, as JSON safe inside a `<script>` element.
-fn search_labels(templates: &Templates, lang: Lang) -> String {
+fn search_labels(rc: &RenderContext, lang: Lang) -> String {
+    let templates = rc.templates;
     let kinds: BTreeMap<&str, String> =
         Collection::ALL.iter().map(|c| (c.kind(), templates.label(lang, &format!("kind_{}", c.kind())))).collect();
     let labels = serde_json::json!({
@@ -237,7 +220,7 @@ fn search_labels(templates: &Templates, lang: Lang) -> String {
         "none": templates.label(lang, "search_none"),
         "kinds": kinds,
         "langs": Lang::all().map(|l| (l.code(), l.spec().name)).collect::<BTreeMap<_, _>>(),
-        "facets": crate::outputs::search_index::FACETS.iter().map(|f| (*f, templates.label(lang, &format!("facet_{f}")))).collect::<BTreeMap<_, _>>(),
+        "facets": rc.search_facets.iter().map(|f| (*f, templates.label(lang, &format!("facet_{f}")))).collect::<BTreeMap<_, _>>(),
         "filters": templates.label(lang, "search_filters"),
         "clear": templates.label(lang, "search_clear"),
     });
@@ -265,7 +248,7 @@ fn home(site: &Site, urls: &Urls, lang: Lang, ctx: &mut impl ContextSink) -> &'s
         .flat_map(|s| s.issues.first().map(|i| (s, i)))
         .max_by_key(|(s, i)| (i.year, i.volume, i.number, std::cmp::Reverse(s.slug.clone())));
     let per = site.config.items_per_page;
-    ctx.set("latest_issue", &newest_issue.map(|(s, i)| item::issue_view(urls, s, i, per)));
+    ctx.set("latest_issue", &newest_issue.map(|(s, i)| catalogue::issue_view(urls, s, i, per)));
     "home.html"
 }
 
@@ -312,8 +295,8 @@ fn terms(site: &Site, urls: &Urls, t: usize, ctx: &mut impl ContextSink) -> &'st
 fn issue_page(site: &Site, urls: &Urls, series: usize, issue: usize, ctx: &mut impl ContextSink) -> &'static str {
     let s = &site.catalogue[series];
     ctx.set("series", &Link { name: s.name.clone(), url: urls.series(s) });
-    ctx.set("issue", &item::issue_view(urls, s, &s.issues[issue], usize::MAX));
-    let neighbour = |i: Option<usize>| i.and_then(|i| s.issues.get(i)).map(|is| item::issue_link(urls, s, is));
+    ctx.set("issue", &catalogue::issue_view(urls, s, &s.issues[issue], usize::MAX));
+    let neighbour = |i: Option<usize>| i.and_then(|i| s.issues.get(i)).map(|is| catalogue::issue_link(urls, s, is));
     ctx.set("newer_issue", &neighbour(issue.checked_sub(1)));
     ctx.set("older_issue", &neighbour(Some(issue + 1)));
     "issue.html"

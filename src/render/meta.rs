@@ -6,7 +6,6 @@
 //! report with authors and a date.
 
 use super::views::Urls;
-use crate::assemble::research::is_citable;
 use crate::model::{Author, Collection, ContentDate, Lang, Page, PageId, Site};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -61,7 +60,7 @@ pub fn item(urls: &Urls, id: PageId) -> MetaView {
     if !summary.is_empty() {
         names.push(("twitter:description", summary));
     }
-    if is_citable(p) {
+    if urls.site.citable[id] {
         names.extend(scholar(site, id));
     }
     MetaView { properties, names, jsonld: script_safe_json(&jsonld(urls, id)) }

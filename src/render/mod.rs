@@ -5,11 +5,14 @@
 //! located in the template file.
 //! Must not: write files, or put whole lists with content into each pager's context.
 
+mod catalogue;
 mod context;
 mod item;
 mod jobs;
 pub(crate) mod meta;
+mod person;
 mod reuse;
+mod sink;
 mod strings;
 mod views;
 
@@ -17,7 +20,7 @@ pub use jobs::Counts;
 pub use reuse::{Fingerprints, Reuse, unchanged_items};
 
 use crate::error::SiteError;
-use crate::model::{Lang, OutputContents, OutputFile, Site, ThemeFiles};
+use crate::model::{CitationTexts, Lang, OutputContents, OutputFile, PageId, Site, ThemeFiles};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -65,6 +68,40 @@ impl Templates {
     }
 }
 
+/// What the render stage is given besides the site: the theme and what the output modules made
+/// for pages to show.
+pub struct RenderInput<'a> {
+    pub site: &'a Site,
+    pub templates: &'a Templates,
+    pub theme: &'a ThemeFiles,
+    /// By page id: the citation texts of citable items (`outputs::cite::texts`).
+    pub citations: &'a [Option<CitationTexts>],
+    /// The search index's facets, in order (the search page labels them).
+    pub search_facets: &'a [&'a str],
+}
+
+/// What rendering one page reads.
+pub(crate) struct RenderContext<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    citations: &'a [Option<CitationTexts>],
+    search_facets: &'a [&'a str],
+    /// The URL path of every page rendered, for the language switch.
+    known: HashSet<&'a str>,
+}
+
+impl<'a> RenderContext<'a> {
+    fn new(input: &RenderInput<'a>, paths: &'a [String]) -> RenderContext<'a> {
+        RenderContext {
+            site: input.site,
+            templates: input.templates,
+            citations: input.citations,
+            search_facets: input.search_facets,
+            known: paths.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
 /// What rendering produced: the files, and what the summary line and the sitemap need.
 pub struct Rendered {
     pub files: Vec<OutputFile>,
@@ -78,26 +115,22 @@ pub struct Rendered {
 }
 
 /// Render every page of the site, then add the theme's static files.
-pub fn site(site: &Site, templates: &Templates, theme: &ThemeFiles) -> Result<Rendered, Vec<SiteError>> {
-    site_except(site, templates, theme, &Reuse::default())
+pub fn site(input: &RenderInput) -> Result<Rendered, Vec<SiteError>> {
+    site_except(input, &Reuse::default())
 }
 
 /// Like `site`, but leaves out the pages `reuse` says render as before, listing their output
 /// paths in `Rendered::unchanged` instead.
-pub fn site_except(
-    site: &Site,
-    templates: &Templates,
-    theme: &ThemeFiles,
-    reuse: &Reuse,
-) -> Result<Rendered, Vec<SiteError>> {
+pub fn site_except(input: &RenderInput, reuse: &Reuse) -> Result<Rendered, Vec<SiteError>> {
+    let (site, theme) = (input.site, input.theme);
     let jobs = jobs::all(site);
     let paths: Vec<String> = jobs.iter().map(|j| jobs::url_path(j, site)).collect();
-    let known: HashSet<&str> = paths.iter().map(String::as_str).collect();
-    let entries = reuse.fingerprints.map(|_| reuse::EntryJson::new(&views::Urls { site }));
+    let rc = RenderContext::new(input, &paths);
+    let entries = reuse.fingerprints.map(|_| sink::EntryJson::new(&views::Urls { site }));
     let results: Vec<reuse::Outcome> = jobs
         .par_iter()
         .zip(&paths)
-        .map(|(job, path)| reuse::render_unless_same(job, path, (site, templates, &known), reuse, entries.as_ref()))
+        .map(|(job, path)| reuse::render_unless_same(job, path, &rc, reuse, entries.as_ref()))
         .collect();
     let mut files = Vec::with_capacity(results.len() + theme.assets.len());
     let (mut errors, mut left_out) = (Vec::new(), Vec::new());
@@ -135,14 +168,11 @@ pub fn site_except(
 /// Only the pages that show the bodies of `ids`: their own pages (a person's page lists their
 /// works too, on every page of that list). For `serve`, when only those bodies changed: nothing
 /// else the site renders shows a body.
-pub fn items(
-    site: &Site,
-    templates: &Templates,
-    ids: &[crate::model::PageId],
-) -> Result<Vec<OutputFile>, Vec<SiteError>> {
+pub fn items(input: &RenderInput, ids: &[PageId]) -> Result<Vec<OutputFile>, Vec<SiteError>> {
+    let site = input.site;
     let jobs = jobs::all(site);
     let paths: Vec<String> = jobs.iter().map(|j| jobs::url_path(j, site)).collect();
-    let known: HashSet<&str> = paths.iter().map(String::as_str).collect();
+    let rc = RenderContext::new(input, &paths);
     let shows = |job: &jobs::Job| match *job {
         jobs::Job::Item(id) => ids.contains(&id),
         jobs::Job::Person { author, .. } => site.authors[author].page.is_some_and(|id| ids.contains(&id)),
@@ -152,7 +182,7 @@ pub fn items(
         .iter()
         .zip(&paths)
         .filter(|(job, _)| shows(job))
-        .map(|(job, path)| context::render(job, path, site, templates, &known))
+        .map(|(job, path)| context::render(job, path, &rc))
         .partition(Result::is_ok);
     if errors.is_empty() {
         Ok(files.into_iter().flatten().collect())

@@ -1,0 +1,108 @@
+//! What a report's page adds: its catalogue issue and neighbours, access and the full-text
+//! request, its PDF, versions and corrections, and its citation.
+//!
+//! Input: the site (through `Urls`) and the report's citation texts. Output: `ReportPart`.
+//! Must not: format a citation (`outputs::cite` did) or a URL.
+
+use super::super::views::{Link, Urls, issue_label};
+use crate::model::{Access, CitationTexts, Issue, Lang, PageId, Revision};
+use crate::urls::CitationFormat;
+use serde::Serialize;
+
+#[derive(Serialize, Default)]
+pub struct ReportPart {
+    pub issue_label: Option<String>,
+    pub issue_url: Option<String>,
+    pub abstract_only: bool,
+    pub full_text_request_url: Option<String>,
+    pub pdf_url: Option<String>,
+    pub versions: Vec<RevisionView>,
+    pub corrections: Vec<RevisionView>,
+    pub citation: Option<CitationView>,
+    /// The items before and after this one in its catalogue issue.
+    pub issue_previous: Option<Link>,
+    pub issue_next: Option<Link>,
+}
+
+#[derive(Serialize)]
+pub struct RevisionView {
+    pub date_display: String,
+    pub note: String,
+}
+
+#[derive(Serialize)]
+pub struct CitationView {
+    pub apa: String,
+    pub chicago: String,
+    pub gbt7714: String,
+    pub bib_url: String,
+    pub ris_url: String,
+}
+
+pub fn part(urls: &Urls, id: PageId, citation: Option<&CitationTexts>) -> ReportPart {
+    let site = urls.site;
+    let p = &site.pages[id];
+    let f = &p.front;
+    let abstract_only = f.access == Some(Access::AbstractOnly);
+    ReportPart {
+        issue_label: issue_label(p),
+        issue_url: issue_of(urls, id).map(|issue| urls.issue(issue)),
+        abstract_only,
+        full_text_request_url: abstract_only.then(|| request_url(site, &p.title)).flatten(),
+        pdf_url: site.pdf_urls[id].as_ref().map(|u| if u.starts_with('/') { urls.path(u) } else { u.clone() }),
+        versions: revisions(f.versions.as_deref(), p.lang),
+        corrections: revisions(f.corrections.as_deref(), p.lang),
+        citation: citation.filter(|_| site.citable[id]).map(|texts| citation_view(urls, id, texts)),
+        issue_previous: issue_neighbour(urls, id, -1),
+        issue_next: issue_neighbour(urls, id, 1),
+    }
+}
+
+fn citation_view(urls: &Urls, id: PageId, texts: &CitationTexts) -> CitationView {
+    let p = &urls.site.pages[id];
+    let file = |format| urls.path(&crate::urls::item_citation(&p.url_path, &p.slug, format));
+    CitationView {
+        apa: texts.apa.clone(),
+        chicago: texts.chicago.clone(),
+        gbt7714: texts.gbt7714.clone(),
+        bib_url: file(CitationFormat::Bibtex),
+        ris_url: file(CitationFormat::Ris),
+    }
+}
+
+/// The catalogue issue a report is in.
+fn issue_of<'s>(urls: &Urls<'s>, id: PageId) -> Option<&'s Issue> {
+    let p = &urls.site.pages[id];
+    let slug = crate::text::name_slug(p.front.series.as_ref()?);
+    let series = urls.site.catalogue.iter().find(|s| s.lang == p.lang && s.slug == slug)?;
+    series.issues.iter().find(|i| Some(i.volume) == p.front.volume && Some(i.number) == p.front.number)
+}
+
+/// The item `step` places away in the same catalogue issue (issues list newest first).
+pub(super) fn issue_neighbour(urls: &Urls, id: PageId, step: isize) -> Option<Link> {
+    let site = urls.site;
+    let issue = issue_of(urls, id)?;
+    let at = issue.pages.iter().position(|&x| x == id)?;
+    let other = *issue.pages.get(at.checked_add_signed(step)?)?;
+    Some(Link { name: site.pages[other].title.clone(), url: urls.page(other) })
+}
+
+fn revisions(list: Option<&[Revision]>, lang: Lang) -> Vec<RevisionView> {
+    list.unwrap_or_default()
+        .iter()
+        .map(|r| RevisionView { date_display: lang.date_label(r.date.date()), note: r.note.clone() })
+        .collect()
+}
+
+/// Where to ask for the full text: a form URL, or a mailto with the title in the subject.
+fn request_url(site: &crate::model::Site, title: &str) -> Option<String> {
+    let req = site.config.full_text_request.as_ref()?;
+    req.url.clone().or_else(|| {
+        req.email.as_ref().map(|e| {
+            format!(
+                "mailto:{e}?subject={}",
+                crate::text::percent_encode_component(&format!("Full text request: {title}"))
+            )
+        })
+    })
+}
