@@ -1,88 +1,16 @@
-//! `site.yaml`: the raw file as written (`RawConfig`) and the validated settings (`Config`).
+//! `site.yaml`: the raw file as written (`RawConfig`), checked and resolved into the settings
+//! every stage reads (`model::Config`).
 //!
 //! Input: the text of `site.yaml`. Output: `Config` or located `SiteError`s.
 //! Must not: read files (the load stage hands the text in) or accept unknown keys.
 
 use crate::error::SiteError;
 use crate::model::Lang;
+pub use crate::model::{Config, DigestConfig, FullTextRequest, Localized, MarkdownConfig};
 use crate::yaml;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 pub const CONFIG_FILE: &str = "site.yaml";
-
-/// A string the same in every language, or one per language code.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(untagged)]
-pub enum Localized {
-    Same(String),
-    PerLang(BTreeMap<Lang, String>),
-}
-
-impl Localized {
-    /// The text for `lang`, falling back to English, then to any text.
-    pub fn get(&self, lang: Lang) -> &str {
-        match self {
-            Localized::Same(s) => s,
-            Localized::PerLang(map) => {
-                map.get(&lang).or_else(|| map.get(&Lang::En)).or_else(|| map.values().next()).map_or("", |s| s)
-            }
-        }
-    }
-}
-
-/// How readers ask for the full text of an abstract-only report.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct FullTextRequest {
-    pub email: Option<String>,
-    pub url: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq, Default)]
-#[serde(deny_unknown_fields, default)]
-pub struct MarkdownConfig {
-    /// Pass raw HTML in Markdown through unchanged. Only for sites whose every editor is trusted.
-    pub trusted_html: bool,
-    /// Curly quotes, dashes and ellipses.
-    pub smart_punctuation: Option<bool>,
-}
-
-/// The catalogue e-mail digest (`digest:` in `site.yaml`). Every key is optional.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, default)]
-pub struct DigestConfig {
-    /// The sender, `Name <address>`. Default: the site title and `digest@` the site's host.
-    pub from: Option<String>,
-    /// Where readers subscribe: the form on the subscribe page posts here (e-mail, lang).
-    /// Without it the page offers a `mailto:` link to `contact`.
-    pub subscribe_endpoint: Option<String>,
-    /// The address subscription and unsubscription requests go to. Default: the sender's address.
-    pub contact: Option<String>,
-    /// An https endpoint for one-click unsubscription; each message links it with a
-    /// per-subscriber token (`SEEDBED_UNSUBSCRIBE_SECRET` signs it).
-    pub unsubscribe_url: Option<String>,
-    /// Days before the first digest that it covers.
-    pub window_days: u32,
-    /// Attempts per message when the server answers 4xx or the connection drops.
-    pub attempts: u32,
-    /// The first retry waits this long; each next one twice as long, with jitter.
-    pub retry_ms: u64,
-}
-
-impl Default for DigestConfig {
-    fn default() -> Self {
-        DigestConfig {
-            from: None,
-            subscribe_endpoint: None,
-            contact: None,
-            unsubscribe_url: None,
-            window_days: 30,
-            attempts: 5,
-            retry_ms: 2000,
-        }
-    }
-}
 
 /// `site.yaml` as written. Every key is listed here; anything else is an error.
 #[derive(Debug, Deserialize)]
@@ -124,32 +52,6 @@ const RAW_KEYS: [&str; 15] = [
     "extra",
 ];
 
-/// Validated site settings.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Config {
-    pub title: Localized,
-    pub description: Localized,
-    /// Always ends with `/`.
-    pub base_url: String,
-    pub default_language: Lang,
-    /// The default language first, then the others in a stable order.
-    pub languages: Vec<Lang>,
-    pub theme: String,
-    pub items_per_page: usize,
-    pub full_text_request: Option<FullTextRequest>,
-    /// Taxonomy names besides authors, e.g. `topics`, `regions`.
-    pub taxonomies: Vec<String>,
-    pub markdown: MarkdownConfig,
-    pub timezone: String,
-    /// Write the search index and the search page (on unless `search_index: false`).
-    pub search_index: bool,
-    pub digest: DigestConfig,
-    /// Folders outside the site (absolute, or relative to it) that symbolic links in the site
-    /// may point into; every other link out of the site is an error.
-    pub allowed_outside: Vec<String>,
-    pub extra: serde_yaml::Value,
-}
-
 /// Taxonomies a site may list; each reads the front-matter key of the same name.
 pub const KNOWN_TAXONOMIES: [&str; 2] = ["topics", "regions"];
 
@@ -162,36 +64,6 @@ impl Config {
             return Err(errors);
         }
         Ok(resolve(raw))
-    }
-
-    /// `base_url` without the trailing slash, for joining with URL paths.
-    pub fn permalink(&self, url_path: &str) -> String {
-        format!("{}{}", self.base_url.trim_end_matches('/'), url_path)
-    }
-
-    /// The host of `base_url`, for default addresses.
-    pub fn host(&self) -> String {
-        url::Url::parse(&self.base_url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_string))
-            .unwrap_or_else(|| "localhost".into())
-    }
-
-    /// Where subscription requests go: `digest.contact`, else the address in `digest.from`, else
-    /// `digest@` the site's host.
-    pub fn digest_contact(&self) -> String {
-        if let Some(contact) = &self.digest.contact {
-            return contact.clone();
-        }
-        let from = self.digest.from.as_deref().unwrap_or_default();
-        let address = from.rsplit_once('<').map_or(from, |(_, a)| a.trim_end_matches('>')).trim();
-        if address.contains('@') { address.to_string() } else { format!("digest@{}", self.host()) }
-    }
-
-    /// The path part of `base_url` without its trailing slash: `""` or `/sub`.
-    pub fn base_path(&self) -> &str {
-        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, rest)| rest);
-        after_scheme.find('/').map_or("", |i| after_scheme[i..].trim_end_matches('/'))
     }
 }
 

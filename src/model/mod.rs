@@ -4,10 +4,12 @@
 //! Must not: hold behaviour that belongs to a stage, locks, or anything half-filled
 //! that a later stage completes.
 
+mod config;
 mod front_matter;
 mod lang;
 mod site;
 
+pub use config::*;
 pub use front_matter::*;
 pub use lang::*;
 pub use site::*;

@@ -1,7 +1,7 @@
 //! The parsed page and the assembled site.
 
+use super::Config;
 use super::{Collection, ContentDate, FrontMatter, Lang};
-use crate::config::Config;
 
 /// Index of a page in `Site::pages`; pages refer to each other by id, never by path.
 pub type PageId = usize;
