@@ -166,7 +166,7 @@ fn serve(args: ServeArgs) -> ExitCode {
             state = wait_ready.recv().ok();
         }
         if let Some((build, live)) = &mut state {
-            live.rebuild(build, change, newer);
+            live.rebuild(build, change, newer, &say_rebuilt);
         }
     });
     let mut build = IncrementalBuild::new(&args.site.root, &settings);
@@ -181,6 +181,23 @@ fn serve(args: ServeArgs) -> ExitCode {
     }
     eprintln!("Serving http://{host}/ (Ctrl+C to stop; pages reload when you save a file)");
     report_env(seedbed::serve::run(&live, listener, addr))
+}
+
+/// How a rebuild in `serve` went, on the terminal (a closed terminal must not stop the server,
+/// so a failed write is ignored).
+fn say_rebuilt(result: &Result<seedbed::pipeline::incremental::Update, String>, took: std::time::Duration) {
+    use std::io::Write;
+    let _ = match result {
+        Ok(u) => writeln!(
+            std::io::stderr(),
+            "Rebuilt in {} ms ({} parsed, {} pages rendered, {} files changed)",
+            took.as_millis(),
+            u.parsed,
+            u.rendered.len(),
+            u.changed
+        ),
+        Err(errors) => writeln!(std::io::stderr(), "{errors}\nThe build failed: still serving the last good one."),
+    };
 }
 
 /// Start watching the site's folder; a failure only means changes need a restart.

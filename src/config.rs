@@ -10,6 +10,7 @@ pub use crate::model::{Config, DigestConfig, FullTextRequest, Localized, Markdow
 use crate::yaml;
 use serde::Deserialize;
 
+/// The settings file at the site's root.
 pub const CONFIG_FILE: &str = "site.yaml";
 
 /// `site.yaml` as written. Every key is listed here; anything else is an error.

@@ -11,7 +11,9 @@ use std::fmt;
 /// Why a run failed: problems in the site's files (exit 1) or in the environment (exit 2).
 #[derive(Debug)]
 pub enum BuildError {
+    /// Problems in the site's files.
     Site(SiteErrors),
+    /// Problems in the environment (disk, network, permissions).
     Env(anyhow::Error),
 }
 
@@ -24,7 +26,9 @@ impl From<anyhow::Error> for BuildError {
 /// How bad a finding is: errors stop the build, warnings are printed and the build goes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Stops the build.
     Error,
+    /// Printed; the build goes on.
     Warning,
 }
 
@@ -33,9 +37,13 @@ pub enum Severity {
 pub struct SiteError {
     /// Path relative to the site root, with forward slashes (`content/reports/x.md`).
     pub rel_path: String,
+    /// 1-based.
     pub line: usize,
+    /// 1-based, in characters.
     pub column: usize,
+    /// Error or warning.
     pub severity: Severity,
+    /// What is wrong.
     pub message: String,
     /// How to fix it, in one sentence.
     pub hint: Option<String>,
@@ -44,6 +52,7 @@ pub struct SiteError {
 }
 
 impl SiteError {
+    /// An error at `rel_path:line:column`.
     pub fn new(rel_path: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
         SiteError {
             rel_path: rel_path.to_string(),
@@ -56,10 +65,12 @@ impl SiteError {
         }
     }
 
+    /// A warning at `rel_path:line:column`.
     pub fn warning(rel_path: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
         SiteError { severity: Severity::Warning, ..SiteError::new(rel_path, line, column, message) }
     }
 
+    /// Say how to fix it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -71,6 +82,7 @@ impl SiteError {
         self
     }
 
+    /// Whether it stops the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -115,16 +127,19 @@ fn visible(line: &str) -> String {
 pub struct SiteErrors(pub Vec<SiteError>);
 
 impl SiteErrors {
+    /// Sorted by file, position and message, duplicates removed.
     pub fn from_vec(mut errors: Vec<SiteError>) -> Self {
         errors.sort();
         errors.dedup();
         SiteErrors(errors)
     }
 
+    /// One problem.
     pub fn single(error: SiteError) -> Self {
         SiteErrors(vec![error])
     }
 
+    /// Whether any is an error (not only warnings).
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(SiteError::is_error)
     }
@@ -167,6 +182,7 @@ pub struct LineCursor {
 }
 
 impl LineCursor {
+    /// Line and column of byte `offset`, which must not be before the last one asked.
     pub fn at(&mut self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         if offset < self.offset {

@@ -4,7 +4,7 @@
 //! `load` → `parse` → `assemble` → `render` and `outputs` (feeds, sitemap, citations, calendars,
 //! search index) → `write`. `pipeline` runs the stages in memory for `build`, `serve` and
 //! `digest`; the CLI (`src/cli.rs`) writes what it returns.
-#![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(clippy::print_stdout, clippy::print_stderr, unreachable_pub, missing_docs)]
 
 pub mod assemble;
 pub mod config;
@@ -12,7 +12,7 @@ pub mod digest;
 pub mod error;
 pub mod load;
 pub mod model;
-pub mod output_table;
+mod output_table;
 pub mod outputs;
 pub mod parse;
 pub mod pipeline;
@@ -20,7 +20,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod text;
-pub mod urls;
+mod urls;
 pub mod write;
 mod yaml;
 

@@ -11,10 +11,10 @@ use crate::model::{Asset, Position, Site};
 use std::collections::{HashMap, HashSet};
 
 /// Longest file or folder name most file systems take, in bytes.
-pub const MAX_NAME_BYTES: usize = 255;
+pub(crate) const MAX_NAME_BYTES: usize = 255;
 /// Longest output path seedbed writes, in bytes (the system's limit, 4,096 on Linux, also
 /// counts the output folder's own path).
-pub const MAX_PATH_BYTES: usize = 1024;
+pub(crate) const MAX_PATH_BYTES: usize = 1024;
 
 /// Where an output path comes from.
 enum Origin<'a> {
@@ -58,7 +58,7 @@ impl Origin<'_> {
 }
 
 /// Every clash between the output paths, located at the user's side of it.
-pub fn check<'a>(paths: impl IntoIterator<Item = &'a str>, site: &Site, assets: &[Asset]) -> Vec<SiteError> {
+pub(crate) fn check<'a>(paths: impl IntoIterator<Item = &'a str>, site: &Site, assets: &[Asset]) -> Vec<SiteError> {
     let paths: Vec<&str> = paths.into_iter().collect();
     let mut count: HashMap<&str, usize> = HashMap::with_capacity(paths.len());
     let mut folders: HashSet<&str> = HashSet::new();

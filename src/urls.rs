@@ -10,12 +10,12 @@
 use crate::model::{Collection, Lang};
 
 /// A language's home page: `/`, `/zh/`.
-pub fn home(lang: Lang) -> String {
+pub(crate) fn home(lang: Lang) -> String {
     lang.prefix().to_string()
 }
 
 /// An item: `/reports/x/`; a plain page sits at the top of its language: `/about/`.
-pub fn item(collection: Collection, lang: Lang, slug: &str) -> String {
+pub(crate) fn item(collection: Collection, lang: Lang, slug: &str) -> String {
     match collection {
         Collection::Page => format!("{}{slug}/", lang.prefix()),
         c => format!("{}{}/{slug}/", lang.prefix(), c.dir()),
@@ -23,7 +23,7 @@ pub fn item(collection: Collection, lang: Lang, slug: &str) -> String {
 }
 
 /// A collection's listing: `/reports/` (for people, the people index).
-pub fn listing(collection: Collection, lang: Lang) -> String {
+pub(crate) fn listing(collection: Collection, lang: Lang) -> String {
     match collection {
         Collection::Page => home(lang),
         c => format!("{}{}/", lang.prefix(), c.dir()),
@@ -31,54 +31,54 @@ pub fn listing(collection: Collection, lang: Lang) -> String {
 }
 
 /// A person's page: `/people/su-hongwen/`.
-pub fn person(lang: Lang, slug: &str) -> String {
+pub(crate) fn person(lang: Lang, slug: &str) -> String {
     item(Collection::Person, lang, slug)
 }
 
 /// A taxonomy's index (`/topics/`), including the browsing indexes `years` and `a-z`.
-pub fn taxonomy(lang: Lang, name: &str) -> String {
+pub(crate) fn taxonomy(lang: Lang, name: &str) -> String {
     format!("{}{name}/", lang.prefix())
 }
 
 /// One term of a taxonomy: `/topics/rural-finance/`.
-pub fn term(lang: Lang, taxonomy_name: &str, slug: &str) -> String {
+pub(crate) fn term(lang: Lang, taxonomy_name: &str, slug: &str) -> String {
     format!("{}{slug}/", taxonomy(lang, taxonomy_name))
 }
 
 /// The catalogue of every series: `/catalogue/`.
-pub fn catalogue(lang: Lang) -> String {
+pub(crate) fn catalogue(lang: Lang) -> String {
     format!("{}catalogue/", lang.prefix())
 }
 
 /// One series: `/catalogue/research-report/`.
-pub fn series(lang: Lang, slug: &str) -> String {
+pub(crate) fn series(lang: Lang, slug: &str) -> String {
     format!("{}{slug}/", catalogue(lang))
 }
 
 /// One issue of a series: `/catalogue/research-report/vol-20/no-1/`.
-pub fn issue(series_url: &str, volume: u32, number: u32) -> String {
+pub(crate) fn issue(series_url: &str, volume: u32, number: u32) -> String {
     format!("{series_url}vol-{volume}/no-{number}/")
 }
 
 /// An old address an item's `aliases:` lists, as a URL path: `reports/old` → `/reports/old/`.
-pub fn alias(raw: &str) -> String {
+pub(crate) fn alias(raw: &str) -> String {
     let path = format!("/{}", raw.trim().trim_matches('/'));
     if path.ends_with(".html") || path == "/" { path } else { format!("{path}/") }
 }
 
 /// The search page: `/search/`.
-pub fn search(lang: Lang) -> String {
+pub(crate) fn search(lang: Lang) -> String {
     format!("{}search/", lang.prefix())
 }
 
 /// Page `n` (1-based) of a list whose first page is `first`: `/reports/page/2/`.
-pub fn paged(first: &str, n: usize) -> String {
+pub(crate) fn paged(first: &str, n: usize) -> String {
     if n <= 1 { first.to_string() } else { format!("{first}page/{n}/") }
 }
 
 /// The kinds of citation file an item or an issue has.
 #[derive(Debug, Clone, Copy)]
-pub enum CitationFormat {
+pub(crate) enum CitationFormat {
     Bibtex,
     Ris,
 }
@@ -93,35 +93,41 @@ impl CitationFormat {
 }
 
 /// An item's citation file: `/reports/x/x.bib`.
-pub fn item_citation(item_url: &str, slug: &str, format: CitationFormat) -> String {
+pub(crate) fn item_citation(item_url: &str, slug: &str, format: CitationFormat) -> String {
     format!("{item_url}{slug}.{}", format.extension())
 }
 
 /// An issue's citation file (every citable report of it): `/catalogue/s/vol-1/no-2/s-vol-1-no-2.ris`.
-pub fn issue_citation(issue_url: &str, series_slug: &str, volume: u32, number: u32, format: CitationFormat) -> String {
+pub(crate) fn issue_citation(
+    issue_url: &str,
+    series_slug: &str,
+    volume: u32,
+    number: u32,
+    format: CitationFormat,
+) -> String {
     format!("{issue_url}{series_slug}-vol-{volume}-no-{number}.{}", format.extension())
 }
 
 /// An event's calendar file: `/proceedings/x/x.ics`.
-pub fn event_calendar(item_url: &str, slug: &str) -> String {
+pub(crate) fn event_calendar(item_url: &str, slug: &str) -> String {
     format!("{item_url}{slug}.ics")
 }
 
 /// One session's calendar file (1-based): `/proceedings/x/x-session-2.ics`.
-pub fn session_calendar(item_url: &str, slug: &str, n: usize) -> String {
+pub(crate) fn session_calendar(item_url: &str, slug: &str, n: usize) -> String {
     format!("{item_url}{slug}-session-{n}.ics")
 }
 
 /// The feed formats every listing with a feed has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeedFormat {
+pub(crate) enum FeedFormat {
     Atom,
     Rss,
     Json,
 }
 
 /// A listing's feed: `/reports/atom.xml`, `/zh/rss.xml`, `/topics/x/feed.json`.
-pub fn feed(listing_url: &str, format: FeedFormat) -> String {
+pub(crate) fn feed(listing_url: &str, format: FeedFormat) -> String {
     let name = match format {
         FeedFormat::Atom => "atom.xml",
         FeedFormat::Rss => "rss.xml",
@@ -131,23 +137,23 @@ pub fn feed(listing_url: &str, format: FeedFormat) -> String {
 }
 
 /// A file copied from `static/` (or the theme), by its path in the output: `files/x.pdf` → `/files/x.pdf`.
-pub fn static_file(out_path: &str) -> String {
+pub(crate) fn static_file(out_path: &str) -> String {
     format!("/{out_path}")
 }
 
-pub const SITEMAP: &str = "/sitemap.xml";
-pub const ROBOTS: &str = "/robots.txt";
-pub const NOT_FOUND: &str = "/404.html";
+pub(crate) const SITEMAP: &str = "/sitemap.xml";
+pub(crate) const ROBOTS: &str = "/robots.txt";
+pub(crate) const NOT_FOUND: &str = "/404.html";
 
 /// The file a URL path is written to, relative to the output folder: `/a/b/` → `a/b/index.html`,
 /// `/a/x.ics` → `a/x.ics`.
-pub fn output_file(url_path: &str) -> String {
+pub(crate) fn output_file(url_path: &str) -> String {
     let trimmed = url_path.trim_start_matches('/');
     if trimmed.is_empty() || trimmed.ends_with('/') { format!("{trimmed}index.html") } else { trimmed.into() }
 }
 
 /// The same path in another language (`/zh/reports/` → `/reports/`): the page may not exist.
-pub fn in_language(url_path: &str, lang: Lang) -> String {
+pub(crate) fn in_language(url_path: &str, lang: Lang) -> String {
     let bare = Lang::all()
         .filter(|l| l.prefix() != "/")
         .find_map(|l| url_path.strip_prefix(l.prefix()))
@@ -156,7 +162,7 @@ pub fn in_language(url_path: &str, lang: Lang) -> String {
 }
 
 /// The first path segments of every language but the one at the root (`zh`).
-pub fn language_segments() -> impl Iterator<Item = &'static str> {
+pub(crate) fn language_segments() -> impl Iterator<Item = &'static str> {
     Lang::all().map(|l| l.prefix().trim_matches('/')).filter(|s| !s.is_empty())
 }
 
@@ -179,7 +185,7 @@ const RESERVED_SEGMENTS: [&str; 13] = [
 ];
 
 /// Whether a page at the top of a language may not have this slug.
-pub fn is_reserved_segment(slug: &str) -> bool {
+pub(crate) fn is_reserved_segment(slug: &str) -> bool {
     RESERVED_SEGMENTS.contains(&slug) || language_segments().any(|s| s == slug)
 }
 

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 /// Deserialize `text`, which starts on line `first_line + 1` of `rel_path`.
 /// `keys` are the accepted top-level keys, for "did you mean" hints.
-pub fn from_str<T: DeserializeOwned>(
+pub(crate) fn from_str<T: DeserializeOwned>(
     text: &str,
     rel_path: &str,
     first_line: usize,
@@ -76,7 +76,7 @@ fn context_mark(raw: &str) -> Option<(usize, usize)> {
 }
 
 /// The top-level keys of a serialized struct whose values are not null (unset `Option`s).
-pub fn non_null_keys<T: serde::Serialize>(value: &T) -> Vec<String> {
+pub(crate) fn non_null_keys<T: serde::Serialize>(value: &T) -> Vec<String> {
     match serde_yaml::to_value(value) {
         Ok(serde_yaml::Value::Mapping(map)) => {
             map.into_iter().filter(|(_, v)| !v.is_null()).filter_map(|(k, _)| k.as_str().map(str::to_string)).collect()
@@ -87,7 +87,7 @@ pub fn non_null_keys<T: serde::Serialize>(value: &T) -> Vec<String> {
 
 /// The top-level keys of `text` whose values hold a stray control character (written, or made
 /// by an escape such as `"\0"`), with the first such character.
-pub fn control_chars_by_key(text: &str) -> Vec<(String, char)> {
+pub(crate) fn control_chars_by_key(text: &str) -> Vec<(String, char)> {
     match serde_yaml::from_str::<serde_yaml::Value>(text) {
         Ok(value) => control_chars_in_value(&value),
         Err(_) => Vec::new(),
@@ -95,7 +95,7 @@ pub fn control_chars_by_key(text: &str) -> Vec<(String, char)> {
 }
 
 /// The same for a parsed value (front matter), read back through serde.
-pub fn control_chars_in<T: serde::Serialize>(value: &T) -> Vec<(String, char)> {
+pub(crate) fn control_chars_in<T: serde::Serialize>(value: &T) -> Vec<(String, char)> {
     serde_yaml::to_value(value).map(|v| control_chars_in_value(&v)).unwrap_or_default()
 }
 
@@ -116,12 +116,12 @@ fn first_control(value: &serde_yaml::Value) -> Option<char> {
 }
 
 /// Position (line, column; 1-based) of a top-level `key:` in `text`.
-pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+pub(crate) fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
     key_positions(text, key).next()
 }
 
 /// Line and column of `key:` inside the top-level block `parent:` (block style, as written by hand).
-pub fn nested_key_position(text: &str, parent: &str, key: &str) -> Option<(usize, usize)> {
+pub(crate) fn nested_key_position(text: &str, parent: &str, key: &str) -> Option<(usize, usize)> {
     let (start, _) = key_position(text, parent)?;
     text.lines().enumerate().skip(start).take_while(|(_, l)| l.is_empty() || l.starts_with([' ', '\t'])).find_map(
         |(i, l)| {
@@ -133,7 +133,7 @@ pub fn nested_key_position(text: &str, parent: &str, key: &str) -> Option<(usize
 }
 
 /// Every top-level key of a block mapping with its position (line, column; 1-based).
-pub fn top_level_keys(text: &str) -> Vec<(String, usize, usize)> {
+pub(crate) fn top_level_keys(text: &str) -> Vec<(String, usize, usize)> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| l.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
@@ -147,7 +147,7 @@ pub fn top_level_keys(text: &str) -> Vec<(String, usize, usize)> {
 
 /// Where `value` is written inside the block of the top-level `key` (a list item, as a flow
 /// `[a, b]` or a block `- a`); the key's own position when it cannot be found.
-pub fn value_position(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
+pub(crate) fn value_position(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
     let (start, column) = key_position(text, key)?;
     let block = text
         .lines()

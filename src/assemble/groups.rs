@@ -9,7 +9,7 @@ use crate::urls;
 use std::collections::BTreeMap;
 
 /// Every person in each language: people pages first, then authors named only in front matter.
-pub fn authors(pages: &[Page]) -> (Vec<Author>, Vec<Vec<usize>>) {
+pub(super) fn authors(pages: &[Page]) -> (Vec<Author>, Vec<Vec<usize>>) {
     let mut by_key: BTreeMap<(Lang, String), Author> = BTreeMap::new();
     let mut by_name: BTreeMap<(Lang, String), String> = BTreeMap::new();
     for (id, p) in pages.iter().enumerate().filter(|(_, p)| p.collection == Collection::Person) {
@@ -94,7 +94,7 @@ fn term_names(page: &Page, taxonomy: &str) -> Vec<TermName> {
     names
 }
 
-pub fn taxonomies(pages: &[Page], names: &[String], languages: &[Lang]) -> Vec<Taxonomy> {
+pub(super) fn taxonomies(pages: &[Page], names: &[String], languages: &[Lang]) -> Vec<Taxonomy> {
     let mut out = Vec::new();
     for name in names {
         for &lang in languages {
@@ -126,7 +126,7 @@ pub fn taxonomies(pages: &[Page], names: &[String], languages: &[Lang]) -> Vec<T
 
 /// Browsing indexes that need no JavaScript, per language: items by year (newest year first)
 /// and by the first letter of their title (A–Z; Chinese titles by their pinyin initial).
-pub fn archive(pages: &[Page], languages: &[Lang]) -> Vec<Taxonomy> {
+pub(super) fn archive(pages: &[Page], languages: &[Lang]) -> Vec<Taxonomy> {
     let mut out = Vec::new();
     for &lang in languages {
         let dated = || pages.iter().enumerate().filter(move |(_, p)| p.lang == lang && p.collection.is_dated());
@@ -176,7 +176,7 @@ fn initial(title: &str) -> String {
 }
 
 /// Series → issues (newest first) → reports, per language.
-pub fn catalogue(pages: &[Page]) -> Vec<Series> {
+pub(super) fn catalogue(pages: &[Page]) -> Vec<Series> {
     type IssuesByNumber = BTreeMap<(u32, u32), Vec<PageId>>;
     let mut series: BTreeMap<(Lang, String), (String, IssuesByNumber)> = BTreeMap::new();
     for (id, p) in pages.iter().enumerate().filter(|(_, p)| p.collection == Collection::Report) {

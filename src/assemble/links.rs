@@ -6,13 +6,13 @@ use crate::model::{InternalLink, Page, PageId};
 use std::collections::HashMap;
 
 /// Published pages by source path, and why the unpublished ones are held back.
-pub struct PathIndex {
+pub(super) struct PathIndex {
     by_path: HashMap<String, PageId>,
     unpublished: HashMap<String, &'static str>,
 }
 
 impl PathIndex {
-    pub fn new(pages: &[Page], held_back: &[Page], drafts_published: bool) -> Self {
+    pub(super) fn new(pages: &[Page], held_back: &[Page], drafts_published: bool) -> Self {
         let reason = |p: &Page| if p.draft && !drafts_published { "a draft" } else { "dated in the future" };
         PathIndex {
             by_path: pages.iter().enumerate().map(|(i, p)| (p.rel_path.clone(), i)).collect(),
@@ -34,7 +34,7 @@ impl PathIndex {
 }
 
 /// Put real URLs into every page's links; report missing pages and anchors.
-pub fn resolve(pages: &mut [Page], index: &PathIndex, base_path: &str) -> Vec<SiteError> {
+pub(super) fn resolve(pages: &mut [Page], index: &PathIndex, base_path: &str) -> Vec<SiteError> {
     use rayon::prelude::*;
     let filled: Vec<(usize, String, Vec<SiteError>)> = (0..pages.len())
         .into_par_iter()
@@ -54,7 +54,13 @@ pub fn resolve(pages: &mut [Page], index: &PathIndex, base_path: &str) -> Vec<Si
 }
 
 /// Put real URLs into the links of `page`, which takes the place of `pages[id]`.
-pub fn resolve_one(page: &mut Page, id: PageId, pages: &[Page], index: &PathIndex, base_path: &str) -> Vec<SiteError> {
+pub(super) fn resolve_one(
+    page: &mut Page,
+    id: PageId,
+    pages: &[Page],
+    index: &PathIndex,
+    base_path: &str,
+) -> Vec<SiteError> {
     let mut errors = Vec::new();
     if !page.links.is_empty() {
         page.body_html = fill(&page.body_html, &hrefs(page, id, pages, index, base_path, &mut errors));
@@ -93,7 +99,7 @@ fn hrefs(
 }
 
 /// Links from any page into `target` (id `id`) whose anchor it lacks.
-pub fn broken_anchors_into(pages: &[Page], id: PageId, target: &Page) -> Vec<SiteError> {
+pub(super) fn broken_anchors_into(pages: &[Page], id: PageId, target: &Page) -> Vec<SiteError> {
     pages
         .iter()
         .enumerate()
@@ -130,7 +136,7 @@ fn check_anchor(page: &Page, link: &InternalLink, target: &Page) -> Result<(), S
 }
 
 /// Each page's `related:` items as page ids, in the order written.
-pub fn related(pages: &[Page], index: &PathIndex) -> (Vec<Vec<PageId>>, Vec<SiteError>) {
+pub(super) fn related(pages: &[Page], index: &PathIndex) -> (Vec<Vec<PageId>>, Vec<SiteError>) {
     let mut errors = Vec::new();
     let ids = pages
         .iter()

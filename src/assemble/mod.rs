@@ -6,7 +6,7 @@
 
 mod groups;
 mod links;
-pub mod research;
+pub(crate) mod research;
 
 use crate::config::Config;
 use crate::error::SiteError;
@@ -16,7 +16,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// What this build publishes besides finished, dated-today-or-earlier items.
 #[derive(Debug, Clone, Copy)]
 pub struct BuildOptions {
+    /// Publish drafts too (`--drafts`).
     pub drafts: bool,
+    /// Publish items dated after `today` too (`--future`).
     pub future: bool,
     /// Items dated after this day are held back unless `future`.
     pub today: jiff::civil::Date,

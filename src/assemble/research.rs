@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 /// For each page, the URL of its PDF when the file is in the site (or is an http(s) URL);
 /// a `pdf:` naming a missing file is a warning, and the page then offers no download.
-pub fn pdf_urls(pages: &[Page], assets: &BTreeSet<String>) -> (Vec<Option<String>>, Vec<SiteError>) {
+pub(crate) fn pdf_urls(pages: &[Page], assets: &BTreeSet<String>) -> (Vec<Option<String>>, Vec<SiteError>) {
     let mut warnings = Vec::new();
     let urls = pages
         .iter()
@@ -37,7 +37,7 @@ pub fn pdf_urls(pages: &[Page], assets: &BTreeSet<String>) -> (Vec<Option<String
 
 /// Reports without the data a citation needs (authors, a date) still build, but get no
 /// Google Scholar tags; say so, so the editor can add it.
-pub fn citation_warnings(pages: &[Page]) -> Vec<SiteError> {
+pub(crate) fn citation_warnings(pages: &[Page]) -> Vec<SiteError> {
     pages
         .iter()
         .filter(|p| p.collection == Collection::Report && !is_citable(p))
@@ -60,7 +60,7 @@ pub fn citation_warnings(pages: &[Page]) -> Vec<SiteError> {
 }
 
 /// A report can be cited when it has a title, at least one author and a date.
-pub fn is_citable(p: &Page) -> bool {
+pub(crate) fn is_citable(p: &Page) -> bool {
     p.collection == Collection::Report
         && !p.title.trim().is_empty()
         && p.date.is_some()

@@ -17,7 +17,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// A digest ready to be written: its record and its files (name, bytes).
-pub struct Composed {
+pub(super) struct Composed {
     pub record: Record,
     pub files: Vec<(String, Vec<u8>)>,
 }
@@ -37,12 +37,12 @@ struct DigestItem {
 }
 
 /// Control characters become spaces; everything else is kept.
-pub fn clean(text: &str) -> String {
+pub(super) fn clean(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 /// The record and parts of digest `id`, made on `today`, covering items dated after `since`.
-pub fn digest(
+pub(super) fn digest(
     site: &Site,
     templates: &Templates,
     groups: &[Group],

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 /// Where messages go.
 pub enum Delivery {
+    /// Through a real SMTP server.
     Smtp(Box<super::smtp::SmtpSession>),
     /// `.eml` files in this folder.
     Outbox(PathBuf),
@@ -25,24 +26,34 @@ pub enum Delivery {
     DryRun,
 }
 
+/// What `digest send` is given.
 pub struct SendOptions {
+    /// The subscriber list (CSV).
     pub subscribers: PathBuf,
+    /// Where the messages go.
     pub delivery: Delivery,
     /// Messages per second at most.
     pub rate: Option<f64>,
+    /// Print a line per message.
     pub progress: bool,
 }
 
 /// What a run found and did; `sent + failed + deferred == subscribers` once a run completes.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
+    /// The digest's id (`2026-11-28`).
     pub digest: String,
+    /// Subscribers in the list.
     pub subscribers: usize,
+    /// Messages accepted in this run.
     pub sent: usize,
+    /// Messages that failed for good.
     pub failed: usize,
+    /// Messages left for a later run.
     pub deferred: usize,
     /// Of `sent`: handed over by this run.
     pub sent_now: usize,
+    /// Rows and recipients with a problem.
     pub problems: Vec<Problem>,
 }
 

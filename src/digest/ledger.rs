@@ -17,9 +17,11 @@ use std::io::Write;
 use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// Where one recipient's message stands.
 pub enum State {
     /// Handed to the server, no final reply recorded: it may or may not have arrived.
     Sending,
+    /// Accepted by the server.
     Sent,
     /// A 5xx reply: not retried.
     Failed,
@@ -96,6 +98,7 @@ fn sync_thread(file: File) -> (std::sync::mpsc::Sender<()>, std::thread::JoinHan
 }
 
 impl Ledger {
+    /// Open the ledger at `path`, reading what it holds.
     pub fn open(path: &Path) -> anyhow::Result<Ledger> {
         let text = match std::fs::read(path) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -141,6 +144,7 @@ impl Ledger {
         Ok(())
     }
 
+    /// The last state recorded for the recipient `key`.
     pub fn state(&self, key: &str) -> Option<State> {
         self.states.get(key).copied()
     }

@@ -15,7 +15,7 @@ use lettre::message::{Mailbox, MultiPart};
 use std::collections::BTreeMap;
 
 /// The stored parts of a digest: (text, HTML) per language.
-pub struct Parts {
+pub(super) struct Parts {
     pub by_lang: BTreeMap<Lang, (String, String)>,
 }
 
@@ -28,13 +28,13 @@ impl Parts {
 
 /// `<digest-ID.HASH@HOST>`: the same for every attempt at one subscriber, so a resent message is
 /// recognisably the same one.
-pub fn message_id(record: &Record, subscriber: &str, host: &str) -> String {
+pub(super) fn message_id(record: &Record, subscriber: &str, host: &str) -> String {
     format!("<digest-{}.{}@{host}>", record.id, address_hash(subscriber, 10))
 }
 
 /// The first `bytes` bytes of the SHA-256 of the address key, in hex: names a subscriber in
 /// Message-IDs and outbox files without spelling out the address.
-pub fn address_hash(subscriber: &str, bytes: usize) -> String {
+pub(super) fn address_hash(subscriber: &str, bytes: usize) -> String {
     use sha2::Digest;
     hex(sha2::Sha256::digest(key(subscriber).as_bytes()).iter().take(bytes))
 }
@@ -44,7 +44,7 @@ fn hex<'a>(bytes: impl Iterator<Item = &'a u8>) -> String {
 }
 
 /// The token of an unsubscribe link: the address in hex, a dot, its HMAC under `secret`.
-pub fn unsubscribe_token(secret: &[u8], list_id: &str, subscriber: &str) -> anyhow::Result<String> {
+pub(super) fn unsubscribe_token(secret: &[u8], list_id: &str, subscriber: &str) -> anyhow::Result<String> {
     let address = key(subscriber);
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret)
         .map_err(|e| anyhow::anyhow!("SEEDBED_UNSUBSCRIBE_SECRET cannot key the HMAC: {e}"))?;
@@ -56,13 +56,13 @@ pub fn unsubscribe_token(secret: &[u8], list_id: &str, subscriber: &str) -> anyh
 }
 
 /// The host part of the sender's address, for Message-IDs.
-pub fn sender_host(record: &Record) -> String {
+pub(super) fn sender_host(record: &Record) -> String {
     record.from.parse::<Mailbox>().map(|m| m.email.domain().to_string()).unwrap_or_else(|_| "localhost".into())
 }
 
 /// What every message of the digest needs, checked once before any is sent: a failure here is
 /// the digest's or the configuration's, so it stops the run instead of failing each subscriber.
-pub fn check_digest(record: &Record, parts: &Parts, secret: Option<&[u8]>) -> anyhow::Result<()> {
+pub(super) fn check_digest(record: &Record, parts: &Parts, secret: Option<&[u8]>) -> anyhow::Result<()> {
     anyhow::ensure!(!parts.by_lang.is_empty(), "the digest has no parts");
     if record.unsubscribe_url.is_some() && secret.is_none() {
         anyhow::bail!("set SEEDBED_UNSUBSCRIBE_SECRET: the unsubscribe endpoint checks tokens with it");
@@ -72,7 +72,7 @@ pub fn check_digest(record: &Record, parts: &Parts, secret: Option<&[u8]>) -> an
 }
 
 /// The message for `subscriber`.
-pub fn build(
+pub(super) fn build(
     record: &Record,
     parts: &Parts,
     subscriber: &Subscriber,

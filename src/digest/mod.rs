@@ -6,11 +6,11 @@
 //! subscriber list (`subscribers`) and the delivery ledger (`ledger`), and hands one message per
 //! subscriber (`message`) to an SMTP server or an outbox (`deliver`).
 
-pub mod compose;
+mod compose;
 pub mod deliver;
 pub mod ledger;
-pub mod message;
-pub mod select;
+mod message;
+mod select;
 pub mod smtp;
 pub mod store;
 pub mod subscribers;
@@ -29,12 +29,18 @@ pub const TOKEN_SLOT: &str = "SEEDBED-SUBSCRIBER-TOKEN";
 pub enum Built {
     /// No item is new since `since`: no digest.
     Nothing {
+        /// The first day it covers.
         since: Date,
     },
+    /// A new digest was written.
     Digest {
+        /// Its id (`2026-11-28`).
         id: String,
+        /// Its folder.
         dir: PathBuf,
+        /// How many items it lists.
         items: usize,
+        /// Unsent digests it replaces.
         replaced: Vec<String>,
     },
 }

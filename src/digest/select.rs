@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// One item of a digest: its id and its page in each language the site has it in.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SelectedItem {
+pub(super) struct SelectedItem {
     pub id: String,
     pub collection: Collection,
     pub pages: BTreeMap<Lang, PageId>,
@@ -19,7 +19,7 @@ pub struct SelectedItem {
 
 /// Items the digest lists under one heading.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
+pub(super) struct Group {
     pub collection: Collection,
     /// For reports: the series, volume and number they share (all `None` outside a series).
     pub issue: (Option<String>, Option<u32>, Option<u32>),
@@ -28,7 +28,7 @@ pub struct Group {
 
 /// Items dated after `since` (and published by today, which assembling already ensured) that no
 /// digest in `sent` carried.
-pub fn items(site: &Site, since: Date, sent: &BTreeSet<String>) -> Vec<Group> {
+pub(super) fn items(site: &Site, since: Date, sent: &BTreeSet<String>) -> Vec<Group> {
     let mut by_id: BTreeMap<&str, SelectedItem> = BTreeMap::new();
     for (id, page) in site.pages.iter().enumerate() {
         let listed = matches!(page.collection, Collection::Report | Collection::Proceedings | Collection::Story);
@@ -73,7 +73,7 @@ fn group(site: &Site, mut items: Vec<SelectedItem>) -> Vec<Group> {
 }
 
 /// The id of a digest made on `today`: the date, with `-2`, `-3`… when one of that day exists.
-pub fn digest_id(today: Date, existing: &BTreeSet<String>) -> String {
+pub(super) fn digest_id(today: Date, existing: &BTreeSet<String>) -> String {
     let base = today.to_string();
     if !existing.contains(&base) {
         return base;

@@ -79,7 +79,9 @@ fn percent_decode(text: &str) -> String {
 /// Why a message was not accepted: the server's reply or the connection.
 #[derive(Debug)]
 pub enum SendError {
+    /// The server's reply, or the SMTP exchange failing.
     Smtp(lettre::transport::smtp::Error),
+    /// The connection.
     Io(std::io::Error),
     /// This server can never take this message: not retried.
     Unsendable(String),
@@ -130,6 +132,7 @@ pub struct SmtpSession {
 }
 
 impl SmtpSession {
+    /// Connect to `target` (not yet: on the first message).
     pub fn new(target: SmtpTarget) -> anyhow::Result<SmtpSession> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start I/O")?;
         Ok(SmtpSession { target, runtime, connection: None })

@@ -9,45 +9,63 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The folder of built digests, at the site's root.
 pub const DIGESTS_DIR: &str = "digests";
+/// Each digest's list of items.
 pub const RECORD_FILE: &str = "items.json";
+/// Each digest's send ledger.
 pub const LEDGER_FILE: &str = "ledger";
 
 /// What a digest is and everything `digest send` needs besides its parts (`items.json`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Record {
+    /// The digest's id (`2026-11-28`).
     pub id: String,
     /// The day it was made, and the day after which its items are dated.
     pub date: String,
+    /// The first day it covers.
     pub since: String,
+    /// The sender.
     pub from: String,
+    /// The `List-Id`.
     pub list_id: String,
+    /// Where unsubscribe requests go.
     pub unsubscribe_mailto: String,
     /// The one-click unsubscribe endpoint, when the site has one.
     pub unsubscribe_url: Option<String>,
     /// Subject per language code.
     pub subjects: BTreeMap<String, String>,
+    /// What it lists.
     pub items: Vec<RecordItem>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// One item a digest lists.
 pub struct RecordItem {
     /// Stable: the item's translation key, `reports/returning-migrants`.
     pub id: String,
+    /// Its collection.
     pub collection: String,
+    /// Its date.
     pub date: Option<String>,
+    /// Its series.
     pub series: Option<String>,
+    /// Its volume.
     pub volume: Option<u32>,
+    /// Its number.
     pub number: Option<u32>,
     /// Title and absolute URL per language code the item exists in.
     pub titles: BTreeMap<String, String>,
+    /// Its URL in each language it has, by language code.
     pub urls: BTreeMap<String, String>,
 }
 
 /// A digest on disk.
 #[derive(Debug, Clone)]
 pub struct StoredDigest {
+    /// The digest's folder.
     pub dir: PathBuf,
+    /// What it lists.
     pub record: Record,
     /// A ledger exists: at least one send began, so its items count as sent.
     pub started: bool,
@@ -100,6 +118,7 @@ pub struct DigestsLock {
     _file: std::fs::File,
 }
 
+/// The lock file in `digests/`.
 pub const LOCK_FILE: &str = ".lock";
 
 /// Take the site's digest lock, or say that another run holds it.

@@ -11,19 +11,26 @@ use crate::model::Lang;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// One subscriber row.
 pub struct Subscriber {
+    /// The address.
     pub email: lettre::Address,
     /// Empty when the row has none (or one that could not go in a header).
     pub name: String,
+    /// The language of their digest.
     pub lang: Lang,
+    /// The row's line in the file.
     pub line: u64,
 }
 
 /// A row that was rejected (`rejected`) or taken with a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The row's line in the file.
     pub line: u64,
+    /// What is wrong.
     pub message: String,
+    /// The row is left out (else only a warning).
     pub rejected: bool,
 }
 

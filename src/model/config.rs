@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(untagged)]
 pub enum Localized {
+    /// The same text in every language.
     Same(String),
+    /// A text per language.
     PerLang(BTreeMap<Lang, String>),
 }
 
@@ -28,12 +30,15 @@ impl Localized {
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct FullTextRequest {
+    /// An address to write to.
     pub email: Option<String>,
+    /// A form to fill in.
     pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq, Default)]
 #[serde(deny_unknown_fields, default)]
+/// How Markdown is read (`markdown:` in `site.yaml`).
 pub struct MarkdownConfig {
     /// Pass raw HTML in Markdown through unchanged. Only for sites whose every editor is trusted.
     pub trusted_html: bool,
@@ -80,26 +85,36 @@ impl Default for DigestConfig {
 /// Validated site settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
+    /// The site's name.
     pub title: Localized,
+    /// What the site is, for feeds and search engines.
     pub description: Localized,
     /// Always ends with `/`.
     pub base_url: String,
+    /// The language of files without a language suffix.
     pub default_language: Lang,
     /// The default language first, then the others in a stable order.
     pub languages: Vec<Lang>,
+    /// The theme's folder name under `themes/` (`default`: the built-in one).
     pub theme: String,
+    /// Entries per listing page.
     pub items_per_page: usize,
+    /// How readers ask for abstract-only reports' full text.
     pub full_text_request: Option<FullTextRequest>,
     /// Taxonomy names besides authors, e.g. `topics`, `regions`.
     pub taxonomies: Vec<String>,
+    /// How Markdown is read.
     pub markdown: MarkdownConfig,
+    /// The time zone events are in unless they say otherwise (`Asia/Shanghai`).
     pub timezone: String,
     /// Write the search index and the search page (on unless `search_index: false`).
     pub search_index: bool,
+    /// The e-mail digest.
     pub digest: DigestConfig,
     /// Folders outside the site (absolute, or relative to it) that symbolic links in the site
     /// may point into; every other link out of the site is an error.
     pub allowed_outside: Vec<String>,
+    /// Anything else, for custom templates.
     pub extra: serde_yaml::Value,
 }
 

@@ -12,40 +12,71 @@ use std::fmt;
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
+    /// The item's title (required).
     pub title: Option<String>,
+    /// Publication day, or day and time.
     pub date: Option<ContentDate>,
+    /// Day of the last substantive update.
     pub updated: Option<ContentDate>,
+    /// The URL slug; by default made from the file name.
     pub slug: Option<String>,
+    /// Language, when not given by the file name (`x.zh.md`).
     pub lang: Option<super::Lang>,
+    /// Left out of the build unless `--drafts`.
     pub draft: Option<bool>,
+    /// Old addresses that redirect to the item.
     pub aliases: Option<StringList>,
+    /// A sentence or two for listings, feeds and search results.
     pub summary: Option<String>,
+    /// Author names or people slugs.
     pub authors: Option<StringList>,
+    /// Topic names.
     pub topics: Option<StringList>,
+    /// Region names (provinces, counties).
     pub regions: Option<StringList>,
     // reports
+    /// The series a report belongs to (`Research Report`).
     pub series: Option<String>,
+    /// The series volume.
     pub volume: Option<u32>,
+    /// The issue number within the volume.
     pub number: Option<u32>,
+    /// The report's PDF: a path under `static/` or an http(s) URL.
     pub pdf: Option<String>,
+    /// Whether the full text is published.
     pub access: Option<Access>,
+    /// Other items to list as related, as paths to their files.
     pub related: Option<StringList>,
+    /// Earlier versions, newest first.
     pub versions: Option<Vec<Revision>>,
+    /// Corrections published since.
     pub corrections: Option<Vec<Revision>>,
     // proceedings
+    /// The forum or conference.
     pub event: Option<Event>,
+    /// Who organised it.
     pub organisers: Option<StringList>,
+    /// The programme.
     pub sessions: Option<Vec<Session>>,
+    /// What came out of it.
     pub outcomes: Option<StringList>,
     // stories
+    /// Who the story is about.
     pub subject: Option<String>,
+    /// Where it happened.
     pub region: Option<Region>,
+    /// The line of business.
     pub industry: Option<String>,
+    /// When the business started.
     pub year_started: Option<i32>,
+    /// Figures worth showing.
     pub figures: Option<Figures>,
     // people
+    /// A person's institution.
     pub affiliation: Option<String>,
+    /// A person's role.
     pub role: Option<String>,
+    /// Anything else, for custom templates.
     pub extra: Option<serde_yaml::Value>,
 }
 
@@ -100,6 +131,7 @@ pub const FRONT_MATTER_KEYS: &[(&str, KeyUse)] = &[
 ];
 
 impl KeyUse {
+    /// Whether items of `collection` may use the key.
     pub fn allows(self, collection: Collection) -> bool {
         match self {
             KeyUse::Every => true,
@@ -125,7 +157,9 @@ impl FrontMatter {
 #[serde(rename_all = "kebab-case")]
 pub enum Access {
     #[default]
+    /// The whole report is published.
     Open,
+    /// Only the abstract is published; readers may ask for the full text.
     AbstractOnly,
 }
 
@@ -133,7 +167,9 @@ pub enum Access {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Revision {
+    /// When.
     pub date: ContentDate,
+    /// What changed.
     pub note: String,
 }
 
@@ -141,9 +177,13 @@ pub struct Revision {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
+    /// The event's name.
     pub name: String,
+    /// Where it takes place.
     pub location: Option<String>,
+    /// When it starts, in its time zone.
     pub start: ContentDate,
+    /// When it ends.
     pub end: Option<ContentDate>,
     /// IANA name such as `Asia/Shanghai`; the site's `timezone` when absent.
     pub timezone: Option<String>,
@@ -151,29 +191,43 @@ pub struct Event {
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+/// One session of a forum's programme.
 pub struct Session {
+    /// When it starts, in the forum's time zone.
     pub start: ContentDate,
+    /// When it ends.
     pub end: Option<ContentDate>,
+    /// The session's title.
     pub title: String,
     #[serde(default)]
+    /// Speakers' names or people slugs.
     pub speakers: StringList,
+    /// What it was about.
     pub summary: Option<String>,
+    /// A link to its slides.
     pub slides: Option<String>,
 }
 
 /// A story's place: a plain name, or a province with an optional county.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Region {
+    /// The province.
     pub province: String,
+    /// The county or district within it.
     pub county: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+/// A story's figures.
 pub struct Figures {
+    /// Jobs the business created.
     pub jobs_created: Option<u64>,
+    /// Loans it took, as written.
     pub loans: Option<String>,
+    /// Its revenue, as written.
     pub revenue: Option<String>,
+    /// People it trained.
     pub trainees: Option<u64>,
 }
 
@@ -190,6 +244,7 @@ impl ContentDate {
     /// (a `0000-01-01` came out as 1970 in Atom).
     pub const FIRST_YEAR: i16 = 1000;
 
+    /// A date (`2018-02-15`) or a local date and time (`2018-02-15 09:30`).
     pub fn parse(text: &str) -> Option<ContentDate> {
         let text = text.trim();
         if text.len() == 10 {
@@ -199,10 +254,12 @@ impl ContentDate {
         text.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>().ok().map(ContentDate)
     }
 
+    /// The day.
     pub fn date(self) -> jiff::civil::Date {
         self.0.date()
     }
 
+    /// Whether a time of day was given.
     pub fn has_time(self) -> bool {
         self.0.time() != jiff::civil::Time::midnight()
     }

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    /// English.
     En,
+    /// Chinese.
     Zh,
     /// A made-up third language, only in the build that tests adding one (`--features made-up-language`).
     #[cfg(feature = "made-up-language")]
@@ -20,6 +22,7 @@ pub enum Lang {
 
 /// What one language needs: its code, where its pages live, and how dates and labels read in it.
 pub struct LangSpec {
+    /// The language this row is for.
     pub lang: Lang,
     /// ISO 639-1, as in `lang=""`, file suffixes (`x.zh.md`) and `site.yaml`.
     pub code: &'static str,
@@ -99,15 +102,18 @@ impl Lang {
         LANGUAGES.iter().map(|s| s.lang)
     }
 
+    /// This language's row of the table.
     pub fn spec(self) -> &'static LangSpec {
         // The table is in `Lang` order (a test checks it), so the discriminant is the row.
         &LANGUAGES[self as usize]
     }
 
+    /// `en`, `zh`.
     pub fn code(self) -> &'static str {
         self.spec().code
     }
 
+    /// The language with this code, if the table has one.
     pub fn from_code(code: &str) -> Option<Lang> {
         LANGUAGES.iter().find(|s| s.code == code).map(|s| s.lang)
     }
@@ -117,10 +123,12 @@ impl Lang {
         self.spec().prefix
     }
 
+    /// A date as this language writes it.
     pub fn date_label(self, date: Date) -> String {
         (self.spec().date_label)(date)
     }
 
+    /// A series issue as this language writes it (with the year when given).
     pub fn issue_label(self, series: &str, volume: u32, number: u32, year: Option<i16>) -> String {
         (self.spec().issue_label)(series, volume, number, year)
     }

@@ -21,14 +21,20 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Collection {
+    /// Research reports.
     Report,
+    /// Forum and conference proceedings.
     Proceedings,
+    /// Success stories.
     Story,
+    /// People pages.
     Person,
+    /// Plain pages (About, Subscribe).
     Page,
 }
 
 impl Collection {
+    /// Every collection, in menu order.
     pub const ALL: [Collection; 5] =
         [Collection::Report, Collection::Proceedings, Collection::Story, Collection::Person, Collection::Page];
 
@@ -65,10 +71,12 @@ impl Collection {
         }
     }
 
+    /// The collection whose folder is `dir`.
     pub fn from_dir(dir: &str) -> Option<Collection> {
         Collection::ALL.into_iter().find(|c| c.dir() == dir)
     }
 
+    /// The collection whose singular name is `kind`.
     pub fn from_kind(kind: &str) -> Option<Collection> {
         Collection::ALL.into_iter().find(|c| c.kind() == kind)
     }
@@ -84,20 +92,25 @@ impl Collection {
 pub struct SourceFile {
     /// Relative to the site root, forward slashes: `content/reports/x.md`.
     pub rel_path: String,
+    /// Its bytes, as read.
     pub bytes: Vec<u8>,
 }
 
 /// Where a static file's bytes come from: the binary (embedded theme) or the site's tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AssetSource {
+    /// Part of the binary (the built-in theme).
     Embedded(&'static [u8]),
+    /// A file of the site.
     File(PathBuf),
 }
 
 /// A file copied to the output unchanged, at `out_path` (relative to the output root).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asset {
+    /// Where it goes in the output.
     pub out_path: String,
+    /// Where its bytes come from.
     pub source: AssetSource,
     /// The file it comes from, relative to the site root (`static/logo.png`), for messages.
     pub origin: String,
@@ -110,31 +123,41 @@ pub struct ThemeFiles {
     pub templates: Vec<(String, SourceFile)>,
     /// UI strings per language: `i18n/en.yaml`.
     pub strings: Vec<(Lang, SourceFile)>,
+    /// Static files to copy.
     pub assets: Vec<Asset>,
 }
 
 /// Everything `load` read: the only stage that touches the site's files.
 #[derive(Debug, Clone)]
 pub struct LoadedSite {
+    /// `site.yaml`.
     pub config_file: SourceFile,
+    /// Every Markdown file under `content/`, sorted by path.
     pub content: Vec<SourceFile>,
+    /// The theme after the site's overrides.
     pub theme: ThemeFiles,
 }
 
 /// One file of the built site, relative to the output root (`reports/x/index.html`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
+    /// Relative to the output root, forward slashes.
     pub path: String,
+    /// What to write there.
     pub contents: OutputContents,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// What an output file holds.
 pub enum OutputContents {
+    /// Bytes made by the build.
     Bytes(Vec<u8>),
+    /// A static file copied as it is.
     Copy(AssetSource),
 }
 
 impl OutputFile {
+    /// A text file at `path`.
     pub fn text(path: impl Into<String>, text: String) -> Self {
         OutputFile { path: path.into(), contents: OutputContents::Bytes(text.into_bytes()) }
     }

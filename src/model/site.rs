@@ -9,8 +9,11 @@ pub type PageId = usize;
 /// A heading inside a page body, with the anchor id it was given.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Heading {
+    /// 2 for `##`, and so on.
     pub level: u8,
+    /// Its anchor.
     pub id: String,
+    /// Its text.
     pub text: String,
 }
 
@@ -19,40 +22,55 @@ pub struct Heading {
 pub struct InternalLink {
     /// The target, relative to the site root (`content/reports/x.md`), already normalised.
     pub target: String,
+    /// The `#anchor` part, if any.
     pub anchor: Option<String>,
     /// Where the link is written, for error messages.
     pub line: usize,
+    /// 1-based.
     pub column: usize,
 }
 
 /// Where something is written in its file (1-based line and column), for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Position {
+    /// 1-based.
     pub line: usize,
+    /// 1-based, in characters.
     pub column: usize,
 }
 
 /// One content file after parsing: validated front matter and rendered body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
+    /// Relative to the site root: `content/reports/x.md`.
     pub rel_path: String,
+    /// Which folder it is in.
     pub collection: Collection,
+    /// Its language.
     pub lang: Lang,
+    /// Its URL slug.
     pub slug: String,
     /// Shared by an item's translations: `reports/returning-migrants`.
     pub translation_key: String,
     /// Path below the site root, starting and ending with `/`: `/zh/reports/x/`.
     pub url_path: String,
+    /// Its title.
     pub title: String,
+    /// Its date, if it has one.
     pub date: Option<ContentDate>,
+    /// `draft: true`.
     pub draft: bool,
+    /// Its front matter as written.
     pub front: FrontMatter,
     /// Body HTML; internal links are placeholders (`\0N\0`, N indexing `links`) until assembled.
     pub body_html: String,
+    /// Its headings, in order.
     pub headings: Vec<Heading>,
+    /// Its links to other Markdown files.
     pub links: Vec<InternalLink>,
     /// The `related:` items, as links positioned at the `related:` key.
     pub related: Vec<InternalLink>,
+    /// Words for reading time (a Han character counts as one).
     pub word_count: usize,
     /// The body as plain text (for the search index).
     pub text: String,
@@ -63,6 +81,7 @@ pub struct Page {
 /// Where a page's front matter says what, so later stages can point at it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Positions {
+    /// By key.
     pub keys: std::collections::BTreeMap<String, Position>,
     /// One per entry of `front.aliases`, in order.
     pub aliases: Vec<Position>,
@@ -76,6 +95,7 @@ impl Positions {
 }
 
 impl Page {
+    /// Whether the page has an element with this id.
     pub fn has_anchor(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id) || self.body_html.contains(&format!("id=\"{id}\""))
     }
@@ -84,8 +104,11 @@ impl Page {
 /// A person known to the site: a page under `content/people/`, or an author named in front matter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Author {
+    /// As written.
     pub name: String,
+    /// The people page's slug, or one made from the name.
     pub slug: String,
+    /// The language of the items that name them.
     pub lang: Lang,
     /// `/people/<slug>/` (`urls::person`).
     pub url_path: String,
@@ -98,19 +121,24 @@ pub struct Author {
 /// One value of a taxonomy (a topic, a region) and the items that carry it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
+    /// As written.
     pub name: String,
+    /// Its URL slug.
     pub slug: String,
     /// The slug of the term this one sits under (a county's province), if any.
     pub parent: Option<String>,
     /// `/topics/<slug>/` (`urls::term`).
     pub url_path: String,
+    /// Items that carry it, newest first.
     pub pages: Vec<PageId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// A taxonomy in one language: its terms and their items.
 pub struct Taxonomy {
     /// `topics`, `regions` (as configured), or the browsing indexes `years` and `a-z`.
     pub name: String,
+    /// Its language.
     pub lang: Lang,
     /// `/topics/` (`urls::taxonomy`).
     pub url_path: String,
@@ -121,18 +149,26 @@ pub struct Taxonomy {
 /// One issue of a series: "Research Report, Vol. 20, No. 1, 2018".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
+    /// The volume.
     pub volume: u32,
+    /// The number.
     pub number: u32,
+    /// The year of its earliest report.
     pub year: i16,
     /// `/catalogue/<series>/vol-<v>/no-<n>/` (`urls::issue`).
     pub url_path: String,
+    /// Its reports, in site order.
     pub pages: Vec<PageId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// A series of reports, per language.
 pub struct Series {
+    /// As written.
     pub name: String,
+    /// Its URL slug.
     pub slug: String,
+    /// Its language.
     pub lang: Lang,
     /// `/catalogue/<slug>/` (`urls::series`).
     pub url_path: String,
@@ -143,15 +179,20 @@ pub struct Series {
 /// An item's citation in each style a page shows, HTML-escaped (made by `outputs::cite`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CitationTexts {
+    /// APA 7.
     pub apa: String,
+    /// Chicago author-date.
     pub chicago: String,
+    /// GB/T 7714-2015.
     pub gbt7714: String,
 }
 
 /// An old URL that now redirects to a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alias {
+    /// The old path.
     pub url_path: String,
+    /// The page it leads to.
     pub target: PageId,
     /// Where the target's front matter lists it.
     pub at: Position,
@@ -160,6 +201,7 @@ pub struct Alias {
 /// The whole published site: everything the renderers need, nothing they must compute.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// The settings.
     pub config: Config,
     /// Published pages, newest first, source path as tie-breaker; internal links resolved.
     pub pages: Vec<Page>,
@@ -167,11 +209,15 @@ pub struct Site {
     pub translations: Vec<Vec<PageId>>,
     /// For each page, the pages its `related:` list names, in the order written.
     pub related: Vec<Vec<PageId>>,
+    /// Everyone named as an author, and everyone with a people page.
     pub authors: Vec<Author>,
     /// For each page, indexes into `authors` in the order the front matter lists them.
     pub page_authors: Vec<Vec<usize>>,
+    /// Topics, regions and the browsing indexes, per language.
     pub taxonomies: Vec<Taxonomy>,
+    /// Every series, per language.
     pub catalogue: Vec<Series>,
+    /// Old addresses that redirect.
     pub aliases: Vec<Alias>,
     /// For each page, the URL (path or http address) of its PDF, when the file exists.
     pub pdf_urls: Vec<Option<String>>,

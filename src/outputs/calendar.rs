@@ -11,7 +11,7 @@ use ics::parameters::{TzIDParam, Value};
 use ics::properties::{Description, DtEnd, DtStart, Location, Summary, TzName, URL};
 use ics::{Event, ICalendar, Standard, TimeZone, escape_text};
 
-pub fn files(site: &Site) -> Vec<OutputFile> {
+pub(crate) fn files(site: &Site) -> Vec<OutputFile> {
     let mut out = Vec::new();
     for (id, p) in site.pages.iter().enumerate() {
         let Some(event) = &p.front.event else { continue };
@@ -39,7 +39,7 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
 /// Fold content lines at 75 octets, counting the leading space of continuation lines and never
 /// splitting a UTF-8 character (RFC 5545 3.1). The `ics` crate's own folding lets continuation
 /// lines reach 76 octets, so its output is unfolded and folded again here.
-pub fn fold(ics: &str) -> String {
+pub(crate) fn fold(ics: &str) -> String {
     let mut out = String::with_capacity(ics.len() + ics.len() / 40);
     for line in ics.replace("\r\n ", "").split_terminator("\r\n") {
         let mut room = 75;

@@ -11,7 +11,7 @@ use crate::urls::{self, CitationFormat};
 
 /// A person's name split for citation styles.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Name {
+pub(crate) struct Name {
     pub family: String,
     pub given: String,
     /// Written in Han characters: shown whole, never abbreviated or inverted.
@@ -19,7 +19,7 @@ pub struct Name {
 }
 
 impl Name {
-    pub fn parse(raw: &str) -> Name {
+    pub(crate) fn parse(raw: &str) -> Name {
         let raw = raw.trim();
         if raw.chars().any(crate::text::is_han) {
             return Name { family: raw.to_string(), given: String::new(), han: true };
@@ -69,7 +69,7 @@ impl Name {
 
 /// What every style needs about one report.
 #[derive(Debug, Clone)]
-pub struct Work {
+pub(crate) struct Work {
     pub authors: Vec<Name>,
     pub title: String,
     pub year: i16,
@@ -84,7 +84,7 @@ pub struct Work {
     pub key: String,
 }
 
-pub fn work(site: &Site, id: PageId) -> Option<Work> {
+pub(crate) fn work(site: &Site, id: PageId) -> Option<Work> {
     let p = &site.pages[id];
     let date = p.date?;
     let authors: Vec<Name> = p.front.authors.iter().flat_map(|a| a.0.iter()).map(|n| Name::parse(n)).collect();
@@ -112,7 +112,10 @@ pub fn work(site: &Site, id: PageId) -> Option<Work> {
 
 /// The citation texts of the citable items among `ids`, by page id (`None` for the rest), for
 /// their pages.
-pub fn texts(site: &Site, ids: impl rayon::iter::IntoParallelIterator<Item = PageId>) -> Vec<Option<CitationTexts>> {
+pub(crate) fn texts(
+    site: &Site,
+    ids: impl rayon::iter::IntoParallelIterator<Item = PageId>,
+) -> Vec<Option<CitationTexts>> {
     use rayon::prelude::*;
     let made: Vec<(PageId, CitationTexts)> = ids
         .into_par_iter()
@@ -149,7 +152,7 @@ fn series_label(w: &Work) -> Option<String> {
 }
 
 /// APA 7th edition, report: "Su, H., Jiao, X., &amp; Liu, Z. (2018). <i>Title</i> (Series Vol. 20, No. 1). Publisher. URL"
-pub fn apa(w: &Work) -> String {
+pub(crate) fn apa(w: &Work) -> String {
     let names: Vec<String> = w.authors.iter().map(Name::apa).collect();
     let authors = if names.len() > 1 { join_names(&names, ", & ") } else { names.join("") };
     let series = series_label(w).map(|s| format!(" ({})", html(&s))).unwrap_or_default();
@@ -158,7 +161,7 @@ pub fn apa(w: &Work) -> String {
 }
 
 /// Chicago 17th edition, author-date: "Su, Hongwen, Jiao Xudong, and Liu Zheng. 2018. <i>Title</i>. Series … Publisher. URL."
-pub fn chicago(w: &Work) -> String {
+pub(crate) fn chicago(w: &Work) -> String {
     let mut names: Vec<String> = w.authors.iter().map(Name::natural).collect();
     if let Some(first) = w.authors.first() {
         names[0] = first.inverted();
@@ -170,7 +173,7 @@ pub fn chicago(w: &Work) -> String {
 }
 
 /// GB/T 7714-2015, report online: "SU Hongwen, JIAO Xudong, LIU Zheng. Title[R/OL]. Publisher, 2018. URL."
-pub fn gbt7714(w: &Work) -> String {
+pub(crate) fn gbt7714(w: &Work) -> String {
     let mut names: Vec<String> = w.authors.iter().take(3).map(Name::gbt).collect();
     if w.authors.len() > 3 {
         names.push(w.lang.spec().et_al.into());
@@ -199,7 +202,7 @@ fn bib_escape(text: &str) -> String {
     out
 }
 
-pub fn bibtex(w: &Work) -> String {
+pub(crate) fn bibtex(w: &Work) -> String {
     let authors: Vec<String> =
         w.authors.iter().map(|n| if n.han { format!("{{{}}}", n.family) } else { n.inverted() }).collect();
     let mut fields = vec![
@@ -225,7 +228,7 @@ pub fn bibtex(w: &Work) -> String {
 }
 
 /// RIS: one tag per line, no line breaks inside values.
-pub fn ris(w: &Work) -> String {
+pub(crate) fn ris(w: &Work) -> String {
     let clean = |s: &str| s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
     let mut lines = vec!["TY  - RPRT".to_string()];
     lines.extend(w.authors.iter().map(|a| format!("AU  - {}", clean(&a.inverted()))));
@@ -246,7 +249,7 @@ pub fn ris(w: &Work) -> String {
 }
 
 /// `<folder>/<slug>.bib` and `.ris` for each citable report, and for each catalogue issue.
-pub fn files(site: &Site) -> Vec<OutputFile> {
+pub(crate) fn files(site: &Site) -> Vec<OutputFile> {
     use rayon::prelude::*;
     let mut out: Vec<OutputFile> = (0..site.pages.len())
         .into_par_iter()

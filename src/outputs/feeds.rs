@@ -11,7 +11,7 @@ use crate::urls::{self, FeedFormat};
 use serde::Serialize;
 
 /// How many items a feed carries: the newest.
-pub const FEED_ITEMS: usize = 20;
+pub(crate) const FEED_ITEMS: usize = 20;
 
 /// One feed before it is written in any format.
 struct FeedSpec {
@@ -23,7 +23,7 @@ struct FeedSpec {
 }
 
 /// Every feed of the site; `label` gives the UI string for a key in a language (feed titles).
-pub fn all(site: &Site, label: &dyn Fn(Lang, &str) -> String) -> Vec<OutputFile> {
+pub(crate) fn all(site: &Site, label: &dyn Fn(Lang, &str) -> String) -> Vec<OutputFile> {
     let mut files = Vec::new();
     for spec in specs(site, label) {
         let file = |format| urls::output_file(&urls::feed(&spec.page_path, format));

@@ -5,8 +5,8 @@
 //! `OutputFile`s. Must not: render templates (but for feed titles, passed in as strings) or
 //! write files.
 
-pub mod calendar;
-pub mod cite;
-pub mod feeds;
+pub(crate) mod calendar;
+pub(crate) mod cite;
+pub(crate) mod feeds;
 pub mod search_index;
-pub mod sitemap;
+pub(crate) mod sitemap;

@@ -9,7 +9,7 @@ use crate::urls;
 use std::fmt::Write as _;
 
 /// `pages`: the URL path of every HTML page, with the item it shows if it shows one.
-pub fn files(site: &Site, pages: &[(String, Option<PageId>)]) -> Vec<OutputFile> {
+pub(crate) fn files(site: &Site, pages: &[(String, Option<PageId>)]) -> Vec<OutputFile> {
     let mut xml = String::from(concat!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
         "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n"

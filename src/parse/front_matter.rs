@@ -10,11 +10,11 @@ use crate::model::{Collection, FrontMatter};
 use crate::yaml;
 
 /// Front matter larger than this is rejected before parsing.
-pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
+pub(super) const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
 
 /// The parts of a content file, with the 0-based line each part starts on.
 #[derive(Debug, PartialEq, Eq)]
-pub struct SplitFile<'a> {
+pub(super) struct SplitFile<'a> {
     pub yaml: &'a str,
     pub yaml_first_line: usize,
     pub body: &'a str,
@@ -22,7 +22,7 @@ pub struct SplitFile<'a> {
 }
 
 /// Find the `---` fences. The YAML starts on line 1 (0-based), after the opening fence.
-pub fn split<'a>(rel_path: &str, text: &'a str) -> Result<SplitFile<'a>, SiteError> {
+pub(super) fn split<'a>(rel_path: &str, text: &'a str) -> Result<SplitFile<'a>, SiteError> {
     let Some(after_open) = text.strip_prefix("---\n").or_else(|| (text == "---").then_some("")) else {
         return Err(SiteError::new(rel_path, 1, 1, "the file does not start with front matter")
             .with_hint("begin the file with a `---` line, then `title: …`, then another `---` line")
@@ -59,7 +59,7 @@ pub fn split<'a>(rel_path: &str, text: &'a str) -> Result<SplitFile<'a>, SiteErr
 }
 
 /// Parse the YAML part into `FrontMatter`.
-pub fn parse(rel_path: &str, split: &SplitFile) -> Result<FrontMatter, SiteError> {
+pub(super) fn parse(rel_path: &str, split: &SplitFile) -> Result<FrontMatter, SiteError> {
     yaml::from_str(split.yaml, rel_path, split.yaml_first_line, &FrontMatter::keys())
 }
 
@@ -69,7 +69,12 @@ fn present_keys(fm: &FrontMatter) -> Vec<String> {
 }
 
 /// Required fields present, and no field that belongs to another collection.
-pub fn check_schema(rel_path: &str, collection: Collection, fm: &FrontMatter, split: &SplitFile) -> Vec<SiteError> {
+pub(super) fn check_schema(
+    rel_path: &str,
+    collection: Collection,
+    fm: &FrontMatter,
+    split: &SplitFile,
+) -> Vec<SiteError> {
     let at_key =
         |key: &str| yaml::key_position(split.yaml, key).map_or((1, 1), |(l, c)| (l + split.yaml_first_line, c));
     let mut errors = Vec::new();

@@ -12,7 +12,7 @@ use syntect::util::LinesWithEndings;
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
 /// Highlighted `<pre><code>` for `code`, or `None` when `lang` names no known language.
-pub fn highlight(code: &str, lang: &str) -> Option<String> {
+pub(super) fn highlight(code: &str, lang: &str) -> Option<String> {
     let syntax = SYNTAXES.find_syntax_by_token(lang)?;
     let mut generator =
         ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, ClassStyle::SpacedPrefixed { prefix: "hl-" });
@@ -27,7 +27,7 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
 }
 
 /// The block as escaped text, for unknown or absent languages.
-pub fn plain(code: &str, lang: &str) -> String {
+pub(super) fn plain(code: &str, lang: &str) -> String {
     let mut escaped = String::with_capacity(code.len() + 32);
     pulldown_cmark::html::push_html(&mut escaped, std::iter::once(pulldown_cmark::Event::Text(code.into())));
     if lang.is_empty() {

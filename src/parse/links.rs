@@ -2,14 +2,14 @@
 //! as a link to another Markdown file (resolved later, in assemble).
 
 #[derive(Debug, PartialEq, Eq)]
-pub enum LinkKind {
+pub(super) enum LinkKind {
     Keep,
     Anchor(String),
     Markdown { path: String, anchor: Option<String> },
     Unsafe(String),
 }
 
-pub fn classify(dest: &str, image: bool) -> LinkKind {
+pub(super) fn classify(dest: &str, image: bool) -> LinkKind {
     // Browsers drop tabs and newlines inside URLs and leading control characters and spaces.
     let cleaned: String = dest.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     let cleaned = cleaned.trim_start_matches(|c: char| c <= ' ');
@@ -34,7 +34,7 @@ pub fn classify(dest: &str, image: bool) -> LinkKind {
 }
 
 /// `content/reports/a.md` + `../stories/b.md` → `content/stories/b.md`; `/x/y.md` is from `content/`.
-pub fn resolve_path(from_rel_path: &str, link: &str) -> Option<String> {
+pub(super) fn resolve_path(from_rel_path: &str, link: &str) -> Option<String> {
     let mut parts: Vec<&str> = if link.starts_with('/') {
         vec!["content"]
     } else {

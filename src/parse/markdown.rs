@@ -14,7 +14,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Where the body sits and how to treat it.
-pub struct BodyContext<'a> {
+pub(crate) struct BodyContext<'a> {
     pub rel_path: &'a str,
     /// 0-based file line of the line before the body's first line: body line N is file line N + this.
     pub line_offset: usize,
@@ -25,7 +25,7 @@ pub struct BodyContext<'a> {
 }
 
 #[derive(Debug, Default)]
-pub struct RenderedBody {
+pub(crate) struct RenderedBody {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<InternalLink>,
@@ -50,14 +50,14 @@ fn is_inline(end: &TagEnd) -> bool {
 }
 
 /// The `href` written for the N-th internal link until assemble puts the real URL in.
-pub fn link_placeholder(index: usize) -> String {
+pub(crate) fn link_placeholder(index: usize) -> String {
     format!("seedbed-link:{index}")
 }
 
 /// Markdown's parser keeps a node for every line and every character that may open or close
 /// something (`[`, `*`, `<`…): about 150 bytes each. A body may have this many, or one per 16
 /// bytes if it is larger, so parsing it takes at most about ten times its size in memory.
-pub const MARKUP_FLOOR: usize = 50_000;
+pub(crate) const MARKUP_FLOOR: usize = 50_000;
 /// Whether a byte counts against the budget: `[ ] * _ ` < ! & \ ~ |` and line feeds.
 fn is_markup(b: u8) -> bool {
     matches!(b, b'[' | b']' | b'*' | b'_' | b'`' | b'<' | b'!' | b'&' | b'\\' | b'~' | b'|' | b'\n')
@@ -65,7 +65,7 @@ fn is_markup(b: u8) -> bool {
 
 /// Refuse a body so dense with markup that parsing it would take far more memory than its size
 /// (a megabyte of `[` took 400 MB): the error points where the budget runs out.
-pub fn check_density(rel_path: &str, body: &str, first_line: usize) -> Result<(), SiteError> {
+pub(crate) fn check_density(rel_path: &str, body: &str, first_line: usize) -> Result<(), SiteError> {
     let budget = MARKUP_FLOOR.max(body.len() / 16);
     if body.len() <= budget {
         return Ok(());
@@ -86,7 +86,7 @@ pub fn check_density(rel_path: &str, body: &str, first_line: usize) -> Result<()
     Ok(())
 }
 
-pub fn render(ctx: &BodyContext, body: &str) -> RenderedBody {
+pub(crate) fn render(ctx: &BodyContext, body: &str) -> RenderedBody {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -409,7 +409,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
 }
 
 /// A heading's anchor: lower-case letters and digits (any script), words joined by `-`.
-pub fn anchor_id(text: &str) -> String {
+pub(crate) fn anchor_id(text: &str) -> String {
     let mut id = String::with_capacity(text.len());
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {

@@ -4,10 +4,10 @@
 //! file that parsed, plus every problem found (errors and warnings), located in its file.
 //! Must not: read files, or look at other pages (links are resolved in assemble).
 
-pub mod front_matter;
-pub mod highlight;
-pub mod links;
-pub mod markdown;
+mod front_matter;
+mod highlight;
+mod links;
+pub(crate) mod markdown;
 
 use crate::config::Config;
 use crate::error::{SiteError, line_col};
@@ -33,6 +33,7 @@ pub struct ParseMemo {
 }
 
 impl ParseMemo {
+    /// Forget every file, so the next parse reads all again.
     pub fn clear(&mut self) {
         self.parsed.clear();
     }

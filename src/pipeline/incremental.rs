@@ -78,10 +78,12 @@ pub struct Update {
     pub changed: usize,
     /// The search index lags behind the pages: `finish_index` brings it up to date.
     pub index_pending: bool,
+    /// Every warning of the site as it now is.
     pub warnings: Vec<SiteError>,
 }
 
 impl IncrementalBuild {
+    /// Nothing is read until the first `update`.
     pub fn new(root: &Path, settings: &BuildSettings) -> IncrementalBuild {
         IncrementalBuild {
             root: root.to_path_buf(),

@@ -17,23 +17,33 @@ use std::path::Path;
 /// Settings of one build that do not live in `site.yaml`.
 #[derive(Debug, Clone)]
 pub struct BuildSettings {
+    /// Drafts, future items and the day it is.
     pub options: assemble::BuildOptions,
+    /// Replaces `base_url` (serve's own address).
     pub base_url: Option<String>,
 }
 
 /// A successful build, in memory.
 pub struct BuildOutput {
+    /// The assembled site.
     pub site: Site,
+    /// Every file of the site.
     pub files: Vec<OutputFile>,
+    /// Every warning, sorted.
     pub warnings: Vec<SiteError>,
+    /// What was rendered, for the summary line.
     pub counts: render::Counts,
 }
 
 /// The stages before rendering: the assembled site with the theme, and the warnings so far.
 pub struct Assembled {
+    /// The assembled site.
     pub site: Site,
+    /// The theme's templates and UI strings.
     pub templates: render::Templates,
+    /// The theme's files.
     pub theme: model::ThemeFiles,
+    /// Warnings so far.
     pub problems: Vec<SiteError>,
 }
 

@@ -9,7 +9,7 @@ use crate::urls::CitationFormat;
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub struct IssueView<'a> {
+pub(super) struct IssueView<'a> {
     pub label: String,
     pub url: String,
     /// Citation files of the issue's citable reports, when it has any.
@@ -22,7 +22,7 @@ pub struct IssueView<'a> {
     pub entries: Vec<EntryView<'a>>,
 }
 
-pub fn issue_view<'s>(urls: &Urls<'s>, s: &Series, i: &Issue, limit: usize) -> IssueView<'s> {
+pub(super) fn issue_view<'s>(urls: &Urls<'s>, s: &Series, i: &Issue, limit: usize) -> IssueView<'s> {
     let label = s.lang.issue_label(&s.name, i.volume, i.number, Some(i.year));
     let citable = i.pages.iter().any(|&id| urls.site.citable[id]);
     let file = |format| urls.path(&crate::urls::issue_citation(&i.url_path, &s.slug, i.volume, i.number, format));
@@ -39,19 +39,19 @@ pub fn issue_view<'s>(urls: &Urls<'s>, s: &Series, i: &Issue, limit: usize) -> I
     }
 }
 
-pub fn issue_link(urls: &Urls, s: &Series, i: &Issue) -> Link {
+pub(super) fn issue_link(urls: &Urls, s: &Series, i: &Issue) -> Link {
     let v = issue_view(urls, s, i, 0);
     Link { name: v.label, url: v.url }
 }
 
 #[derive(Serialize)]
-pub struct SeriesView<'a> {
+pub(super) struct SeriesView<'a> {
     pub name: &'a str,
     pub url: String,
     pub issues: Vec<IssueView<'a>>,
 }
 
-pub fn series_view<'s>(urls: &Urls<'s>, s: &'s Series) -> SeriesView<'s> {
+pub(super) fn series_view<'s>(urls: &Urls<'s>, s: &'s Series) -> SeriesView<'s> {
     SeriesView {
         name: &s.name,
         url: urls.series(s),

@@ -123,7 +123,7 @@ fn alternate(site: &Site, job: &Job, url_path: &str, lang: Lang, known: &HashSet
 }
 
 /// Render one job to its output file.
-pub fn render(job: &Job, path: &str, rc: &RenderContext) -> Result<OutputFile, SiteError> {
+pub(super) fn render(job: &Job, path: &str, rc: &RenderContext) -> Result<OutputFile, SiteError> {
     let mut ctx = tera::Context::new();
     let template = fill(job, path, rc, &mut ctx);
     let out = crate::urls::output_file(path);
@@ -132,7 +132,7 @@ pub fn render(job: &Job, path: &str, rc: &RenderContext) -> Result<OutputFile, S
 }
 
 /// What `render` would give the job's template, hashed (`reuse::Fingerprint`).
-pub fn fingerprint(job: &Job, path: &str, rc: &RenderContext, entries: &EntryJson) -> u64 {
+pub(super) fn fingerprint(job: &Job, path: &str, rc: &RenderContext, entries: &EntryJson) -> u64 {
     let mut fingerprint = Fingerprint::new(entries);
     let template = fill(job, path, rc, &mut fingerprint);
     fingerprint.finish(template)

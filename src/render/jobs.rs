@@ -5,7 +5,7 @@ use crate::urls;
 
 /// One output page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Job {
+pub(super) enum Job {
     Home(Lang),
     Item(PageId),
     Person {
@@ -42,13 +42,17 @@ pub enum Job {
 /// How many pages of each kind a build writes, for the summary line.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
+    /// Item pages.
     pub items: usize,
+    /// Listing pages (collections, terms, people, years, A–Z).
     pub listings: usize,
+    /// Catalogue pages.
     pub catalogue: usize,
+    /// Redirect pages.
     pub aliases: usize,
 }
 
-pub fn counts(jobs: &[Job]) -> Counts {
+pub(super) fn counts(jobs: &[Job]) -> Counts {
     let mut c = Counts::default();
     for j in jobs {
         match j {
@@ -67,7 +71,7 @@ fn pages_needed(items: usize, per_page: usize) -> usize {
 }
 
 /// Every page of the site, in a stable order.
-pub fn all(site: &Site) -> Vec<Job> {
+pub(super) fn all(site: &Site) -> Vec<Job> {
     let per = site.config.items_per_page;
     let mut jobs = vec![Job::NotFound];
     for &lang in &site.config.languages {
@@ -105,7 +109,7 @@ pub fn all(site: &Site) -> Vec<Job> {
 }
 
 /// The URL path of a job, without the base path.
-pub fn url_path(job: &Job, site: &Site) -> String {
+pub(super) fn url_path(job: &Job, site: &Site) -> String {
     match *job {
         Job::Home(lang) => urls::home(lang),
         Job::Item(id) => site.pages[id].url_path.clone(),
@@ -123,7 +127,7 @@ pub fn url_path(job: &Job, site: &Site) -> String {
     }
 }
 
-pub fn job_lang(job: &Job, site: &Site) -> Lang {
+pub(super) fn job_lang(job: &Job, site: &Site) -> Lang {
     match *job {
         Job::Home(l) | Job::Listing { lang: l, .. } | Job::People(l) | Job::Catalogue(l) | Job::Search(l) => l,
         Job::Item(id) => site.pages[id].lang,

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 #[derive(Serialize, Default)]
-pub struct MetaView {
+pub(crate) struct MetaView {
     /// `<meta property=…>`: Open Graph.
     pub properties: Vec<(&'static str, String)>,
     /// `<meta name=…>`: Twitter card and Google Scholar.
@@ -28,7 +28,7 @@ fn publisher(site: &Site, lang: Lang) -> String {
 }
 
 /// JSON for a `<script>` element: `<`, `>` and `&` escaped so the text can never close it.
-pub fn script_safe_json(value: &Value) -> String {
+pub(crate) fn script_safe_json(value: &Value) -> String {
     serde_json::to_string(value)
         .unwrap_or_default()
         .replace('<', "\\u003c")
@@ -36,7 +36,7 @@ pub fn script_safe_json(value: &Value) -> String {
         .replace('&', "\\u0026")
 }
 
-pub fn item(urls: &Urls, id: PageId) -> MetaView {
+pub(crate) fn item(urls: &Urls, id: PageId) -> MetaView {
     let site = urls.site;
     let p = &site.pages[id];
     let permalink = site.config.permalink(&p.url_path);
@@ -186,7 +186,7 @@ fn story(p: &Page) -> Value {
 }
 
 /// A person page: Open Graph profile and schema.org Person.
-pub fn person(urls: &Urls, a: &Author) -> MetaView {
+pub(crate) fn person(urls: &Urls, a: &Author) -> MetaView {
     let site = urls.site;
     let page = a.page.map(|id| &site.pages[id]);
     let permalink = site.config.permalink(&a.url_path);

@@ -33,6 +33,7 @@ pub struct Templates {
 }
 
 impl Templates {
+    /// Parse the theme's templates and UI strings for `languages`.
     pub fn load(theme: &ThemeFiles, languages: &[Lang]) -> Result<Templates, Vec<SiteError>> {
         let mut tera = tera::Tera::new();
         let files: HashMap<String, String> =
@@ -71,8 +72,11 @@ impl Templates {
 /// What the render stage is given besides the site: the theme and what the output modules made
 /// for pages to show.
 pub struct RenderInput<'a> {
+    /// The assembled site.
     pub site: &'a Site,
+    /// The theme's templates and UI strings.
     pub templates: &'a Templates,
+    /// The theme's files (its static files are copied).
     pub theme: &'a ThemeFiles,
     /// By page id: the citation texts of citable items (`outputs::cite::texts`).
     pub citations: &'a [Option<CitationTexts>],
@@ -104,11 +108,13 @@ impl<'a> RenderContext<'a> {
 
 /// What rendering produced: the files, and what the summary line and the sitemap need.
 pub struct Rendered {
+    /// Every page and static file.
     pub files: Vec<OutputFile>,
     /// Pages left out because they would render as before (`site_except`).
     pub unchanged: Vec<String>,
     /// With `Reuse::fingerprints`: the fingerprint of every page other than items.
     pub fingerprints: Option<Fingerprints>,
+    /// What was rendered, by kind.
     pub counts: Counts,
     /// The URL path of every HTML page (not redirects or the 404 page), with the item it shows.
     pub page_paths: Vec<(String, Option<crate::model::PageId>)>,

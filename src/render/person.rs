@@ -7,7 +7,7 @@ use crate::model::Author;
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub struct PersonView<'a> {
+pub(super) struct PersonView<'a> {
     pub name: &'a str,
     pub url: String,
     pub affiliation: Option<&'a str>,
@@ -16,7 +16,7 @@ pub struct PersonView<'a> {
     pub body_html: Option<&'a str>,
 }
 
-pub fn person_view<'s>(urls: &Urls<'s>, a: &'s Author) -> PersonView<'s> {
+pub(super) fn person_view<'s>(urls: &Urls<'s>, a: &'s Author) -> PersonView<'s> {
     let page = a.page.map(|id| &urls.site.pages[id]);
     PersonView {
         name: &a.name,

@@ -5,10 +5,13 @@ use crate::model::{Lang, SourceFile};
 use std::collections::BTreeMap;
 
 /// Interface text for one language: key → text.
-pub type Strings = BTreeMap<String, String>;
+pub(super) type Strings = BTreeMap<String, String>;
 
 /// Parse every language's strings; a language the site uses must have a file.
-pub fn load(files: &[(Lang, SourceFile)], languages: &[Lang]) -> Result<BTreeMap<Lang, Strings>, Vec<SiteError>> {
+pub(super) fn load(
+    files: &[(Lang, SourceFile)],
+    languages: &[Lang],
+) -> Result<BTreeMap<Lang, Strings>, Vec<SiteError>> {
     let mut out = BTreeMap::new();
     let mut errors = Vec::new();
     for (lang, file) in files {

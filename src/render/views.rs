@@ -5,14 +5,14 @@ use crate::model::{Author, Collection, ContentDate, Issue, Page, PageId, Series,
 use serde::Serialize;
 
 #[derive(Serialize, Clone, PartialEq, Eq)]
-pub struct Link {
+pub(crate) struct Link {
     pub name: String,
     pub url: String,
 }
 
 /// One item in a list: enough for a title, date, byline and summary.
 #[derive(Serialize)]
-pub struct EntryView<'a> {
+pub(crate) struct EntryView<'a> {
     pub title: &'a str,
     pub url: String,
     pub collection: &'static str,
@@ -24,7 +24,7 @@ pub struct EntryView<'a> {
 }
 
 #[derive(Serialize, Default)]
-pub struct PaginationView {
+pub(crate) struct PaginationView {
     pub current: usize,
     pub total: usize,
     pub prev_url: Option<String>,
@@ -33,31 +33,31 @@ pub struct PaginationView {
 }
 
 #[derive(Serialize)]
-pub struct PageNumberView {
+pub(crate) struct PageNumberView {
     pub number: usize,
     pub url: String,
     pub current: bool,
 }
 
 /// URL helpers bound to one site: every URL a template sees includes the base path.
-pub struct Urls<'s> {
+pub(crate) struct Urls<'s> {
     pub site: &'s Site,
 }
 
 impl<'s> Urls<'s> {
-    pub fn path(&self, url_path: &str) -> String {
+    pub(crate) fn path(&self, url_path: &str) -> String {
         format!("{}{url_path}", self.site.config.base_path())
     }
 
-    pub fn page(&self, id: PageId) -> String {
+    pub(crate) fn page(&self, id: PageId) -> String {
         self.path(&self.site.pages[id].url_path)
     }
 
-    pub fn author(&self, author: &Author) -> String {
+    pub(crate) fn author(&self, author: &Author) -> String {
         self.path(&author.url_path)
     }
 
-    pub fn authors_of(&self, id: PageId) -> Vec<Link> {
+    pub(crate) fn authors_of(&self, id: PageId) -> Vec<Link> {
         self.site.page_authors[id]
             .iter()
             .map(|&a| {
@@ -67,15 +67,15 @@ impl<'s> Urls<'s> {
             .collect()
     }
 
-    pub fn series(&self, series: &Series) -> String {
+    pub(crate) fn series(&self, series: &Series) -> String {
         self.path(&series.url_path)
     }
 
-    pub fn issue(&self, issue: &Issue) -> String {
+    pub(crate) fn issue(&self, issue: &Issue) -> String {
         self.path(&issue.url_path)
     }
 
-    pub fn entry(&self, id: PageId) -> EntryView<'s> {
+    pub(crate) fn entry(&self, id: PageId) -> EntryView<'s> {
         let p: &'s Page = &self.site.pages[id];
         EntryView {
             title: &p.title,
@@ -90,11 +90,11 @@ impl<'s> Urls<'s> {
     }
 
     /// Page `n` (1-based) of a paginated list rooted at `first_url`.
-    pub fn pager_url(&self, first_url: &str, n: usize) -> String {
+    pub(crate) fn pager_url(&self, first_url: &str, n: usize) -> String {
         crate::urls::paged(first_url, n)
     }
 
-    pub fn pagination(&self, first_url: &str, current: usize, total: usize) -> PaginationView {
+    pub(crate) fn pagination(&self, first_url: &str, current: usize, total: usize) -> PaginationView {
         PaginationView {
             current,
             total,
@@ -109,11 +109,11 @@ impl<'s> Urls<'s> {
 }
 
 /// "Research Report, Vol. 20, No. 1" for a report in a series.
-pub fn issue_label(p: &Page) -> Option<String> {
+pub(super) fn issue_label(p: &Page) -> Option<String> {
     let (series, volume, number) = (p.front.series.as_ref()?, p.front.volume?, p.front.number?);
     Some(p.lang.issue_label(series, volume, number, None))
 }
 
 /// The collections a language's navigation lists, in menu order.
-pub const NAV_COLLECTIONS: [Collection; 4] =
+pub(super) const NAV_COLLECTIONS: [Collection; 4] =
     [Collection::Report, Collection::Proceedings, Collection::Story, Collection::Person];

@@ -22,14 +22,14 @@ use tokio::sync::Semaphore;
 /// Connections served at once: an editor's browser opens a handful, but idle or slow ones must
 /// not crowd it out before `HEADER_TIMEOUT` closes them (fewer when the system allows fewer open
 /// files: `connection_limit`).
-pub const MAX_CONNECTIONS: usize = 4096;
+pub(super) const MAX_CONNECTIONS: usize = 4096;
 /// Pages waiting for a reload at once.
-pub const MAX_RELOAD_CHANNELS: usize = 64;
+pub(super) const MAX_RELOAD_CHANNELS: usize = 64;
 /// The request line and headers, in bytes.
-pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+pub(super) const MAX_HEADER_BYTES: usize = 16 * 1024;
 const MAX_HEADERS: usize = 64;
 /// How long a connection may take to send a whole request head, or sit idle between requests.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// A reload request is answered after this long at most (the page asks again).
 const RELOAD_WAIT: Duration = Duration::from_secs(20);
 

@@ -4,11 +4,12 @@
 //! Input: file-system events under the site's folder. Output: a new `Current` (the last good
 //! build, and the error of the last failed one) and a wake-up for every waiting reload request.
 //! Served HTML gets a small script (and, while the site is broken, an error overlay) added on the
-//! way out; `seedbed build` output never has either. Must not: write to the site's folder, or
+//! way out; `seedbed build` output never has either. Must not: write to the site's folder or the
+//! terminal (the CLI says how a rebuild went), or
 //! drop the last good build because a change broke the site.
 
 use super::ServedSite;
-use crate::pipeline::incremental::IncrementalBuild;
+use crate::pipeline::incremental::{IncrementalBuild, Update};
 use notify_debouncer_full::notify;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,11 +18,13 @@ use std::time::Duration;
 
 /// The path of the reload channel (server-sent events) and of its script.
 pub const EVENTS_PATH: &str = "/__seedbed/events";
+/// Where the reload script is served.
 pub const SCRIPT_PATH: &str = "/__seedbed/live.js";
 
 /// What the server shows now.
 #[derive(Clone)]
 pub struct Current {
+    /// What is served now.
     pub site: Arc<ServedSite>,
     /// The last build's errors (`path:line:col: …`), while the site is broken.
     pub error: Option<String>,
@@ -37,11 +40,13 @@ pub struct Live {
 }
 
 impl Live {
+    /// Serve `site`, with no page waiting to reload.
     pub fn new(site: ServedSite) -> Live {
         let current = Current { site: Arc::new(site), error: None, generation: 1 };
         Live { current: Mutex::new(current), generation: tokio::sync::watch::Sender::new(1) }
     }
 
+    /// What is served now, and how many rebuilds there have been.
     pub fn current(&self) -> Current {
         self.current.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
@@ -60,11 +65,16 @@ impl Live {
         self.generation.send_replace(current.generation);
     }
 
-    /// Build the site again after `change` and publish the result; say on the terminal how it
-    /// went (a closed terminal must not stop the server, so a failed write is ignored).
-    /// `newer` says whether another change is waiting: then the search index is left for later.
-    pub fn rebuild(&self, build: &mut IncrementalBuild, change: &Change, newer: crate::outputs::search_index::Stop) {
-        use std::io::Write;
+    /// Build the site again after `change` and publish the result; `done` is told how it went
+    /// (the CLI says it on the terminal) before the search index catches up. `newer` says
+    /// whether another change is waiting: then the search index is left for later.
+    pub fn rebuild(
+        &self,
+        build: &mut IncrementalBuild,
+        change: &Change,
+        newer: crate::outputs::search_index::Stop,
+        done: &dyn Fn(&Result<Update, String>, std::time::Duration),
+    ) {
         let started = std::time::Instant::now();
         log::debug!("change: {change:?}");
         let paths = match change {
@@ -75,17 +85,7 @@ impl Live {
             crate::BuildError::Site(errors) => errors.to_string(),
             crate::BuildError::Env(e) => format!("error: {e:#}"),
         });
-        let _ = match &result {
-            Ok(u) => writeln!(
-                std::io::stderr(),
-                "Rebuilt in {} ms ({} parsed, {} pages rendered, {} files changed)",
-                started.elapsed().as_millis(),
-                u.parsed,
-                u.rendered.len(),
-                u.changed
-            ),
-            Err(errors) => writeln!(std::io::stderr(), "{errors}\nThe build failed: still serving the last good one."),
-        };
+        done(&result, started.elapsed());
         let index_pending = result.as_ref().is_ok_and(|u| u.index_pending);
         // Nothing served changed (a file saved unchanged, a hidden file): no reason to reload.
         let same = result.as_ref().is_ok_and(|u| u.changed == 0);
@@ -165,7 +165,10 @@ pub enum Watching {
     Events,
     /// Looking every half second (`serve::poll`): asked for (`--poll`), or the system's watch
     /// limit was reached.
-    Polling { fell_back: bool },
+    Polling {
+        /// Because watching failed, not because it was asked for.
+        fell_back: bool,
+    },
 }
 
 type Batch = notify_debouncer_full::DebounceEventResult;

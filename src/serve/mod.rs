@@ -23,6 +23,7 @@ pub struct ServedSite {
 }
 
 impl ServedSite {
+    /// Serve these files.
     pub fn new(files: Files) -> ServedSite {
         ServedSite { files }
     }

@@ -45,7 +45,7 @@ fn differences(before: &BTreeMap<PathBuf, Stamp>, after: &BTreeMap<PathBuf, Stam
 
 /// Look at `root` every half second on a thread of its own and call `changed` with each burst
 /// of changed paths, until `changed` says to stop (returns false).
-pub fn start(
+pub(super) fn start(
     root: &Path,
     ignored: impl Fn(&Path) -> bool + Send + 'static,
     mut changed: impl FnMut(Vec<PathBuf>) -> bool + Send + 'static,

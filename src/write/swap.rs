@@ -14,12 +14,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Held while a build writes into and swaps its output: dropped, the next build may go on.
-pub struct Turn {
+pub(super) struct Turn {
     _lock: Option<fs::File>,
 }
 
 /// Wait for other builds into the same parent folder, then remove what killed ones left.
-pub fn take_turn(target: &OutputTarget) -> Result<Turn> {
+pub(super) fn take_turn(target: &OutputTarget) -> Result<Turn> {
     fs::create_dir_all(&target.parent).with_context(|| format!("cannot create {}", target.parent.display()))?;
     // A lock on the parent folder itself (flock on a folder works on Linux and macOS) leaves
     // no lock file behind; where it cannot be taken, builds simply do not take turns.
@@ -72,7 +72,7 @@ fn remove_leftovers(target: &OutputTarget) {
 }
 
 /// A fresh sibling of the output: `.NAME.new-PID-N` (or `.old-`).
-pub fn staging_path(target: &OutputTarget, kind: &str) -> PathBuf {
+pub(super) fn staging_path(target: &OutputTarget, kind: &str) -> PathBuf {
     let pid = std::process::id();
     let stem = format!(".{}.{kind}-{pid}", target.name);
     (0u32..)
@@ -82,7 +82,7 @@ pub fn staging_path(target: &OutputTarget, kind: &str) -> PathBuf {
 }
 
 /// Put `staging` at the output's path and remove the old output.
-pub fn swap_in(staging: &Path, target: &OutputTarget) -> Result<()> {
+pub(super) fn swap_in(staging: &Path, target: &OutputTarget) -> Result<()> {
     let out = &target.dir;
     if fs::symlink_metadata(out).is_err() {
         return fs::rename(staging, out).with_context(|| format!("cannot move the new build into {}", out.display()));

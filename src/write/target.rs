@@ -12,6 +12,7 @@ use std::path::{Component, Path, PathBuf};
 /// The file every output folder seedbed makes carries: only a folder with it (or an empty or
 /// absent one) is replaced without `--force`.
 pub const MARKER: &str = ".seedbed-output";
+/// What the marker file says.
 pub const MARKER_TEXT: &str = "This folder is made by `seedbed build` and replaced as a whole by the next build.\n";
 
 /// Top-level entries of a site that hold what editors write (or what `digest` keeps): no build
@@ -24,7 +25,9 @@ pub const SOURCE_ENTRIES: [&str; 8] =
 pub struct OutputTarget {
     /// Absolute, with symbolic links in its parents resolved.
     pub dir: PathBuf,
+    /// The folder holding the output folder.
     pub parent: PathBuf,
+    /// The output folder's name.
     pub name: String,
 }
 

@@ -16,24 +16,24 @@ const KEPT_BLOCK: usize = 64;
 
 /// The blocks of the last index build, and each document's key.
 #[derive(Default)]
-pub struct BlockMemo {
+pub(super) struct BlockMemo {
     keys: Vec<u64>,
     blocks: Vec<Block>,
 }
 
 /// Tokenise every document, several blocks per thread so uneven pages balance out.
-pub fn all(site: &Site, order: &[usize], stop: Stop) -> Option<Vec<Block>> {
+pub(super) fn all(site: &Site, order: &[usize], stop: Stop) -> Option<Vec<Block>> {
     let size = order.len().div_ceil(rayon::current_num_threads() * 4).max(64);
     order.par_chunks(size).enumerate().map(|(b, ids)| one(site, ids, b * size, stop)).collect()
 }
 
 /// Blocks made again, by position; `None` where the kept block still holds.
-pub type Fresh = Vec<Option<Block>>;
+pub(super) type Fresh = Vec<Option<Block>>;
 
 impl BlockMemo {
     /// Tokenise the blocks whose documents' keys differ from the kept ones. The memo is not
     /// changed: `None` on `stop` leaves it as it was.
-    pub fn tokenise(&self, site: &Site, order: &[usize], keys: &[u64], stop: Stop) -> Option<Fresh> {
+    pub(super) fn tokenise(&self, site: &Site, order: &[usize], keys: &[u64], stop: Stop) -> Option<Fresh> {
         let fresh: Option<Fresh> = order
             .par_chunks(KEPT_BLOCK)
             .enumerate()
@@ -50,7 +50,7 @@ impl BlockMemo {
 
     /// Take the blocks `tokenise` made in place of the kept ones. Gives the blocks replaced and
     /// the positions whose document key changed (sorted; positions past the end included).
-    pub fn commit(&mut self, keys: Vec<u64>, fresh: Fresh) -> (Vec<Block>, Vec<u32>) {
+    pub(super) fn commit(&mut self, keys: Vec<u64>, fresh: Fresh) -> (Vec<Block>, Vec<u32>) {
         let longest = self.keys.len().max(keys.len());
         let changed = (0..longest).filter(|&p| self.keys.get(p) != keys.get(p)).map(|p| p as u32).collect();
         let mut old = std::mem::take(&mut self.blocks).into_iter().map(Some).collect::<Vec<_>>();
@@ -73,7 +73,7 @@ impl BlockMemo {
     }
 
     /// The kept blocks, in document order.
-    pub fn blocks(&self) -> &[Block] {
+    pub(super) fn blocks(&self) -> &[Block] {
         &self.blocks
     }
 }
@@ -86,7 +86,7 @@ fn one(site: &Site, ids: &[usize], first: usize, stop: Stop) -> Option<Block> {
 
 /// Each document's key, in document order: a hash of everything its postings and its fragment
 /// are made from (its fields, URL, slug, kind, language and date).
-pub fn keys(site: &Site, order: &[usize]) -> Vec<u64> {
+pub(super) fn keys(site: &Site, order: &[usize]) -> Vec<u64> {
     order
         .par_iter()
         .map(|&id| {

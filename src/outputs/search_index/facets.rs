@@ -9,6 +9,7 @@
 use crate::model::Page;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The facets the search page filters by, in order.
 pub const FACETS: [&str; 6] = ["collection", "lang", "year", "topic", "region", "series"];
 
 /// The values of every facet for one page, in `FACETS` order.
@@ -27,7 +28,7 @@ fn values(p: &Page) -> [Vec<String>; 6] {
 }
 
 /// `facets.json` for the pages in document order.
-pub fn json(pages: &[&Page]) -> String {
+pub(super) fn json(pages: &[&Page]) -> String {
     let mut facets: Vec<BTreeMap<String, Vec<u32>>> = vec![BTreeMap::new(); FACETS.len()];
     for (doc, p) in pages.iter().enumerate() {
         for (f, vals) in values(p).into_iter().enumerate() {

@@ -106,6 +106,7 @@ pub fn indexed_text(site: &Site) -> Vec<String> {
     document_order(site).into_iter().map(|id| fields(site, &site.pages[id], id).join("\n")).collect()
 }
 
+/// Every file of the search index of `site`.
 pub fn files(site: &Site) -> Vec<OutputFile> {
     let order = document_order(site);
     let Some(blocks) = blocks::all(site, &order, &|| false) else { return Vec::new() };

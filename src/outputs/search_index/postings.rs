@@ -16,9 +16,10 @@ use std::collections::BTreeMap;
 /// BM25F: per-field weight and length normalisation, one saturation constant.
 pub const FIELDS: [(&str, f64, f64); 5] =
     [("title", 3.0, 0.75), ("headings", 2.0, 0.75), ("authors", 2.0, 0.3), ("summary", 1.5, 0.75), ("body", 1.0, 0.75)];
+/// BM25's term-frequency saturation.
 pub const K1: f64 = 1.2;
 /// Term weights are stored as integers in thousandths (hundredths cost 0.003 nDCG@10 on CISI).
-pub const WEIGHT_SCALE: f64 = 1000.0;
+pub(super) const WEIGHT_SCALE: f64 = 1000.0;
 /// Words in more documents than this keep only their highest-weighted postings: their idf is
 /// near zero, so the rest change no ranking, and a query must not download them. Han bigrams are
 /// never cut.
@@ -42,7 +43,7 @@ fn unpack(packed: u32, body: u32) -> [u32; 5] {
 
 /// The postings of a run of consecutive documents, with terms numbered within the block (blocks
 /// are indexed in parallel and merged in document order).
-pub struct Block {
+pub(super) struct Block {
     /// Its first document.
     first: u32,
     terms: Vec<Box<str>>,
@@ -92,7 +93,7 @@ impl RawTerms {
 }
 
 /// Index documents `first..` (each given as its five fields).
-pub fn block<S: AsRef<str>>(first: u32, docs: impl Iterator<Item = [S; 5]>) -> Block {
+pub(super) fn block<S: AsRef<str>>(first: u32, docs: impl Iterator<Item = [S; 5]>) -> Block {
     let mut block = Block { first, terms: Vec::new(), rows: Vec::new(), lengths: Vec::new() };
     // Raw (unstemmed) token → local term, and term → local term: each distinct word is stemmed once.
     let mut by_raw = RawTerms::default();
@@ -153,17 +154,17 @@ pub fn block<S: AsRef<str>>(first: u32, docs: impl Iterator<Item = [S; 5]>) -> B
 
 impl Block {
     /// How many documents it holds.
-    pub fn docs(&self) -> usize {
+    pub(super) fn docs(&self) -> usize {
         self.lengths.len()
     }
 
     /// Its documents.
-    pub fn doc_range(&self) -> std::ops::Range<u32> {
+    pub(super) fn doc_range(&self) -> std::ops::Range<u32> {
         self.first..self.first + self.lengths.len() as u32
     }
 
     /// The terms that occur in any of `docs` (sorted document ids).
-    pub fn terms_of<'b>(&'b self, docs: &'b [u32]) -> impl Iterator<Item = &'b str> + 'b {
+    pub(super) fn terms_of<'b>(&'b self, docs: &'b [u32]) -> impl Iterator<Item = &'b str> + 'b {
         self.terms
             .iter()
             .zip(&self.rows)
@@ -189,7 +190,7 @@ impl Block {
 /// cannot tell (CISI figures move by 0.0001 at most; a step of 1/64 octave cost 0.004 nDCG@10),
 /// and an edit to one document of a large site then almost never moves an average: only the
 /// postings of that document's own terms change weight, so `serve` writes only their shards.
-pub fn averages(blocks: &[Block]) -> [u64; 5] {
+pub(super) fn averages(blocks: &[Block]) -> [u64; 5] {
     let n = blocks.iter().map(Block::docs).sum::<usize>().max(1) as f64;
     std::array::from_fn(|f| {
         let sum: u64 = blocks.iter().flat_map(|b| &b.lengths).map(|l| l[f] as u64).sum();
@@ -200,7 +201,7 @@ pub fn averages(blocks: &[Block]) -> [u64; 5] {
 
 /// Per document and field: the field's weight over its BM25F length normalisation, so a
 /// posting's weight is five multiplications (the client applies idf and k1).
-pub fn factors(blocks: &[Block], averages: &[u64; 5]) -> Vec<[f64; 5]> {
+pub(super) fn factors(blocks: &[Block], averages: &[u64; 5]) -> Vec<[f64; 5]> {
     blocks
         .iter()
         .flat_map(|b| &b.lengths)
@@ -215,7 +216,7 @@ pub fn factors(blocks: &[Block], averages: &[u64; 5]) -> Vec<[f64; 5]> {
 
 /// Flat postings of every term, in term order, from the blocks in document order; `None` once
 /// `stop` says so.
-pub fn postings<'b>(blocks: &'b [Block], stop: super::Stop) -> Option<Vec<(&'b str, Vec<u32>)>> {
+pub(super) fn postings<'b>(blocks: &'b [Block], stop: super::Stop) -> Option<Vec<(&'b str, Vec<u32>)>> {
     let factors = factors(blocks, &averages(blocks));
     let mut terms: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for (b, block) in blocks.iter().enumerate() {
@@ -231,7 +232,7 @@ pub fn postings<'b>(blocks: &'b [Block], stop: super::Stop) -> Option<Vec<(&'b s
 }
 
 /// The postings of `terms` alone, as `postings` makes them (`None`: no document has the term).
-pub fn postings_of(blocks: &[Block], terms: &[&str], factors: &[[f64; 5]]) -> Vec<Option<Vec<u32>>> {
+pub(super) fn postings_of(blocks: &[Block], terms: &[&str], factors: &[[f64; 5]]) -> Vec<Option<Vec<u32>>> {
     let wanted: HashMap<&str, usize> = terms.iter().enumerate().map(|(k, &t)| (t, k)).collect();
     let mut parts: Vec<Vec<(usize, usize)>> = vec![Vec::new(); terms.len()];
     for (b, block) in blocks.iter().enumerate() {

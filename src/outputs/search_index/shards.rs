@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 /// A term and its flat postings.
-pub type TermPostings<'a> = (&'a str, &'a [u32]);
+pub(super) type TermPostings<'a> = (&'a str, &'a [u32]);
 
 /// A shard holds at least this many bytes of JSON before a term may close it…
 const SHARD_MIN: usize = 8 * 1024;
@@ -22,7 +22,7 @@ const SHARD_SPREAD: u64 = 12 * 1024;
 const SHARD_MAX: usize = 64 * 1024;
 
 /// One shard: its terms (a range of the term list) and its file name.
-pub struct Shard {
+pub(super) struct Shard {
     pub terms: Range<usize>,
     pub name: String,
 }
@@ -40,14 +40,14 @@ fn fnv64(text: &str) -> u64 {
 
 /// A shard's file name: the 32-bit FNV-1a hash of its first term in hex (the client's
 /// `shardFile` computes the same from the manifest).
-pub fn shard_name(first: &str) -> String {
+pub(super) fn shard_name(first: &str) -> String {
     let hash = first.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193));
     format!("{hash:08x}")
 }
 
 /// The shards of terms in order. No shard starts at a term whose name an earlier shard has (the
 /// shard before grows instead), so names are unique.
-pub fn cut(terms: &[TermPostings]) -> Vec<Shard> {
+pub(super) fn cut(terms: &[TermPostings]) -> Vec<Shard> {
     let first_name = shard_name(terms.first().map_or("", |t| t.0));
     let mut used = HashSet::from([first_name.clone()]);
     let mut shards = vec![Shard { terms: 0..0, name: first_name }];
@@ -76,7 +76,7 @@ pub fn cut(terms: &[TermPostings]) -> Vec<Shard> {
 }
 
 /// `{"term":[…],…}` for terms already in order.
-pub fn json(terms: &[TermPostings]) -> String {
+pub(super) fn json(terms: &[TermPostings]) -> String {
     let mut out = String::with_capacity(terms.iter().map(|&t| json_bytes(t)).sum());
     out.push('{');
     for (i, (term, flat)) in terms.iter().enumerate() {
@@ -105,7 +105,7 @@ fn push_numbers(out: &mut String, numbers: &[u32]) {
 /// The words of each vocabulary file, by file key. Words are grouped by their first character;
 /// Han terms by block of 64 code points of each of their characters (key `h` + block), so the
 /// client can find every bigram containing a character the reader typed alone.
-pub fn vocabulary<'a>(terms: &[TermPostings<'a>]) -> BTreeMap<String, Vec<(&'a str, u32)>> {
+pub(super) fn vocabulary<'a>(terms: &[TermPostings<'a>]) -> BTreeMap<String, Vec<(&'a str, u32)>> {
     let mut groups: BTreeMap<String, Vec<(&str, u32)>> = BTreeMap::new();
     for &(term, flat) in terms {
         for key in vocabulary_keys(term) {
@@ -116,12 +116,12 @@ pub fn vocabulary<'a>(terms: &[TermPostings<'a>]) -> BTreeMap<String, Vec<(&'a s
 }
 
 /// A vocabulary file: `[["term",df],…]`.
-pub fn vocabulary_json(words: &[(&str, u32)]) -> String {
+pub(super) fn vocabulary_json(words: &[(&str, u32)]) -> String {
     serde_json::to_string(words).unwrap_or_default()
 }
 
 /// The vocabulary files a term is in.
-pub fn vocabulary_keys(term: &str) -> Vec<String> {
+pub(super) fn vocabulary_keys(term: &str) -> Vec<String> {
     let mut keys: Vec<String> = match term.chars().next() {
         Some(c) if is_han(c) => term.chars().map(han_vocabulary_key).collect(),
         Some(c) => vec![vocabulary_key(c)],

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 static STEMMER: LazyLock<rust_stemmers::Stemmer> =
     LazyLock::new(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
 
-pub use crate::text::is_han;
+pub(super) use crate::text::is_han;
 
 /// Search tokens of `text`, in order.
 pub fn tokens(text: &str) -> Vec<String> {
@@ -20,14 +20,14 @@ pub fn tokens(text: &str) -> Vec<String> {
 }
 
 /// The Snowball English stem of a lower-cased word.
-pub fn stem(word: &str) -> String {
+pub(super) fn stem(word: &str) -> String {
     STEMMER.stem(word).into_owned()
 }
 
 /// Calls `emit(token, is_han)` for each token of `text` in order, words lower-cased but not yet
 /// stemmed (the indexer stems each distinct word once). Tokens are slices of `text` where they
 /// can be (Han bigrams always are; words unless they need lower-casing).
-pub fn each_raw_token(text: &str, mut emit: impl FnMut(&str, bool)) {
+pub(super) fn each_raw_token(text: &str, mut emit: impl FnMut(&str, bool)) {
     let bytes = text.as_bytes();
     let mut lower = String::new();
     let mut starts: Vec<usize> = Vec::new();

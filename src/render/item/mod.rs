@@ -15,7 +15,7 @@ use crate::model::{CitationTexts, ContentDate, Heading, Lang, PageId};
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub struct ItemView<'a> {
+pub(super) struct ItemView<'a> {
     pub title: &'a str,
     pub kind: &'static str,
     pub date: Option<String>,
@@ -43,7 +43,7 @@ pub struct ItemView<'a> {
 /// itself. Keep it in step with `view` and `meta::item`: when an item and these are unchanged
 /// (and so are the config and templates), so is its page, and `serve` does not render it again.
 #[derive(PartialEq)]
-pub struct Surroundings {
+pub(super) struct Surroundings {
     translations: Vec<(Lang, String)>,
     related: Vec<Link>,
     authors: Vec<Link>,
@@ -52,7 +52,7 @@ pub struct Surroundings {
     issue_next: Option<Link>,
 }
 
-pub fn surroundings(urls: &Urls, id: PageId) -> Surroundings {
+pub(super) fn surroundings(urls: &Urls, id: PageId) -> Surroundings {
     let site = urls.site;
     Surroundings {
         translations: site.translations[id]
@@ -70,7 +70,7 @@ pub fn surroundings(urls: &Urls, id: PageId) -> Surroundings {
 static NULL: serde_yaml::Value = serde_yaml::Value::Null;
 
 /// The view of item `id`, with its citation texts when it is citable.
-pub fn view<'s>(urls: &Urls<'s>, id: PageId, citation: Option<&CitationTexts>) -> ItemView<'s> {
+pub(super) fn view<'s>(urls: &Urls<'s>, id: PageId, citation: Option<&CitationTexts>) -> ItemView<'s> {
     let site = urls.site;
     let p = &site.pages[id];
     let f = &p.front;

@@ -9,7 +9,7 @@ use crate::model::{Lang, PageId};
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub struct ProceedingsPart<'a> {
+pub(crate) struct ProceedingsPart<'a> {
     pub event: Option<EventView<'a>>,
     /// Sessions grouped by day, in order.
     pub programme: Vec<DayView<'a>>,
@@ -20,7 +20,7 @@ pub struct ProceedingsPart<'a> {
 }
 
 #[derive(Serialize)]
-pub struct EventView<'a> {
+pub(crate) struct EventView<'a> {
     pub name: &'a str,
     pub location: Option<&'a str>,
     pub start_display: String,
@@ -29,13 +29,13 @@ pub struct EventView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct DayView<'a> {
+pub(crate) struct DayView<'a> {
     pub day: String,
     pub sessions: Vec<SessionView<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct SessionView<'a> {
+pub(crate) struct SessionView<'a> {
     pub time: String,
     pub end_time: Option<String>,
     pub title: &'a str,
@@ -47,12 +47,12 @@ pub struct SessionView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct SpeakerView {
+pub(crate) struct SpeakerView {
     pub name: String,
     pub url: Option<String>,
 }
 
-pub fn part<'s>(urls: &Urls<'s>, id: PageId) -> ProceedingsPart<'s> {
+pub(super) fn part<'s>(urls: &Urls<'s>, id: PageId) -> ProceedingsPart<'s> {
     let site = urls.site;
     let p = &site.pages[id];
     let f = &p.front;

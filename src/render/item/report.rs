@@ -10,7 +10,7 @@ use crate::urls::CitationFormat;
 use serde::Serialize;
 
 #[derive(Serialize, Default)]
-pub struct ReportPart {
+pub(crate) struct ReportPart {
     pub issue_label: Option<String>,
     pub issue_url: Option<String>,
     pub abstract_only: bool,
@@ -25,13 +25,13 @@ pub struct ReportPart {
 }
 
 #[derive(Serialize)]
-pub struct RevisionView {
+pub(crate) struct RevisionView {
     pub date_display: String,
     pub note: String,
 }
 
 #[derive(Serialize)]
-pub struct CitationView {
+pub(crate) struct CitationView {
     pub apa: String,
     pub chicago: String,
     pub gbt7714: String,
@@ -39,7 +39,7 @@ pub struct CitationView {
     pub ris_url: String,
 }
 
-pub fn part(urls: &Urls, id: PageId, citation: Option<&CitationTexts>) -> ReportPart {
+pub(super) fn part(urls: &Urls, id: PageId, citation: Option<&CitationTexts>) -> ReportPart {
     let site = urls.site;
     let p = &site.pages[id];
     let f = &p.front;

@@ -7,11 +7,11 @@ use crate::model::Page;
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub struct StoryPart {
+pub(crate) struct StoryPart {
     pub facts: Vec<(&'static str, String)>,
 }
 
-pub fn part(p: &Page) -> StoryPart {
+pub(super) fn part(p: &Page) -> StoryPart {
     StoryPart { facts: story_facts(p) }
 }
 
