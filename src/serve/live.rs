@@ -4,9 +4,9 @@
 //! Input: file-system events under the site's folder. Output: a new `Current` (the last good
 //! build, and the error of the last failed one) and a wake-up for every waiting reload request.
 //! Served HTML gets a small script (and, while the site is broken, an error overlay) added on the
-//! way out; `seedbed build` output never has either. Must not: write to the site's folder or the
-//! terminal (the CLI says how a rebuild went), or
-//! drop the last good build because a change broke the site.
+//! way out; `seedbed build` output never has either. Must not: write to the site's folder or to
+//! the terminal (the CLI says how a rebuild went), or drop the last good build because a change
+//! broke the site.
 
 use super::ServedSite;
 use crate::pipeline::incremental::{IncrementalBuild, Update};
