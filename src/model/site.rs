@@ -62,7 +62,8 @@ pub struct Page {
     pub draft: bool,
     /// Its front matter as written.
     pub front: FrontMatter,
-    /// Body HTML; internal links are placeholders (`\0N\0`, N indexing `links`) until assembled.
+    /// Body HTML. After parse, a link to another Markdown file is `href="seedbed-link:N"` (N
+    /// indexing `links`); assemble replaces each with the target's URL.
     pub body_html: String,
     /// Its headings, in order.
     pub headings: Vec<Heading>,
