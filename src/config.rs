@@ -6,7 +6,7 @@
 
 use crate::error::SiteError;
 use crate::model::Lang;
-pub use crate::model::{Config, DigestConfig, FullTextRequest, Localized, MarkdownConfig};
+pub use crate::model::{Config, DIGEST_KEYS, DigestConfig, FullTextRequest, Localized, MarkdownConfig};
 use crate::yaml;
 use serde::Deserialize;
 
@@ -64,7 +64,7 @@ impl Config {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(resolve(raw))
+        Ok(Config { positions: positions(text), ..resolve(raw) })
     }
 }
 
@@ -176,6 +176,21 @@ fn is_folder_name(name: &str) -> bool {
     !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\']) && !name.chars().any(char::is_control)
 }
 
+/// Where each top-level key and each key under `digest:` is written (`digest.from`), so later
+/// stages can point at the setting a problem comes from.
+fn positions(text: &str) -> crate::model::Positions {
+    let mut keys = std::collections::BTreeMap::new();
+    for (key, line, column) in yaml::top_level_keys(text) {
+        keys.insert(key, crate::model::Position { line, column });
+    }
+    for key in DIGEST_KEYS {
+        if let Some((line, column)) = yaml::nested_key_position(text, "digest", key) {
+            keys.insert(format!("digest.{key}"), crate::model::Position { line, column });
+        }
+    }
+    crate::model::Positions { keys, aliases: Vec::new() }
+}
+
 fn resolve(raw: RawConfig) -> Config {
     let RawConfig {
         title,
@@ -215,12 +230,29 @@ fn resolve(raw: RawConfig) -> Config {
         digest: digest.unwrap_or_default(),
         allowed_outside: allowed_outside.unwrap_or_default(),
         extra: extra.unwrap_or(serde_yaml::Value::Null),
+        positions: crate::model::Positions::default(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digest_keys_are_the_fields_of_digest_config() {
+        let fields = serde_aux::serde_introspection::serde_introspect::<DigestConfig>();
+        assert_eq!(DIGEST_KEYS, fields, "DIGEST_KEYS must list DigestConfig's fields in order");
+    }
+
+    #[test]
+    fn positions_point_at_top_level_and_digest_keys() {
+        let c =
+            Config::parse("title: T\nbase_url: https://x.org/\ndigest:\n  window_days: 3\n  from: \"A <a@x.org>\"\n")
+                .expect("valid");
+        assert_eq!(c.positions.of("base_url"), crate::model::Position { line: 2, column: 1 });
+        assert_eq!(c.positions.of("digest.from"), crate::model::Position { line: 5, column: 3 });
+        assert_eq!(c.positions.of("languages"), crate::model::Position { line: 1, column: 1 }, "absent: the top");
+    }
 
     #[test]
     fn raw_keys_are_the_fields_of_raw_config() {

@@ -102,3 +102,14 @@ fn a_made_up_third_language_is_one_table_row_and_every_link_resolves() {
         "the English report links its xx translation"
     );
 }
+
+#[test]
+fn a_language_without_ui_strings_is_an_error_at_the_languages_key() {
+    let dir =
+        crate::common::site(&[("site.yaml", "title: Fixture\nbase_url: https://example.org/\nlanguages: [en, xx]\n")]);
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(message.contains("site.yaml:3:1: error: the theme has no UI strings for `xx`"), "{message}");
+    assert!(message.contains("add i18n/xx.yaml to the theme"), "{message}");
+}

@@ -53,11 +53,12 @@ pub(super) fn digest(
     let from = match &config.digest.from {
         Some(from) => from.clone(),
         None => {
-            let address = address(&format!("digest@{}", config.host()))?;
+            let address = address(&format!("digest@{}", config.host()), config.positions.of("base_url"))?;
             lettre::message::Mailbox::new(Some(title_en.clone()), address).to_string()
         }
     };
-    from.parse::<lettre::message::Mailbox>().map_err(|e| config_error(&format!("digest.from `{from}`: {e}")))?;
+    from.parse::<lettre::message::Mailbox>()
+        .map_err(|e| config_error(config.positions.of("digest.from"), &format!("digest.from `{from}`: {e}")))?;
     let unsubscribe_mailto = format!("mailto:{}?subject=unsubscribe", config.digest_contact());
     let mut record = Record {
         id: id.to_string(),
@@ -138,13 +139,14 @@ fn list_id(title: &str, host: &str) -> String {
     if plain && !title.is_empty() { format!("{title} <catalogue.{host}>") } else { format!("<catalogue.{host}>") }
 }
 
-fn config_error(message: &str) -> SiteError {
-    SiteError::new(crate::config::CONFIG_FILE, 1, 1, message.to_string())
+/// A problem with the digest's settings, at the key it comes from.
+fn config_error(at: crate::model::Position, message: &str) -> SiteError {
+    SiteError::new(crate::config::CONFIG_FILE, at.line, at.column, message.to_string())
         .with_hint("write `digest: {from: \"Name <address@example.org>\"}` in site.yaml")
 }
 
-fn address(text: &str) -> Result<lettre::Address, SiteError> {
-    text.parse().map_err(|e| config_error(&format!("`{text}` is not an e-mail address: {e}")))
+fn address(text: &str, at: crate::model::Position) -> Result<lettre::Address, SiteError> {
+    text.parse().map_err(|e| config_error(at, &format!("`{text}` is not an e-mail address: {e}")))
 }
 
 fn labels(label: &impl Fn(&str) -> String) -> BTreeMap<&'static str, String> {

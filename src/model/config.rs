@@ -46,6 +46,10 @@ pub struct MarkdownConfig {
     pub smart_punctuation: Option<bool>,
 }
 
+/// The keys of `digest:` in `site.yaml`, in `DigestConfig` field order (a test checks).
+pub const DIGEST_KEYS: [&str; 7] =
+    ["from", "subscribe_endpoint", "contact", "unsubscribe_url", "window_days", "attempts", "retry_ms"];
+
 /// The catalogue e-mail digest (`digest:` in `site.yaml`). Every key is optional.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
@@ -116,6 +120,8 @@ pub struct Config {
     pub allowed_outside: Vec<String>,
     /// Anything else, for custom templates.
     pub extra: serde_yaml::Value,
+    /// Where each top-level key, and each key under `digest:` (`digest.from`), is written.
+    pub positions: super::Positions,
 }
 
 impl Config {

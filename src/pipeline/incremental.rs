@@ -173,7 +173,7 @@ impl IncrementalBuild {
             l.site.theme.templates == site.theme.templates && l.site.theme.strings == site.theme.strings
         });
         self.render_all |= !(same_config && same_look);
-        let templates = render::Templates::load(&site.theme, &config.languages).map(Arc::new);
+        let templates = render::Templates::load(&site.theme, &config).map(Arc::new);
         self.loaded = Some(Loaded { config, site, warnings, templates });
         Ok(None)
     }

@@ -53,7 +53,7 @@ pub fn assemble_site(root: &Path, settings: &BuildSettings) -> Result<Assembled,
     let (config, loaded, problems) = load::site(root)?;
     log::debug!("loaded {} content files in {:?}", loaded.content.len(), started.elapsed());
     let config = with_base_url(config, settings);
-    let templates = render::Templates::load(&loaded.theme, &config.languages);
+    let templates = render::Templates::load(&loaded.theme, &config);
     let (pages, parse_problems) = parse::pages(&config, &loaded.content);
     // Sources are not needed after parsing: free them before rendering adds the output.
     let theme = loaded.theme;

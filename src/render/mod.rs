@@ -33,8 +33,8 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Parse the theme's templates and UI strings for `languages`.
-    pub fn load(theme: &ThemeFiles, languages: &[Lang]) -> Result<Templates, Vec<SiteError>> {
+    /// Parse the theme's templates and UI strings for the site's languages.
+    pub fn load(theme: &ThemeFiles, config: &crate::model::Config) -> Result<Templates, Vec<SiteError>> {
         let mut tera = tera::Tera::new();
         let files: HashMap<String, String> =
             theme.templates.iter().map(|(name, f)| (name.clone(), f.rel_path.clone())).collect();
@@ -47,10 +47,11 @@ impl Templates {
         if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) {
             errors.push(template_error(&e, &files, None));
         }
-        let strings = strings::load(&theme.strings, languages).unwrap_or_else(|mut e| {
-            errors.append(&mut e);
-            BTreeMap::new()
-        });
+        let strings = strings::load(&theme.strings, &config.languages, config.positions.of("languages"))
+            .unwrap_or_else(|mut e| {
+                errors.append(&mut e);
+                BTreeMap::new()
+            });
         if errors.is_empty() { Ok(Templates { tera, files, strings }) } else { Err(errors) }
     }
 

@@ -8,9 +8,11 @@ use std::collections::BTreeMap;
 pub(super) type Strings = BTreeMap<String, String>;
 
 /// Parse every language's strings; a language the site uses must have a file.
-pub(super) fn load(
+/// `languages_at`: where `site.yaml` lists the languages, for the error when one lacks its file.
+pub(crate) fn load(
     files: &[(Lang, SourceFile)],
     languages: &[Lang],
+    languages_at: crate::model::Position,
 ) -> Result<BTreeMap<Lang, Strings>, Vec<SiteError>> {
     let mut out = BTreeMap::new();
     let mut errors = Vec::new();
@@ -26,8 +28,13 @@ pub(super) fn load(
     for lang in languages {
         if !out.contains_key(lang) && errors.is_empty() {
             errors.push(
-                SiteError::new("site.yaml", 1, 1, format!("the theme has no UI strings for `{}`", lang.code()))
-                    .with_hint(format!("add i18n/{}.yaml to the theme", lang.code())),
+                SiteError::new(
+                    crate::config::CONFIG_FILE,
+                    languages_at.line,
+                    languages_at.column,
+                    format!("the theme has no UI strings for `{}`", lang.code()),
+                )
+                .with_hint(format!("add i18n/{}.yaml to the theme", lang.code())),
             );
         }
     }
