@@ -280,17 +280,7 @@ impl IncrementalBuild {
         let mut files = rendered.files;
         files.extend(super::derived_files(&site, &templates, &rendered.page_paths));
         log::debug!("incremental: feeds, sitemaps, citations, calendars at {:?}", started.elapsed());
-        let index_paths = match index {
-            Some(index) => {
-                files.extend(index.files);
-                index.paths
-            }
-            None if defer_index => self.index_paths.clone(),
-            None => {
-                self.index.forget_files();
-                Vec::new()
-            }
-        };
+        let index_paths = index_paths(&mut self.index, &self.index_paths, index, defer_index, &mut files);
         let deferred = if defer_index { index_paths.as_slice() } else { &[] };
         let every_path = files.iter().map(|f| f.path.as_str()).chain(rendered.unchanged.iter().map(String::as_str));
         let clashes =
@@ -299,16 +289,7 @@ impl IncrementalBuild {
             return Err(BuildError::Site(SiteErrors::from_vec([clashes, found].concat())));
         }
         let mut next = self.merge(files, reloaded)?;
-        for path in &rendered.unchanged {
-            let bytes = self.files.get(path).with_context(|| format!("{path} was not rendered before"))?;
-            next.insert(path.clone(), Arc::clone(bytes));
-        }
-        // The index's files not made again are as they were (all of them while it is deferred).
-        for path in &index_paths {
-            if let Some(bytes) = self.files.get(path) {
-                next.entry(path.clone()).or_insert_with(|| Arc::clone(bytes));
-            }
-        }
+        self.carry_over(&mut next, &rendered.unchanged, &index_paths)?;
         log::debug!("incremental: merged at {:?}", started.elapsed());
         let changed = count_changes(&self.files, &next);
         let old_files = std::mem::replace(&mut self.files, next);
@@ -320,6 +301,21 @@ impl IncrementalBuild {
         log::debug!("incremental: whole site, {parsed} files parsed, done in {:?}", started.elapsed());
         let warnings = SiteErrors::from_vec(found).0;
         Ok(Update { parsed, rendered: paths, changed, index_pending: defer_index, warnings })
+    }
+
+    /// Into the next build's files, the pages not rendered again (they are as they were) and the
+    /// index's files not made again (all of them while the index is deferred).
+    fn carry_over(&self, next: &mut Files, unchanged: &[String], index_paths: &[String]) -> anyhow::Result<()> {
+        for path in unchanged {
+            let bytes = self.files.get(path).with_context(|| format!("{path} was not rendered before"))?;
+            next.insert(path.clone(), Arc::clone(bytes));
+        }
+        for path in index_paths {
+            if let Some(bytes) = self.files.get(path) {
+                next.entry(path.clone()).or_insert_with(|| Arc::clone(bytes));
+            }
+        }
+        Ok(())
     }
 
     /// The bytes of this build's files; static files are read again only after a full load.
@@ -342,6 +338,28 @@ impl IncrementalBuild {
 
 /// Free the last build (tens of thousands of allocations at 10,000 pages) off the way to the
 /// reload.
+/// The search index's file paths after this build: the new index's (its files join `files`),
+/// the last ones while the index is deferred, or none when the site has no index.
+fn index_paths(
+    memo: &mut search_index::IndexMemo,
+    last: &[String],
+    index: Option<search_index::IndexUpdate>,
+    deferred: bool,
+    files: &mut Vec<OutputFile>,
+) -> Vec<String> {
+    match index {
+        Some(index) => {
+            files.extend(index.files);
+            index.paths
+        }
+        None if deferred => last.to_vec(),
+        None => {
+            memo.forget_files();
+            Vec::new()
+        }
+    }
+}
+
 fn drop_later<T: Send + 'static>(value: T) {
     // When no thread can start, the closure is dropped here, and the value with it.
     let _ = std::thread::Builder::new().name("drop".into()).spawn(move || drop(value));
