@@ -183,6 +183,11 @@ fn serve(args: ServeArgs) -> ExitCode {
     report_env(seedbed::serve::run(&live, listener, addr))
 }
 
+/// The site's default language, when its `site.yaml` can be read.
+fn default_language(root: &std::path::Path) -> Option<Lang> {
+    seedbed::load::config(root).ok().map(|c| c.default_language)
+}
+
 /// How a rebuild in `serve` went, on the terminal (a closed terminal must not stop the server,
 /// so a failed write is ignored).
 fn say_rebuilt(result: &Result<seedbed::pipeline::incremental::Update, String>, took: std::time::Duration) {
@@ -304,9 +309,12 @@ fn new(args: NewArgs) -> ExitCode {
         eprintln!("error: give the item a title of letters and words (it names the file and heads the page)");
         return ExitCode::from(2);
     }
-    report_env(seedbed::scaffold::new_item(&args.root, collection, &args.title, lang, today()).map(|path| {
-        eprintln!("Created {}", path.display());
-    }))
+    report_env(
+        seedbed::scaffold::new_item(&args.root, (collection, &args.title, lang), default_language(&args.root), today())
+            .map(|path| {
+                eprintln!("Created {}", path.display());
+            }),
+    )
 }
 
 fn print_problems(problems: &[seedbed::error::SiteError]) {

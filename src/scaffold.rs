@@ -41,19 +41,20 @@ pub fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>> {
     Ok(created)
 }
 
-/// Create `content/<collection>/<slug>[.zh].md` in the site at `root`, dated `today`.
+/// Create `content/<collection>/<slug>[.<lang>].md` in the site at `root`, dated `today`. The
+/// language suffix is left out only for the site's default language (`None`: not known, so always
+/// written), since a file without one is in the default language.
 pub fn new_item(
     root: &Path,
-    collection: Collection,
-    title: &str,
-    lang: Lang,
+    (collection, title, lang): (Collection, &str, Lang),
+    default_language: Option<Lang>,
     today: jiff::civil::Date,
 ) -> Result<PathBuf> {
     if !root.join(crate::config::CONFIG_FILE).is_file() {
         bail!("no site.yaml in {}: run this inside a site, or pass --root DIR", root.display());
     }
     let slug = crate::text::name_slug(title);
-    let suffix = if lang == Lang::En { String::new() } else { format!(".{}", lang.code()) };
+    let suffix = if Some(lang) == default_language { String::new() } else { format!(".{}", lang.code()) };
     let path = root.join("content").join(collection.dir()).join(format!("{slug}{suffix}.md"));
     write_new(&path, &front_matter(collection, title, lang, &today.to_string()))
 }

@@ -88,6 +88,22 @@ fn new_creates_valid_content_for_every_collection() {
 }
 
 #[test]
+fn new_leaves_out_the_language_suffix_only_for_the_default_language() {
+    let dir =
+        site(&[("site.yaml", "title: T\nbase_url: https://example.org/\ndefault_language: zh\nlanguages: [zh, en]\n")]);
+    let r = dir.path().to_str().expect("path");
+    for (lang, file) in [("zh", "content/reports/loans.md"), ("en", "content/reports/loans.en.md")] {
+        let out = seedbed(&["new", "report", "Loans", "--lang", lang, "--root", r]);
+        assert_eq!(out.status.code(), Some(0), "{lang}: {}", stderr(&out));
+        assert!(dir.path().join(file).exists(), "{file}");
+    }
+    let built = build(dir.path(), &["--drafts"]);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    assert!(dir.path().join("public/reports/loans/index.html").exists(), "the English file is English");
+    assert!(dir.path().join("public/zh/reports/loans/index.html").exists(), "the suffixless file is Chinese");
+}
+
+#[test]
 fn check_warns_about_missing_translations_without_failing() {
     let dir = site(&[
         ("site.yaml", "title: T\nbase_url: https://example.org/\nlanguages: [en, zh]\n"),

@@ -41,7 +41,10 @@ impl ServedSite {
     }
 
     fn not_found(&self) -> (u16, &'static str, Vec<u8>) {
-        let body = self.files.get("404.html").map_or_else(|| b"not found\n".to_vec(), |b| b.to_vec());
+        let body = self
+            .files
+            .get(&crate::urls::output_file(crate::urls::NOT_FOUND))
+            .map_or_else(|| b"not found\n".to_vec(), |b| b.to_vec());
         (404, "text/html; charset=utf-8", body)
     }
 }
@@ -60,8 +63,7 @@ pub fn served_path(target: &str) -> Option<String> {
     if bad_segment || decoded.contains('\\') || decoded.chars().any(char::is_control) {
         return None;
     }
-    let rel = decoded.trim_start_matches('/');
-    Some(if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() })
+    Some(crate::urls::output_file(&decoded))
 }
 
 fn content_type(path: &str) -> &'static str {
