@@ -70,6 +70,16 @@ impl SiteError {
         SiteError { severity: Severity::Warning, ..SiteError::new(rel_path, line, column, message) }
     }
 
+    /// An error about a file as a whole (its name, its kind, where a link leads), shown at its top.
+    pub fn whole_file(rel_path: &str, message: impl Into<String>) -> Self {
+        SiteError::new(rel_path, 1, 1, message)
+    }
+
+    /// A warning about a file as a whole, shown at its top.
+    pub fn whole_file_warning(rel_path: &str, message: impl Into<String>) -> Self {
+        SiteError::warning(rel_path, 1, 1, message)
+    }
+
     /// Say how to fix it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());

@@ -274,7 +274,7 @@ fn walk(bounds: &Bounds, sub: &str, problems: &mut Vec<SiteError>) -> Vec<(Strin
                     continue;
                 }
                 Err(_) => {
-                    problems.push(SiteError::warning(&rel, 1, 1, "this symbolic link leads nowhere: skipped"));
+                    problems.push(SiteError::whole_file_warning(&rel, "this symbolic link leads nowhere: skipped"));
                     continue;
                 }
             }
@@ -285,11 +285,12 @@ fn walk(bounds: &Bounds, sub: &str, problems: &mut Vec<SiteError>) -> Vec<(Strin
             out.push((rel, real));
         } else if entry.path_is_symlink() && file_type.is_dir() {
             problems.push(
-                SiteError::warning(&rel, 1, 1, "a symbolic link to a folder is not followed")
+                SiteError::whole_file_warning(&rel, "a symbolic link to a folder is not followed")
                     .with_hint("link the files one by one, or copy the folder into the site"),
             );
         } else if !file_type.is_dir() {
-            problems.push(SiteError::warning(&rel, 1, 1, "not a regular file (a pipe, socket or device): skipped"));
+            problems
+                .push(SiteError::whole_file_warning(&rel, "not a regular file (a pipe, socket or device): skipped"));
         }
     }
     out
@@ -299,14 +300,12 @@ fn walk(bounds: &Bounds, sub: &str, problems: &mut Vec<SiteError>) -> Vec<(Strin
 /// to could publish anything on the machine that builds the site, or the site's hidden files.
 fn link_out(rel: &str, target: &Path, bounds: &Bounds) -> SiteError {
     match target.strip_prefix(&bounds.root) {
-        Ok(inner) => SiteError::new(
+        Ok(inner) => SiteError::whole_file(
             rel,
-            1,
-            1,
             format!("leads to the hidden `{}` through a symbolic link", inner.display()),
         )
         .with_hint("hidden files (such as .git/) are never published: copy what should be into the site"),
-        Err(_) => SiteError::new(rel, 1, 1, format!("leads outside the site (to {}) through a symbolic link", target.display()))
+        Err(_) => SiteError::whole_file(rel, format!("leads outside the site (to {}) through a symbolic link", target.display()))
             .with_hint(
                 "copy the files into the site; to allow a folder outside it, list the folder under `allowed_outside:` in site.yaml",
             ),

@@ -156,7 +156,7 @@ impl<'a> Origins<'a> {
         let blamed = sides.iter().filter_map(|o| o.location().map(|l| (l, *o))).min_by_key(|((rank, ..), _)| *rank);
         match blamed {
             Some(((_, file, at), origin)) => SiteError::new(file, at.line, at.column, message).with_hint(origin.hint()),
-            None => SiteError::new(crate::config::CONFIG_FILE, 1, 1, message)
+            None => SiteError::whole_file(crate::config::CONFIG_FILE, message)
                 .with_hint("this is seedbed's own clash: please report it"),
         }
     }

@@ -222,7 +222,7 @@ pub fn missing_translations(site: &Site) -> Vec<SiteError> {
                 .map(|l| l.code())
                 .collect();
             (!missing.is_empty()).then(|| {
-                SiteError::warning(&p.rel_path, 1, 1, format!("no translation into {}", missing.join(", ")))
+                SiteError::whole_file_warning(&p.rel_path, format!("no translation into {}", missing.join(", ")))
                     .with_hint("add the translation as a file with the language before `.md`, like x.zh.md")
             })
         })

@@ -48,10 +48,8 @@ pub(crate) fn citation_warnings(pages: &[Page]) -> Vec<SiteError> {
                 (false, true) => "no authors",
                 _ => "no date",
             };
-            SiteError::warning(
+            SiteError::whole_file_warning(
                 &p.rel_path,
-                1,
-                1,
                 format!("this report has {missing}, so no Google Scholar citation tags are emitted"),
             )
             .with_hint("add `authors:` (names or people slugs) and `date:`")

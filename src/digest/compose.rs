@@ -128,7 +128,7 @@ fn parts(
     let html = css_inline::CSSInliner::options()
         .build()
         .inline(&html)
-        .map_err(|e| SiteError::new("templates/digest.html", 1, 1, format!("cannot inline its CSS: {e}")))?;
+        .map_err(|e| SiteError::whole_file("templates/digest.html", format!("cannot inline its CSS: {e}")))?;
     let text = templates.render_named("digest.txt", &context)?;
     Ok((subject, html, text))
 }

@@ -24,7 +24,7 @@ pub(super) struct SplitFile<'a> {
 /// Find the `---` fences. The YAML starts on line 1 (0-based), after the opening fence.
 pub(super) fn split<'a>(rel_path: &str, text: &'a str) -> Result<SplitFile<'a>, SiteError> {
     let Some(after_open) = text.strip_prefix("---\n").or_else(|| (text == "---").then_some("")) else {
-        return Err(SiteError::new(rel_path, 1, 1, "the file does not start with front matter")
+        return Err(SiteError::whole_file(rel_path, "the file does not start with front matter")
             .with_hint("begin the file with a `---` line, then `title: …`, then another `---` line")
             .with_source(text));
     };
@@ -45,15 +45,13 @@ pub(super) fn split<'a>(rel_path: &str, text: &'a str) -> Result<SplitFile<'a>, 
         offset += line.len();
     }
     if offset > MAX_FRONT_MATTER_BYTES {
-        return Err(SiteError::new(
+        return Err(SiteError::whole_file(
             rel_path,
-            1,
-            1,
             format!("front matter is larger than {} KiB", MAX_FRONT_MATTER_BYTES / 1024),
         )
         .with_hint("move long text into the body of the file"));
     }
-    Err(SiteError::new(rel_path, 1, 1, "front matter is not closed")
+    Err(SiteError::whole_file(rel_path, "front matter is not closed")
         .with_hint("add a line with `---` after the last front-matter key")
         .with_source(text))
 }

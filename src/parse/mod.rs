@@ -247,14 +247,14 @@ fn file_location(rel_path: &str, config: &Config) -> Result<FileLocation, SiteEr
     let (dir, file) = (inner.split('/').next().unwrap_or(""), inner.rsplit('/').next().unwrap_or(inner));
     let collection = Collection::from_dir(dir).filter(|_| inner.contains('/')).ok_or_else(|| {
         let dirs: Vec<&str> = Collection::ALL.iter().map(|c| c.dir()).collect();
-        SiteError::new(rel_path, 1, 1, "content files must be inside a collection folder")
+        SiteError::whole_file(rel_path, "content files must be inside a collection folder")
             .with_hint(format!("move it into content/<folder>/, where folder is one of: {}", dirs.join(", ")))
     })?;
     let name = file.strip_suffix(".md").unwrap_or(file);
     let (stem, lang) = match name.rsplit_once('.') {
         Some((stem, code)) => {
             let lang = Lang::from_code(code).filter(|l| config.languages.contains(l)).ok_or_else(|| {
-                SiteError::new(rel_path, 1, 1, format!("`{code}` in the file name is not one of the site's languages"))
+                SiteError::whole_file(rel_path, format!("`{code}` in the file name is not one of the site's languages"))
                     .with_hint("add it to `languages:` in site.yaml, or rename the file")
             })?;
             (stem, lang)
