@@ -257,22 +257,30 @@ fn build(args: BuildArgs) -> ExitCode {
         Ok(target) => target,
         Err(e) => return report_env(Err(e)),
     };
-    let output = match seedbed::build_site(&args.site.root, &settings(&args.site, args.base_url)) {
-        Ok(o) => o,
+    // Files go to the staging folder as they are made; it replaces the output only if the whole
+    // build succeeds (dropped, it is removed and the previous output stays).
+    let staging = match seedbed::write::Staging::begin(&target) {
+        Ok(staging) => staging,
+        Err(e) => return report_env(Err(e)),
+    };
+    let built = match seedbed::pipeline::build_into(&args.site.root, &settings(&args.site, args.base_url), &|file| {
+        staging.put(file)
+    }) {
+        Ok(built) => built,
         Err(e) => return report_build_error(e),
     };
-    print_problems(&output.warnings);
-    if let Err(e) = seedbed::write::output(&output.files, &target) {
+    print_problems(&built.warnings);
+    if let Err(e) = staging.finish() {
         return report_env(Err(e));
     }
-    let c = output.counts;
+    let c = built.counts;
     eprintln!(
         "Built {}, {}, {}, {} ({}) into {} in {} ms",
         count(c.items, "page"),
         count(c.listings, "listing"),
         count(c.catalogue, "catalogue page"),
         count(c.aliases, "redirect"),
-        count(output.files.len(), "file"),
+        count(built.files, "file"),
         out_dir.display(),
         started.elapsed().as_millis()
     );
@@ -285,13 +293,14 @@ fn count(n: usize, what: &str) -> String {
 
 fn check(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
-    match seedbed::build_site(&args.site.root, &settings(&args.site, None)) {
-        Ok(output) => {
-            print_problems(&output.warnings);
-            for warning in seedbed::assemble::missing_translations(&output.site) {
+    // Everything `build` does but keeping the files: the same errors, in less memory.
+    match seedbed::pipeline::build_into(&args.site.root, &settings(&args.site, None), &|_| {}) {
+        Ok(built) => {
+            print_problems(&built.warnings);
+            for warning in seedbed::assemble::missing_translations(&built.site) {
                 eprintln!("{warning}");
             }
-            eprintln!("Checked {} items: no errors ({} ms)", output.site.pages.len(), started.elapsed().as_millis());
+            eprintln!("Checked {} items: no errors ({} ms)", built.site.pages.len(), started.elapsed().as_millis());
             ExitCode::SUCCESS
         }
         Err(e) => report_build_error(e),

@@ -264,20 +264,23 @@ impl IncrementalBuild {
             _ => render::Reuse { unchanged_items: Vec::new(), fingerprints: Some(&none) },
         };
         let index_memo = &mut self.index;
+        let made = std::sync::Mutex::new(Vec::new());
+        let keep = |file| made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file);
         let (rendered, index) = rayon::join(
             || {
                 let changed: Vec<PageId> =
                     (0..site.pages.len()).filter(|&id| reuse.unchanged_items.get(id) != Some(&true)).collect();
                 let citations = cite::texts(&site, changed);
-                render::site_except(&super::render_input(&site, &templates, theme, &citations), &reuse)
+                render::site_except(&super::render_input(&site, &templates, theme, &citations), &reuse, &keep)
             },
             || index_now.then(|| index_memo.update(&site, &|| false)).flatten(),
         );
         let rendered = rendered.map_err(|e| BuildError::Site(SiteErrors::from_vec([e, found.clone()].concat())))?;
-        let paths = rendered_paths(&rendered.files[..rendered.files.len() - theme.assets.len()]);
+        let mut paths = rendered.written;
+        paths.sort();
         let fingerprints = rendered.fingerprints.unwrap_or_default();
         log::debug!("incremental: rendered at {:?}", started.elapsed());
-        let mut files = rendered.files;
+        let mut files = made.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         files.extend(super::derived_files(&site, &templates, &rendered.page_paths));
         log::debug!("incremental: feeds, sitemaps, citations, calendars at {:?}", started.elapsed());
         let index_paths = index_paths(&mut self.index, &self.index_paths, index, defer_index, &mut files);

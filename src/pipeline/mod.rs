@@ -98,33 +98,66 @@ pub(crate) fn assemble_pages(
     Ok((site, problems))
 }
 
-/// Run the pipeline up to, not including, writing.
+/// Run the pipeline up to, not including, writing: every file in memory (for `check`, `digest`,
+/// tests and benchmarks; `build` writes while it builds, with `build_into`).
 pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, BuildError> {
+    let made = std::sync::Mutex::new(Vec::new());
+    let keep = |file| made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file);
+    let Built { site, warnings, counts, .. } = build_into(root, settings, &keep)?;
+    let mut files = made.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(BuildOutput { site, files, warnings, counts })
+}
+
+/// A build whose files went to an `Emit` as they were made.
+pub struct Built {
+    /// The assembled site.
+    pub site: Site,
+    /// Every warning, sorted.
+    pub warnings: Vec<SiteError>,
+    /// What was rendered, for the summary line.
+    pub counts: render::Counts,
+    /// How many files were emitted.
+    pub files: usize,
+}
+
+/// Run the pipeline, handing each file to `emit` as soon as it is made, so the site's output is
+/// never held whole. On an error some files may have gone to `emit` already: the caller discards
+/// them (the staging folder is not swapped in).
+pub fn build_into(root: &Path, settings: &BuildSettings, emit: render::Emit) -> Result<Built, BuildError> {
     let started = std::time::Instant::now();
     let Assembled { site, templates, theme, problems } = assemble_site(root, settings)?;
+    let paths = std::sync::Mutex::new(Vec::new());
+    let emit_path = |file: OutputFile| {
+        paths.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file.path.clone());
+        emit(file);
+    };
     // The search index needs only the assembled site: build it beside the rendering, so each
     // fills the other's idle time on the cores.
-    let (rendered, index) = rayon::join(
+    let (rendered, ()) = rayon::join(
         || {
             let citations = cite::texts(&site, 0..site.pages.len());
-            render::site(&render_input(&site, &templates, &theme, &citations))
+            render::site(&render_input(&site, &templates, &theme, &citations), &emit_path)
         },
-        || if site.config.search_index { search_index::files(&site) } else { Vec::new() },
+        || {
+            if site.config.search_index {
+                search_index::files(&site).into_iter().for_each(&emit_path);
+            }
+        },
     );
     let rendered = rendered.map_err(|mut e| {
         e.append(&mut problems.clone());
         BuildError::Site(SiteErrors::from_vec(e))
     })?;
-    let mut files = rendered.files;
-    files.extend(derived_files(&site, &templates, &rendered.page_paths));
-    files.extend(index);
-    let clashes = output_table::check(files.iter().map(|f| f.path.as_str()), &site, &theme.assets);
+    derived_files(&site, &templates, &rendered.page_paths).into_iter().for_each(&emit_path);
+    let mut paths = paths.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    paths.sort_unstable();
+    let clashes = output_table::check(paths.iter().map(String::as_str), &site, &theme.assets);
     if !clashes.is_empty() {
         return Err(BuildError::Site(SiteErrors::from_vec([clashes, problems].concat())));
     }
-    log::debug!("rendered {} files at {:?}", files.len(), started.elapsed());
-    let counts = rendered.counts;
-    Ok(BuildOutput { site, files, warnings: SiteErrors::from_vec(problems).0, counts })
+    log::debug!("made {} files at {:?}", paths.len(), started.elapsed());
+    Ok(Built { site, warnings: SiteErrors::from_vec(problems).0, counts: rendered.counts, files: paths.len() })
 }
 
 /// The files made from the assembled site besides its pages and search index: feeds, sitemaps,

@@ -107,10 +107,17 @@ impl<'a> RenderContext<'a> {
     }
 }
 
-/// What rendering produced: the files, and what the summary line and the sitemap need.
+/// Where rendered files go, as each is made (a staging folder on disk, or a list in memory).
+pub type Emit<'a> = &'a (dyn Fn(OutputFile) + Sync);
+
+/// A job's page once emitted: its output path (`None`: it renders as before; an error: it does
+/// not render), and its fingerprint when taken.
+type Written = (Option<Result<String, SiteError>>, Option<u64>);
+
+/// What rendering produced besides the files it emitted: what the summary line and the sitemap need.
 pub struct Rendered {
-    /// Every page and static file.
-    pub files: Vec<OutputFile>,
+    /// The output path of every page rendered (not the static files), in no particular order.
+    pub written: Vec<String>,
     /// Pages left out because they would render as before (`site_except`).
     pub unchanged: Vec<String>,
     /// With `Reuse::fingerprints`: the fingerprint of every page other than items.
@@ -121,31 +128,42 @@ pub struct Rendered {
     pub page_paths: Vec<(String, Option<crate::model::PageId>)>,
 }
 
-/// Render every page of the site, then add the theme's static files.
-pub fn site(input: &RenderInput) -> Result<Rendered, Vec<SiteError>> {
-    site_except(input, &Reuse::default())
+/// Render every page of the site, then add the theme's static files; each file goes to `emit`.
+pub fn site(input: &RenderInput, emit: Emit) -> Result<Rendered, Vec<SiteError>> {
+    site_except(input, &Reuse::default(), emit)
 }
 
 /// Like `site`, but leaves out the pages `reuse` says render as before, listing their output
 /// paths in `Rendered::unchanged` instead.
-pub fn site_except(input: &RenderInput, reuse: &Reuse) -> Result<Rendered, Vec<SiteError>> {
+pub fn site_except(input: &RenderInput, reuse: &Reuse, emit: Emit) -> Result<Rendered, Vec<SiteError>> {
     let (site, theme) = (input.site, input.theme);
     let jobs = jobs::all(site);
     let paths: Vec<String> = jobs.iter().map(|j| jobs::url_path(j, site)).collect();
     let rc = RenderContext::new(input, &paths);
     let entries = reuse.fingerprints.map(|_| sink::EntryJson::new(&views::Urls { site }));
-    let results: Vec<reuse::Outcome> = jobs
+    // Each page goes to `emit` as soon as it is made: the site's output is never held whole.
+    let results: Vec<Written> = jobs
         .par_iter()
         .zip(&paths)
-        .map(|(job, path)| reuse::render_unless_same(job, path, &rc, reuse, entries.as_ref()))
+        .map(|(job, path)| {
+            let (page, fingerprint) = reuse::render_unless_same(job, path, &rc, reuse, entries.as_ref());
+            let written = page.map(|r| {
+                r.map(|file| {
+                    let out = file.path.clone();
+                    emit(file);
+                    out
+                })
+            });
+            (written, fingerprint)
+        })
         .collect();
-    let mut files = Vec::with_capacity(results.len() + theme.assets.len());
+    let mut written = Vec::with_capacity(results.len());
     let (mut errors, mut left_out) = (Vec::new(), Vec::new());
     let mut fingerprints = reuse.fingerprints.map(|_| Fingerprints::with_capacity(results.len()));
     for ((r, fingerprint), path) in results.into_iter().zip(&paths) {
         let out = crate::urls::output_file(path);
         match r {
-            Some(Ok(f)) => files.push(f),
+            Some(Ok(path)) => written.push(path),
             Some(Err(e)) => errors.push(e),
             None => left_out.push(out.clone()),
         }
@@ -156,12 +174,9 @@ pub fn site_except(input: &RenderInput, reuse: &Reuse) -> Result<Rendered, Vec<S
     if !errors.is_empty() {
         return Err(summarise_template_errors(errors));
     }
-    files.extend(
-        theme
-            .assets
-            .iter()
-            .map(|a| OutputFile { path: a.out_path.clone(), contents: OutputContents::Copy(a.source.clone()) }),
-    );
+    for a in &theme.assets {
+        emit(OutputFile { path: a.out_path.clone(), contents: OutputContents::Copy(a.source.clone()) });
+    }
     let mut page_paths: Vec<_> = jobs
         .iter()
         .zip(paths)
@@ -169,7 +184,7 @@ pub fn site_except(input: &RenderInput, reuse: &Reuse) -> Result<Rendered, Vec<S
         .map(|(j, path)| (path, if let jobs::Job::Item(id) = j { Some(*id) } else { None }))
         .collect();
     page_paths.sort();
-    Ok(Rendered { files, unchanged: left_out, counts: jobs::counts(&jobs), page_paths, fingerprints })
+    Ok(Rendered { written, unchanged: left_out, counts: jobs::counts(&jobs), page_paths, fingerprints })
 }
 
 /// Only the pages that show the bodies of `ids`: their own pages (a person's page lists their

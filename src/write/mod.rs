@@ -1,48 +1,36 @@
 //! Stage 6: put the output files on disk. The only stage that writes to the site's tree (the
 //! digest's files go through `atomic`; `seedbed init`/`new` create new sources and nothing else).
 //!
-//! Input: every `OutputFile` of a successful build and a checked output folder (`target`).
-//! Output: the folder replaced as a whole: files go to a fresh staging folder beside it, which is
-//! swapped in only when everything was written (`swap`), so a failed build leaves the previous
-//! output untouched and no stale file survives. Every output folder gets a marker file, so the
-//! next build knows it may replace it.
-//! Must not: be called when the build has errors, or write into a folder `target` did not check.
+//! Input: the `OutputFile`s of a build, as they are made, and a checked output folder (`target`).
+//! Output: the folder replaced as a whole: files go to a fresh staging folder beside it (`staging`,
+//! on writer threads while the build goes on), which is swapped in only when everything was
+//! written and the build had no error (`swap`), so a failed build leaves the previous output
+//! untouched and no stale file survives. Every output folder gets a marker file, so the next
+//! build knows it may replace it.
+//! Must not: swap in a build that has errors, or write into a folder `target` did not check.
 
 pub mod atomic;
+mod staging;
 mod swap;
 pub mod target;
 
+pub use staging::Staging;
 pub use swap::leftovers;
 pub use target::{MARKER, OutputTarget};
 
 use crate::model::{AssetSource, OutputContents, OutputFile};
 use anyhow::{Context as _, Result, bail};
-use rayon::prelude::*;
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
-/// Write `files` into a staging folder and swap it in at `target`.
+/// Write `files` into a staging folder and swap it in at `target` (a build made in memory;
+/// `Staging` writes one while it is made).
 pub fn output(files: &[OutputFile], target: &OutputTarget) -> Result<()> {
-    let _turn = swap::take_turn(target)?;
-    let staging = swap::staging_path(target, "new");
-    if let Err(e) = write_all(files, &staging) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+    let staging = Staging::begin(target)?;
+    for file in files {
+        staging.put(file.clone());
     }
-    swap::swap_in(&staging, target)
-}
-
-fn write_all(files: &[OutputFile], root: &Path) -> Result<()> {
-    fs::create_dir(root).with_context(|| format!("cannot create {}", root.display()))?;
-    fs::write(root.join(MARKER), target::MARKER_TEXT).with_context(|| format!("cannot write {MARKER}"))?;
-    let mut dirs: Vec<PathBuf> =
-        files.iter().filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf)).collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(root.join(d)).with_context(|| format!("cannot create {}", root.join(d).display()))?;
-    }
-    files.par_iter().try_for_each(|f| write_one(f, root))
+    staging.finish().map(|_| ())
 }
 
 fn write_one(file: &OutputFile, root: &Path) -> Result<()> {
