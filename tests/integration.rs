@@ -13,6 +13,7 @@ mod feeds;
 mod hostile;
 mod incremental;
 mod languages;
+mod memory;
 mod search;
 mod search_chinese;
 mod serve;

@@ -1,0 +1,104 @@
+//! The build's memory is bounded by what it renders, not by what it has made: pages are written
+//! while the build goes on (`write::Staging`), never held whole. A generated site of 3,000
+//! reports (~20 KB of Markdown each, 143 MB of output) builds under a data limit (RLIMIT_DATA, which
+//! counts the heap) that the build holding every output file in memory went over.
+
+use crate::common::{stderr, write};
+use std::process::Command;
+
+const PAGES: usize = 3000;
+/// Measured with the debug binaries (RAYON_NUM_THREADS=2; peak RSS 393 MB before, 308 MB after):
+/// the build holding its output in memory (e78596e) aborts at 380 MiB and runs at 420; writing
+/// while it builds runs at 270 and aborts at 240.
+const LIMIT_MIB: u64 = 330;
+
+const WORDS: [&str; 24] = [
+    "returning",
+    "migrants",
+    "county",
+    "cooperative",
+    "credit",
+    "training",
+    "e-commerce",
+    "villages",
+    "households",
+    "entrepreneurs",
+    "loans",
+    "revitalization",
+    "Guizhou",
+    "Sichuan",
+    "workforce",
+    "tea",
+    "logistics",
+    "platforms",
+    "survey",
+    "policy",
+    "income",
+    "startups",
+    "skills",
+    "remittances",
+];
+
+/// A report of about 12 KB: headings, paragraphs of words, a list, a link to the report before it.
+fn report(n: usize) -> String {
+    let mut body = String::new();
+    let mut k = n * 7919;
+    let mut word = || {
+        k = k.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        WORDS[(k >> 33) % WORDS.len()]
+    };
+    for section in 0..6 {
+        body.push_str(&format!("\n## Section {section} on {}\n\n", word()));
+        for _ in 0..4 {
+            let sentence: Vec<&str> = (0..80).map(|_| word()).collect();
+            body.push_str(&sentence.join(" "));
+            body.push_str(".\n\n");
+        }
+        body.push_str(&format!("- {} and {}\n- {} in {}\n", word(), word(), word(), word()));
+    }
+    if n > 0 {
+        body.push_str(&format!("\nSee [the previous report](r{}.md).\n", n - 1));
+    }
+    format!(
+        "---\ntitle: \"Report {n} on {} and {}\"\ndate: 2020-{:02}-{:02}\nauthors: [\"Author {}\"]\n\
+         topics: [\"{}\"]\nregions: [\"{}\"]\nsummary: \"A study of {} {}.\"\nseries: Research Report\n\
+         volume: {}\nnumber: {}\n---\n{body}",
+        word(),
+        word(),
+        n % 12 + 1,
+        n % 28 + 1,
+        n % 97,
+        word(),
+        word(),
+        word(),
+        word(),
+        n / 100 + 1,
+        n % 12 + 1
+    )
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_large_site_builds_within_a_memory_limit_its_whole_output_would_exceed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "site.yaml", "title: Archive\nbase_url: https://example.org/\nlanguages: [en]\n");
+    for n in 0..PAGES {
+        write(dir.path(), &format!("content/reports/r{n}.md"), report(n));
+    }
+    let out = Command::new("prlimit")
+        .arg(format!("--data={}", LIMIT_MIB * 1024 * 1024))
+        .arg(env!("CARGO_BIN_EXE_seedbed"))
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .env("RAYON_NUM_THREADS", "2")
+        .env("SOURCE_DATE_EPOCH", "1798761600")
+        .output()
+        .expect("run prlimit (util-linux)");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let pages = walkdir::WalkDir::new(dir.path().join("public/reports"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_name() == "index.html")
+        .count();
+    assert!(pages > PAGES, "{pages} report pages and listings");
+}
