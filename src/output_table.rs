@@ -1,4 +1,4 @@
-//! One table of every path a build writes, checked before anything is written.
+//! One table of every path a build writes, checked before the build is swapped in.
 //!
 //! Input: the output paths of a build (pages, aliases, static and content files, feeds, the
 //! search index…), the assembled site and the static files, to say where each path comes from.
