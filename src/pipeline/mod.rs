@@ -98,8 +98,8 @@ pub(crate) fn assemble_pages(
     Ok((site, problems))
 }
 
-/// Run the pipeline up to, not including, writing: every file in memory (for `check`, `digest`,
-/// tests and benchmarks; `build` writes while it builds, with `build_into`).
+/// Run the pipeline up to, not including, writing: every file in memory (for the digest, tests and
+/// benchmarks; `build` writes while it builds and `check` keeps nothing, both with `build_into`).
 pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, BuildError> {
     let made = std::sync::Mutex::new(Vec::new());
     let keep = |file| made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file);
