@@ -1,10 +1,10 @@
-//! The pipeline, run in memory: `load` → `parse` → `assemble` → `render` and the output modules,
-//! ending in every `OutputFile` of the site (`build_site`), or at the assembled site
-//! (`assemble_site`, which `digest` starts from). `incremental` runs the same stages for `serve`,
-//! keeping what each produced.
+//! The pipeline: `load` → `parse` → `assemble` → `render` and the output modules, handing every
+//! `OutputFile` of the site to an `Emit` as it is made (`build_into`; `build_site` keeps them in
+//! memory), or stopping at the assembled site (`assemble_site`, which `digest` starts from).
+//! `incremental` runs the same stages for `serve`, keeping what each produced.
 //!
 //! Input: the site's folder and the build's settings. Output: the assembled site and its files,
-//! or every problem found. Must not: write anything (the CLI hands the files to `write`).
+//! or every problem found. Must not: write anything (the CLI's `Emit` hands files to `write`).
 
 pub mod incremental;
 
