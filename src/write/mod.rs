@@ -23,16 +23,6 @@ use anyhow::{Context as _, Result, bail};
 use std::fs;
 use std::path::{Component, Path};
 
-/// Write `files` into a staging folder and swap it in at `target` (a build made in memory;
-/// `Staging` writes one while it is made).
-pub fn output(files: &[OutputFile], target: &OutputTarget) -> Result<()> {
-    let staging = Staging::begin(target)?;
-    for file in files {
-        staging.put(file.clone());
-    }
-    staging.finish().map(|_| ())
-}
-
 fn write_one(file: &OutputFile, root: &Path) -> Result<()> {
     if Path::new(&file.path).components().any(|c| !matches!(c, Component::Normal(_))) {
         bail!("refusing to write outside the output folder: {}", file.path);

@@ -54,6 +54,7 @@ pub(super) struct Surroundings {
 
 pub(super) fn surroundings(urls: &Urls, id: PageId) -> Surroundings {
     let site = urls.site;
+    let (issue_previous, issue_next) = report::issue_neighbours(urls, id);
     Surroundings {
         translations: site.translations[id]
             .iter()
@@ -62,8 +63,8 @@ pub(super) fn surroundings(urls: &Urls, id: PageId) -> Surroundings {
         related: related(urls, id),
         authors: urls.authors_of(id),
         pdf_url: site.pdf_urls[id].clone(),
-        issue_previous: report::issue_neighbour(urls, id, -1),
-        issue_next: report::issue_neighbour(urls, id, 1),
+        issue_previous,
+        issue_next,
     }
 }
 

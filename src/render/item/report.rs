@@ -44,17 +44,19 @@ pub(super) fn part(urls: &Urls, id: PageId, citation: Option<&CitationTexts>) ->
     let p = &site.pages[id];
     let f = &p.front;
     let abstract_only = f.access == Some(Access::AbstractOnly);
+    let issue = issue_of(urls, id);
+    let (issue_previous, issue_next) = issue.map_or((None, None), |i| neighbours(urls, i, id));
     ReportPart {
         issue_label: issue_label(p),
-        issue_url: issue_of(urls, id).map(|issue| urls.issue(issue)),
+        issue_url: issue.map(|issue| urls.issue(issue)),
         abstract_only,
         full_text_request_url: abstract_only.then(|| request_url(site, &p.title)).flatten(),
         pdf_url: site.pdf_urls[id].as_ref().map(|u| if u.starts_with('/') { urls.path(u) } else { u.clone() }),
         versions: revisions(f.versions.as_deref(), p.lang),
         corrections: revisions(f.corrections.as_deref(), p.lang),
-        citation: citation.filter(|_| site.citable[id]).map(|texts| citation_view(urls, id, texts)),
-        issue_previous: issue_neighbour(urls, id, -1),
-        issue_next: issue_neighbour(urls, id, 1),
+        citation: citation.map(|texts| citation_view(urls, id, texts)),
+        issue_previous,
+        issue_next,
     }
 }
 
@@ -78,13 +80,19 @@ fn issue_of<'s>(urls: &Urls<'s>, id: PageId) -> Option<&'s Issue> {
     series.issues.iter().find(|i| Some(i.volume) == p.front.volume && Some(i.number) == p.front.number)
 }
 
-/// The item `step` places away in the same catalogue issue (issues list newest first).
-pub(super) fn issue_neighbour(urls: &Urls, id: PageId, step: isize) -> Option<Link> {
-    let site = urls.site;
-    let issue = issue_of(urls, id)?;
-    let at = issue.pages.iter().position(|&x| x == id)?;
-    let other = *issue.pages.get(at.checked_add_signed(step)?)?;
-    Some(Link { name: site.pages[other].title.clone(), url: urls.page(other) })
+/// The items before and after report `id` in its catalogue issue, when it is in one.
+pub(super) fn issue_neighbours(urls: &Urls, id: PageId) -> (Option<Link>, Option<Link>) {
+    issue_of(urls, id).map_or((None, None), |issue| neighbours(urls, issue, id))
+}
+
+/// The items before and after `id` in `issue` (issues list newest first).
+fn neighbours(urls: &Urls, issue: &Issue, id: PageId) -> (Option<Link>, Option<Link>) {
+    let Some(at) = issue.pages.iter().position(|&x| x == id) else { return (None, None) };
+    let link = |step: isize| {
+        let other = *issue.pages.get(at.checked_add_signed(step)?)?;
+        Some(Link { name: urls.site.pages[other].title.clone(), url: urls.page(other) })
+    };
+    (link(-1), link(1))
 }
 
 fn revisions(list: Option<&[Revision]>, lang: Lang) -> Vec<RevisionView> {
