@@ -7,7 +7,7 @@
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::BuildError;
 use crate::error::{SiteError, SiteErrors};
-use crate::model::{Asset, AssetSource, Lang, LoadedSite, SourceFile, ThemeFiles};
+use crate::model::{Asset, AssetSource, FoundFile, Lang, LoadedSite, SourceFile, ThemeFiles};
 use anyhow::Context as _;
 use include_dir::{Dir, include_dir};
 use rayon::prelude::*;
@@ -20,6 +20,13 @@ pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/theme
 /// Read `site.yaml`, `content/`, and the theme (embedded default, then `themes/<name>/`,
 /// then the site's own `templates/` and `static/`, each overriding the one before).
 pub fn site(root: &Path) -> Result<(Config, LoadedSite, Vec<SiteError>), BuildError> {
+    let (config, found, warnings) = site_unread(root)?;
+    let content = found.content.into_par_iter().map(content_file).collect::<Result<Vec<_>, BuildError>>()?;
+    Ok((config, LoadedSite { config_file: found.config_file, content, theme: found.theme }, warnings))
+}
+
+/// Like `site`, but only find the content files: `content_file` reads each.
+pub fn site_unread(root: &Path) -> Result<(Config, LoadedSite<FoundFile>, Vec<SiteError>), BuildError> {
     let (config, config_bytes) = read_config(root)?;
     let config_text = String::from_utf8_lossy(&config_bytes).into_owned();
     let canonical_root = root.canonicalize().with_context(|| format!("cannot open {}", root.display()))?;
@@ -27,13 +34,15 @@ pub fn site(root: &Path) -> Result<(Config, LoadedSite, Vec<SiteError>), BuildEr
     let bounds = Bounds::new(canonical_root, &config, &config_text, &mut warnings);
     let content_files = walk(&bounds, "content", &mut warnings);
     let (markdown, others): (Vec<_>, Vec<_>) = content_files.into_iter().partition(|(rel, _)| rel.ends_with(".md"));
-    let content = markdown
-        .into_par_iter()
-        .map(|(rel_path, abs)| Ok(SourceFile { rel_path, bytes: read(&abs)? }))
-        .collect::<Result<Vec<_>, BuildError>>()?;
+    let content = markdown.into_iter().map(|(rel_path, path)| FoundFile { rel_path, path }).collect();
     let theme = theme(&bounds, &config, &config_text, others, &mut warnings)?;
     let config_file = SourceFile { rel_path: CONFIG_FILE.into(), bytes: config_bytes };
     Ok((config, LoadedSite { config_file, content, theme }, warnings))
+}
+
+/// Read a content file `site_unread` found.
+pub fn content_file(found: FoundFile) -> Result<SourceFile, BuildError> {
+    Ok(SourceFile { bytes: read(&found.path)?, rel_path: found.rel_path })
 }
 
 /// Bring `loaded` up to date after the files at `changed` (absolute paths under `root`) changed,

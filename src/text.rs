@@ -120,6 +120,41 @@ pub fn percent_decode_strict(path: &str) -> Option<String> {
     percent_encoding::percent_decode(bytes).decode_utf8().ok().map(|s| s.into_owned())
 }
 
+/// The `href` parse writes for the N-th link to another Markdown file: its URL is known only
+/// once every page is parsed, and is put in when the body is rendered (`fill_link_placeholders`).
+pub fn link_placeholder(index: usize) -> String {
+    format!("seedbed-link:{index}")
+}
+
+/// Replace each `href="seedbed-link:N"` with the N-th URL (escaped for the attribute).
+pub fn fill_link_placeholders(html: &str, urls: &[String]) -> String {
+    let marker = "href=\"seedbed-link:";
+    if urls.is_empty() || !html.contains(marker) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + urls.len() * 16);
+    let mut rest = html;
+    while let Some(pos) = rest.find(marker) {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + marker.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        match after[..digits].parse::<usize>().ok().and_then(|n| urls.get(n)) {
+            Some(url) if after[digits..].starts_with('"') => {
+                out.push_str("href=\"");
+                out.push_str(&escape_html(url));
+                out.push('"');
+                rest = &after[digits + 1..];
+            }
+            _ => {
+                out.push_str(marker);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +227,12 @@ mod tests {
         assert_eq!(name_slug("Rural revitalization"), "rural-revitalization");
         assert_eq!(name_slug("!!!"), "unnamed");
         assert!(!name_slug("乡村振兴").is_empty());
+    }
+
+    #[test]
+    fn link_placeholders_are_filled_in_order() {
+        let html = "<a href=\"seedbed-link:1\">b</a><a href=\"seedbed-link:0\">a</a>";
+        let filled = fill_link_placeholders(html, &["/a/".into(), "/b/#x&y".into()]);
+        assert_eq!(filled, "<a href=\"/b/#x&amp;y\">b</a><a href=\"/a/\">a</a>");
     }
 }

@@ -33,39 +33,30 @@ impl PathIndex {
     }
 }
 
-/// Put real URLs into every page's links; report missing pages and anchors.
-pub(super) fn resolve(pages: &mut [Page], index: &PathIndex, base_path: &str) -> Vec<SiteError> {
+/// The URL of every link of every page (by page id, in link order; the body's placeholders are
+/// filled when it is rendered); missing pages and anchors reported.
+pub(super) fn resolve(pages: &[Page], index: &PathIndex, base_path: &str) -> (Vec<Vec<String>>, Vec<SiteError>) {
     use rayon::prelude::*;
-    let filled: Vec<(usize, String, Vec<SiteError>)> = (0..pages.len())
+    let (urls, errors): (Vec<Vec<String>>, Vec<Vec<SiteError>>) = (0..pages.len())
         .into_par_iter()
-        .filter(|&i| !pages[i].links.is_empty())
         .map(|i| {
             let mut errors = Vec::new();
-            let html = fill(&pages[i].body_html, &hrefs(&pages[i], i, pages, index, base_path, &mut errors));
-            (i, html, errors)
+            (hrefs(&pages[i], i, pages, index, base_path, &mut errors), errors)
         })
-        .collect();
-    let mut errors = Vec::new();
-    for (i, html, mut page_errors) in filled {
-        pages[i].body_html = html;
-        errors.append(&mut page_errors);
-    }
-    errors
+        .unzip();
+    (urls, errors.into_iter().flatten().collect())
 }
 
-/// Put real URLs into the links of `page`, which takes the place of `pages[id]`.
+/// The URLs of the links of `page`, which takes the place of `pages[id]`.
 pub(super) fn resolve_one(
-    page: &mut Page,
+    page: &Page,
     id: PageId,
     pages: &[Page],
     index: &PathIndex,
     base_path: &str,
-) -> Vec<SiteError> {
+) -> (Vec<String>, Vec<SiteError>) {
     let mut errors = Vec::new();
-    if !page.links.is_empty() {
-        page.body_html = fill(&page.body_html, &hrefs(page, id, pages, index, base_path, &mut errors));
-    }
-    errors
+    (hrefs(page, id, pages, index, base_path, &mut errors), errors)
 }
 
 /// The URL of each of the links of `page` (id `i`), empty where the target is missing.
@@ -143,41 +134,4 @@ pub(super) fn related(pages: &[Page], index: &PathIndex) -> (Vec<Vec<PageId>>, V
         .map(|p| p.related.iter().filter_map(|link| index.target(p, link).map_err(|e| errors.push(e)).ok()).collect())
         .collect();
     (ids, errors)
-}
-
-/// Replace each `href="seedbed-link:N"` with the N-th URL (escaped for the attribute).
-fn fill(html: &str, hrefs: &[String]) -> String {
-    let mut out = String::with_capacity(html.len() + hrefs.len() * 16);
-    let mut rest = html;
-    let marker = "href=\"seedbed-link:";
-    while let Some(pos) = rest.find(marker) {
-        out.push_str(&rest[..pos]);
-        let after = &rest[pos + marker.len()..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        match after[..digits].parse::<usize>().ok().and_then(|n| hrefs.get(n)) {
-            Some(url) if after[digits..].starts_with('"') => {
-                out.push_str("href=\"");
-                out.push_str(&crate::text::escape_html(url));
-                out.push('"');
-                rest = &after[digits + 1..];
-            }
-            _ => {
-                out.push_str(marker);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fill_replaces_placeholders_in_order() {
-        let html = "<a href=\"seedbed-link:1\">b</a><a href=\"seedbed-link:0\">a</a>";
-        assert_eq!(fill(html, &["/a/".into(), "/b/#x".into()]), "<a href=\"/b/#x\">b</a><a href=\"/a/\">a</a>");
-    }
 }

@@ -36,7 +36,8 @@ pub fn site(
     pages.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.rel_path.cmp(&b.rel_path)));
     let index = links::PathIndex::new(&pages, &held_back, opts.drafts);
     let mut errors = reserved_slugs(&pages);
-    errors.extend(links::resolve(&mut pages, &index, config.base_path()));
+    let (link_urls, mut link_errors) = links::resolve(&pages, &index, config.base_path());
+    errors.append(&mut link_errors);
     let (related, mut related_errors) = links::related(&pages, &index);
     errors.append(&mut related_errors);
     let aliases = aliases(&pages, &mut errors);
@@ -61,6 +62,7 @@ pub fn site(
         pages,
         translations,
         related,
+        link_urls,
         authors,
         page_authors,
         taxonomies,
@@ -95,16 +97,18 @@ pub fn replace_bodies(
 ) -> Result<(), Vec<SiteError>> {
     let index = links::PathIndex::new(&site.pages, &[], opts.drafts);
     let mut resolved = Vec::with_capacity(changed.len());
-    for (id, mut page) in changed {
+    for (id, page) in changed {
         let mut errors = links::broken_anchors_into(&site.pages, id, &page);
-        errors.extend(links::resolve_one(&mut page, id, &site.pages, &index, site.config.base_path()));
+        let (urls, mut link_errors) = links::resolve_one(&page, id, &site.pages, &index, site.config.base_path());
+        errors.append(&mut link_errors);
         if !errors.is_empty() {
             return Err(errors);
         }
-        resolved.push((id, page));
+        resolved.push((id, page, urls));
     }
-    for (id, page) in resolved {
+    for (id, page, urls) in resolved {
         site.pages[id] = page;
+        site.link_urls[id] = urls;
     }
     Ok(())
 }

@@ -7,11 +7,13 @@
 mod config;
 mod front_matter;
 mod lang;
+mod packed;
 mod site;
 
 pub use config::*;
 pub use front_matter::*;
 pub use lang::*;
+pub use packed::PackedText;
 pub use site::*;
 
 use serde::Serialize;
@@ -127,13 +129,24 @@ pub struct ThemeFiles {
     pub assets: Vec<Asset>,
 }
 
-/// Everything `load` read: the only stage that touches the site's files.
+/// A content file found but not read yet: a build reads each one just before parsing it, so the
+/// site's sources are never all in memory at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundFile {
+    /// Path from the site root, with `/` separators.
+    pub rel_path: String,
+    /// Where to read it.
+    pub path: PathBuf,
+}
+
+/// Everything `load` read (or, with `FoundFile`s, found): the only stage that touches the site's
+/// files.
 #[derive(Debug, Clone)]
-pub struct LoadedSite {
+pub struct LoadedSite<Content = SourceFile> {
     /// `site.yaml`.
     pub config_file: SourceFile,
     /// Every Markdown file under `content/`, sorted by path.
-    pub content: Vec<SourceFile>,
+    pub content: Vec<Content>,
     /// The theme after the site's overrides.
     pub theme: ThemeFiles,
 }

@@ -1,7 +1,7 @@
 //! The parsed page and the assembled site.
 
 use super::Config;
-use super::{Collection, ContentDate, FrontMatter, Lang};
+use super::{Collection, ContentDate, FrontMatter, Lang, PackedText};
 
 /// Index of a page in `Site::pages`; pages refer to each other by id, never by path.
 pub type PageId = usize;
@@ -62,9 +62,11 @@ pub struct Page {
     pub draft: bool,
     /// Its front matter as written.
     pub front: FrontMatter,
-    /// Body HTML. After parse, a link to another Markdown file is `href="seedbed-link:N"` (N
-    /// indexing `links`); assemble replaces each with the target's URL.
-    pub body_html: String,
+    /// Body HTML, in which a link to another Markdown file is `href="seedbed-link:N"` (N indexing
+    /// `links`; `Site::link_urls` has the URL, which render puts in).
+    pub body_html: PackedText,
+    /// The id of every element in the body, sorted (links may point at any of them).
+    pub anchors: Vec<String>,
     /// Its headings, in order.
     pub headings: Vec<Heading>,
     /// Its links to other Markdown files.
@@ -74,7 +76,7 @@ pub struct Page {
     /// Words for reading time (a Han character counts as one).
     pub word_count: usize,
     /// The body as plain text (for the search index).
-    pub text: String,
+    pub text: PackedText,
     /// Where each top-level front-matter key is written, and each of `aliases`.
     pub positions: Positions,
 }
@@ -98,7 +100,7 @@ impl Positions {
 impl Page {
     /// Whether the page has an element with this id.
     pub fn has_anchor(&self, id: &str) -> bool {
-        self.headings.iter().any(|h| h.id == id) || self.body_html.contains(&format!("id=\"{id}\""))
+        self.headings.iter().any(|h| h.id == id) || self.anchors.binary_search_by(|a| a.as_str().cmp(id)).is_ok()
     }
 }
 
@@ -210,6 +212,8 @@ pub struct Site {
     pub translations: Vec<Vec<PageId>>,
     /// For each page, the pages its `related:` list names, in the order written.
     pub related: Vec<Vec<PageId>>,
+    /// For each page, the URL of each of its `links` (a self link is only its `#anchor`).
+    pub link_urls: Vec<Vec<String>>,
     /// Everyone named as an author, and everyone with a people page.
     pub authors: Vec<Author>,
     /// For each page, indexes into `authors` in the order the front matter lists them.

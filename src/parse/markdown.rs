@@ -49,11 +49,6 @@ fn is_inline(end: &TagEnd) -> bool {
     )
 }
 
-/// The `href` written for the N-th internal link until assemble puts the real URL in.
-pub(crate) fn link_placeholder(index: usize) -> String {
-    format!("seedbed-link:{index}")
-}
-
 /// Markdown's parser keeps a node for every line and every character that may open or close
 /// something (`[`, `*`, `<`…): about 150 bytes each. A body may have this many, or one per 16
 /// bytes if it is larger, so parsing it takes at most about ten times its size in memory.
@@ -122,6 +117,21 @@ pub(crate) fn render(ctx: &BodyContext, body: &str) -> RenderedBody {
     }
     state.rendered.html = html;
     state.rendered
+}
+
+/// The value of every `id` attribute in `html`, sorted and without repeats: what a link's
+/// `#anchor` may name (headings, footnotes, raw HTML).
+pub(crate) fn element_ids(html: &str) -> Vec<String> {
+    let mut ids: Vec<String> = html
+        .match_indices(" id=\"")
+        .filter_map(|(at, marker)| {
+            let value = &html[at + marker.len()..];
+            value.find('"').map(|end| value[..end].to_string())
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// A heading being read: level, explicit `{#id}`, classes, and its inner events.
@@ -380,13 +390,13 @@ impl<'a, 'b> BodyState<'a, 'b> {
             LinkKind::Keep => Some(dest),
             LinkKind::Anchor(anchor) => {
                 self.push_link(self.ctx.rel_path.to_string(), Some(anchor), line, column);
-                Some(link_placeholder(self.rendered.links.len() - 1).into())
+                Some(crate::text::link_placeholder(self.rendered.links.len() - 1).into())
             }
             LinkKind::Markdown { path, anchor } => {
                 let target =
                     resolve_path(self.ctx.rel_path, &path).unwrap_or_else(|| format!("(outside the site) {path}"));
                 self.push_link(target, anchor, line, column);
-                Some(link_placeholder(self.rendered.links.len() - 1).into())
+                Some(crate::text::link_placeholder(self.rendered.links.len() - 1).into())
             }
             LinkKind::Unsafe(scheme) => {
                 self.rendered.warnings.push(

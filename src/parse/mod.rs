@@ -11,13 +11,18 @@ pub(crate) mod markdown;
 
 use crate::config::Config;
 use crate::error::{SiteError, line_col};
-use crate::model::{Collection, FrontMatter, InternalLink, Lang, Page, Position, Positions, SourceFile};
+use crate::model::{Collection, FrontMatter, InternalLink, Lang, PackedText, Page, Position, Positions, SourceFile};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
-/// Parse every content file; problems from all files are returned together.
-pub fn pages(config: &Config, sources: &[SourceFile]) -> (Vec<Page>, Vec<SiteError>) {
-    gather(sources.par_iter().map(|s| page(config, s)).collect())
+/// Parse each content file as it comes, dropping its bytes once parsed: `sources` reads the files
+/// (the load stage), so the site's sources are never all held. The first error reading stops it.
+pub fn pages_as_read<E: Send>(
+    config: &Config,
+    sources: impl IndexedParallelIterator<Item = Result<SourceFile, E>>,
+) -> Result<(Vec<Page>, Vec<SiteError>), E> {
+    let parsed = sources.map(|source| source.map(|s| page(config, &s))).collect::<Result<Vec<_>, E>>()?;
+    Ok(gather(parsed))
 }
 
 /// A file's bytes and what they parsed to.
@@ -62,7 +67,7 @@ impl ParseMemo {
     }
 }
 
-/// Like `pages`, reusing the memo's result for every file whose bytes are unchanged; the memo
+/// Parse every content file (a `serve` rebuild), reusing the memo's result for every file whose bytes are unchanged; the memo
 /// then holds exactly these files.
 pub fn pages_changed(config: &Config, sources: &[SourceFile], memo: &mut ParseMemo) -> (Vec<Page>, Vec<SiteError>) {
     let fresh: Vec<Option<(Option<Page>, Vec<SiteError>)>> = sources
@@ -149,11 +154,12 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
         draft: front.draft.unwrap_or(false),
         related: related_links(rel_path, &front, &split),
         front,
-        body_html: body.html,
+        anchors: markdown::element_ids(&body.html),
+        body_html: PackedText::pack(&body.html),
         headings: body.headings,
         links: body.links,
         word_count: body.word_count,
-        text: body.text,
+        text: PackedText::pack(&body.text),
     };
     (Some(page), problems)
 }

@@ -12,6 +12,7 @@ use crate::error::{BuildError, SiteError, SiteErrors};
 use crate::model::{OutputFile, Site};
 use crate::outputs::{calendar, cite, feeds, search_index, sitemap};
 use crate::{assemble, config, load, model, output_table, parse, render};
+use rayon::prelude::*;
 use std::path::Path;
 
 /// Settings of one build that do not live in `site.yaml`.
@@ -50,14 +51,12 @@ pub struct Assembled {
 /// Run load, parse and assemble (what `build`, `serve` and `digest` share).
 pub fn assemble_site(root: &Path, settings: &BuildSettings) -> Result<Assembled, BuildError> {
     let started = std::time::Instant::now();
-    let (config, loaded, problems) = load::site(root)?;
-    log::debug!("loaded {} content files in {:?}", loaded.content.len(), started.elapsed());
+    let (config, found, problems) = load::site_unread(root)?;
+    log::debug!("found {} content files in {:?}", found.content.len(), started.elapsed());
     let config = with_base_url(config, settings);
-    let templates = render::Templates::load(&loaded.theme, &config);
-    let (pages, parse_problems) = parse::pages(&config, &loaded.content);
-    // Sources are not needed after parsing: free them before rendering adds the output.
-    let theme = loaded.theme;
-    drop(loaded.content);
+    let templates = render::Templates::load(&found.theme, &config);
+    let theme = found.theme;
+    let (pages, parse_problems) = parse::pages_as_read(&config, found.content.into_par_iter().map(load::content_file))?;
     log::debug!("parsed {} pages at {:?}", pages.len(), started.elapsed());
     let templates = match templates {
         Ok(t) => t,

@@ -13,7 +13,7 @@ pub(super) struct PersonView<'a> {
     pub affiliation: Option<&'a str>,
     pub role: Option<&'a str>,
     pub summary: Option<&'a str>,
-    pub body_html: Option<&'a str>,
+    pub body_html: Option<String>,
 }
 
 pub(super) fn person_view<'s>(urls: &Urls<'s>, a: &'s Author) -> PersonView<'s> {
@@ -24,6 +24,6 @@ pub(super) fn person_view<'s>(urls: &Urls<'s>, a: &'s Author) -> PersonView<'s> 
         affiliation: page.and_then(|p| p.front.affiliation.as_deref()),
         role: page.and_then(|p| p.front.role.as_deref()),
         summary: page.and_then(|p| p.front.summary.as_deref()),
-        body_html: page.map(|p| p.body_html.as_str()),
+        body_html: a.page.map(|id| super::item::body_html(urls.site, id)),
     }
 }

@@ -55,7 +55,7 @@ pub(super) fn render_unless_same(
 }
 
 /// For each item of `new`, whether its page renders as it did in `old` (same config and
-/// templates assumed): the item and its `item::Surroundings` are equal. Items with a programme
+/// templates assumed): the item, its links' URLs and its `item::Surroundings` are equal. Items with a programme
 /// are always rendered: their speakers link to whichever people pages exist.
 pub fn unchanged_items(old: &Site, new: &Site) -> Vec<bool> {
     let old_ids: HashMap<&str, usize> = old.pages.iter().enumerate().map(|(i, p)| (p.rel_path.as_str(), i)).collect();
@@ -67,6 +67,7 @@ pub fn unchanged_items(old: &Site, new: &Site) -> Vec<bool> {
             old_ids.get(page.rel_path.as_str()).is_some_and(|&was| {
                 page.front.sessions.is_none()
                     && *page == old.pages[was]
+                    && new.link_urls[id] == old.link_urls[was]
                     && item::surroundings(&new_urls, id) == item::surroundings(&old_urls, was)
             })
         })

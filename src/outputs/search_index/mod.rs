@@ -36,8 +36,8 @@ const FRAGMENT_TEXT: usize = 1200;
 
 /// The body's text, or nothing for an abstract-only report (its body, headings included, is not
 /// published, so not indexed or shown).
-fn published_body(p: &Page) -> &str {
-    if p.front.access == Some(Access::AbstractOnly) { "" } else { p.text.as_str() }
+fn published_body(p: &Page) -> String {
+    if p.front.access == Some(Access::AbstractOnly) { String::new() } else { p.text.unpack() }
 }
 
 /// The five fields of a document, in `FIELDS` order.
@@ -55,7 +55,7 @@ fn fields<'a>(site: &Site, p: &'a Page, id: usize) -> [Cow<'a, str>; 5] {
         Cow::Owned(headings.join(" ")),
         Cow::Owned(authors),
         Cow::Borrowed(summary),
-        Cow::Borrowed(body),
+        Cow::Owned(body),
     ]
 }
 

@@ -23,7 +23,7 @@ pub(super) struct ItemView<'a> {
     pub updated_display: Option<String>,
     pub summary: Option<&'a str>,
     /// `None` for abstract-only reports: their body is not published.
-    pub body_html: Option<&'a str>,
+    pub body_html: Option<String>,
     pub toc: Vec<&'a Heading>,
     pub reading_minutes: usize,
     pub authors: Vec<Link>,
@@ -68,6 +68,15 @@ pub(super) fn surroundings(urls: &Urls, id: PageId) -> Surroundings {
     }
 }
 
+/// Page `id`'s body HTML with its links' URLs in.
+pub(super) fn body_html(site: &crate::model::Site, id: PageId) -> String {
+    let html = site.pages[id].body_html.unpack();
+    match site.link_urls.get(id) {
+        Some(urls) if !urls.is_empty() => crate::text::fill_link_placeholders(&html, urls),
+        _ => html,
+    }
+}
+
 static NULL: serde_yaml::Value = serde_yaml::Value::Null;
 
 /// The view of item `id`, with its citation texts when it is citable.
@@ -83,7 +92,7 @@ pub(super) fn view<'s>(urls: &Urls<'s>, id: PageId, citation: Option<&CitationTe
         date_display: p.date.map(|d| p.lang.date_label(d.date())),
         updated_display: f.updated.map(|d| p.lang.date_label(d.date())),
         summary: f.summary.as_deref(),
-        body_html: (!report.abstract_only).then_some(p.body_html.as_str()),
+        body_html: (!report.abstract_only).then(|| body_html(site, id)),
         toc: p.headings.iter().filter(|h| h.level == 2).collect(),
         reading_minutes: p.word_count.div_ceil(220).max(1),
         authors: urls.authors_of(id),
