@@ -140,7 +140,7 @@ pub fn build_into(root: &Path, settings: &BuildSettings, emit: render::Emit) -> 
         },
         || {
             if site.config.search_index {
-                search_index::files(&site).into_iter().for_each(&emit_path);
+                search_index::emit_files(&site, &emit_path);
             }
         },
     );

@@ -21,10 +21,10 @@ pub(super) struct BlockMemo {
     blocks: Vec<Block>,
 }
 
-/// Tokenise every document, several blocks per thread so uneven pages balance out.
-pub(super) fn all(site: &Site, order: &[usize], stop: Stop) -> Option<Vec<Block>> {
-    let size = order.len().div_ceil(rayon::current_num_threads() * 4).max(64);
-    order.par_chunks(size).enumerate().map(|(b, ids)| one(site, ids, b * size, stop)).collect()
+/// Tokenise the documents `ids`, the first being document `first`, into a few blocks per thread.
+pub(super) fn window(site: &Site, ids: &[usize], first: usize) -> Vec<Block> {
+    let size = ids.len().div_ceil(rayon::current_num_threads() * 4).max(64);
+    ids.par_chunks(size).enumerate().filter_map(|(b, ids)| one(site, ids, first + b * size, &|| false)).collect()
 }
 
 /// Blocks made again, by position; `None` where the kept block still holds.

@@ -106,16 +106,47 @@ pub fn indexed_text(site: &Site) -> Vec<String> {
     document_order(site).into_iter().map(|id| fields(site, &site.pages[id], id).join("\n")).collect()
 }
 
-/// Every file of the search index of `site`.
+/// Every file of the search index of `site`, in memory (benchmarks and tests; `emit_files`
+/// is what a build uses).
 pub fn files(site: &Site) -> Vec<OutputFile> {
+    let made = std::sync::Mutex::new(Vec::new());
+    emit_files(site, &|file| made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file));
+    made.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Make every file of the search index of `site`, handing each to `emit` as it is made: the
+/// tokenised blocks are freed as they merge into postings, and no shard or fragment waits for the
+/// others, so the index's memory stays near its postings alone.
+pub fn emit_files(site: &Site, emit: Emit) {
     let order = document_order(site);
-    let Some(blocks) = blocks::all(site, &order, &|| false) else { return Vec::new() };
-    let postings = postings::postings(&blocks, &|| false).unwrap_or_default();
-    let terms: Vec<TermPostings> = postings.iter().map(|(term, flat)| (*term, flat.as_slice())).collect();
+    let postings = merged_postings(site, &order);
+    let terms: Vec<TermPostings> = postings.iter().map(|(term, flat)| (&**term, flat.as_slice())).collect();
     let shards = shards::cut(&terms);
     let made = Made { order: &order, terms: &terms, shards: &shards };
-    made.files(site, &Written::Everything).0
+    made.emit(site, &Written::Everything, emit);
 }
+
+/// Documents tokenised at a time: each window's blocks are merged into the postings (while the
+/// next window is tokenised) and freed, so memory holds the postings and two windows' blocks.
+const WINDOW: usize = 4096;
+
+/// Every term's postings, made window by window (`postings::Merge`).
+fn merged_postings(site: &Site, order: &[usize]) -> Vec<(Box<str>, Vec<u32>)> {
+    let lengths: Vec<[u32; 5]> =
+        order.par_iter().map(|&id| postings::field_lengths(&fields(site, &site.pages[id], id))).collect();
+    let mut merge = postings::Merge::new(&lengths);
+    let mut pending = Vec::new();
+    for (w, ids) in order.chunks(WINDOW).enumerate() {
+        let (blocks, ()) =
+            rayon::join(|| blocks::window(site, ids, w * WINDOW), || pending.drain(..).for_each(|b| merge.add(b)));
+        pending = blocks;
+    }
+    pending.into_iter().for_each(|b| merge.add(b));
+    merge.finish()
+}
+
+/// Where the index's files go as they are made.
+pub type Emit<'a> = &'a (dyn Fn(OutputFile) + Sync);
 
 /// Which of the index's files to make; the others are as the last build left them.
 enum Written<'a> {
@@ -139,43 +170,52 @@ struct Made<'a> {
 impl Made<'_> {
     /// The files `written` names, and the paths of all the index's files (sorted).
     fn files(&self, site: &Site, written: &Written) -> (Vec<OutputFile>, Vec<String>) {
+        let made = std::sync::Mutex::new(Vec::new());
+        let paths =
+            self.emit(site, written, &|file| made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file));
+        (made.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner), paths)
+    }
+
+    /// Hand each file `written` names to `emit` as it is made; gives the paths of all the index's
+    /// files (sorted).
+    fn emit(&self, site: &Site, written: &Written, emit: Emit) -> Vec<String> {
         let started = std::time::Instant::now();
-        let (facets, (vocabulary, shards)) = rayon::join(
+        let (facets, vocabulary) = rayon::join(
             || self.facets(site),
-            || rayon::join(|| shards::vocabulary(self.terms), || self.shard_files(written)),
+            || {
+                let vocabulary = shards::vocabulary(self.terms);
+                self.emit_shards(written, emit);
+                vocabulary
+            },
         );
-        let mut files = vec![self.manifest(&vocabulary), facets];
-        files.extend(
-            vocabulary
-                .iter()
-                .filter(|(key, _)| written.vocabulary(key))
-                .map(|(key, words)| OutputFile::text(format!("search/v/{key}.json"), shards::vocabulary_json(words))),
-        );
-        files.extend(shards);
+        emit(self.manifest(&vocabulary));
+        emit(facets);
+        vocabulary.iter().filter(|(key, _)| written.vocabulary(key)).for_each(|(key, words)| {
+            emit(OutputFile::text(format!("search/v/{key}.json"), shards::vocabulary_json(words)))
+        });
         log::debug!("search: manifest, facets, vocabulary, shards in {:?}", started.elapsed());
-        let fragment_of = |doc: usize| fragment(site, &site.pages[self.order[doc]], doc);
+        let fragment_of = |doc: usize| emit(fragment(site, &site.pages[self.order[doc]], doc));
         match written {
-            Written::Everything => files.par_extend((0..self.order.len()).into_par_iter().map(fragment_of)),
-            Written::Only { fragments, .. } => files.par_extend(
-                fragments.par_iter().map(|&d| d as usize).filter(|&d| d < self.order.len()).map(fragment_of),
-            ),
+            Written::Everything => (0..self.order.len()).into_par_iter().for_each(fragment_of),
+            Written::Only { fragments, .. } => {
+                fragments.par_iter().map(|&d| d as usize).filter(|&d| d < self.order.len()).for_each(fragment_of)
+            }
         }
         let mut paths: Vec<String> = ["search/manifest.json", "search/facets.json"].map(String::from).into();
         paths.extend(vocabulary.keys().map(|key| format!("search/v/{key}.json")));
         paths.extend(self.shards.iter().map(|s| format!("search/t/{}.json", s.name)));
         paths.extend((0..self.order.len()).map(|doc| format!("search/f/{doc}.json")));
         paths.sort_unstable();
-        (files, paths)
+        paths
     }
 
-    /// The shards `written` names.
-    fn shard_files(&self, written: &Written) -> Vec<OutputFile> {
+    /// The shards `written` names, each to `emit` as it is made.
+    fn emit_shards(&self, written: &Written, emit: Emit) {
         let shards: Vec<&shards::Shard> =
             self.shards.iter().enumerate().filter(|&(i, _)| written.shard(i)).map(|(_, s)| s).collect();
-        shards
-            .into_par_iter()
-            .map(|s| OutputFile::text(format!("search/t/{}.json", s.name), shards::json(&self.terms[s.terms.clone()])))
-            .collect()
+        shards.into_par_iter().for_each(|s| {
+            emit(OutputFile::text(format!("search/t/{}.json", s.name), shards::json(&self.terms[s.terms.clone()])))
+        });
     }
 
     fn manifest(&self, vocabulary: &BTreeMap<String, Vec<(&str, u32)>>) -> OutputFile {

@@ -191,9 +191,14 @@ impl Block {
 /// and an edit to one document of a large site then almost never moves an average: only the
 /// postings of that document's own terms change weight, so `serve` writes only their shards.
 pub(super) fn averages(blocks: &[Block]) -> [u64; 5] {
-    let n = blocks.iter().map(Block::docs).sum::<usize>().max(1) as f64;
+    averages_of(blocks.iter().flat_map(|b| &b.lengths))
+}
+
+/// `averages` of the documents' field lengths.
+fn averages_of<'l>(lengths: impl Iterator<Item = &'l [u32; 5]> + Clone) -> [u64; 5] {
+    let n = lengths.clone().count().max(1) as f64;
     std::array::from_fn(|f| {
-        let sum: u64 = blocks.iter().flat_map(|b| &b.lengths).map(|l| l[f] as u64).sum();
+        let sum: u64 = lengths.clone().map(|l| l[f] as u64).sum();
         let average = (sum as f64 / n).max(1.0);
         ((average.log2() * 256.0).round() / 256.0).exp2().to_bits()
     })
@@ -202,9 +207,11 @@ pub(super) fn averages(blocks: &[Block]) -> [u64; 5] {
 /// Per document and field: the field's weight over its BM25F length normalisation, so a
 /// posting's weight is five multiplications (the client applies idf and k1).
 pub(super) fn factors(blocks: &[Block], averages: &[u64; 5]) -> Vec<[f64; 5]> {
-    blocks
-        .iter()
-        .flat_map(|b| &b.lengths)
+    factors_of(blocks.iter().flat_map(|b| &b.lengths), averages)
+}
+
+fn factors_of<'l>(lengths: impl Iterator<Item = &'l [u32; 5]>, averages: &[u64; 5]) -> Vec<[f64; 5]> {
+    lengths
         .map(|l| {
             std::array::from_fn(|f| {
                 let (_, weight, b) = FIELDS[f];
@@ -212,6 +219,113 @@ pub(super) fn factors(blocks: &[Block], averages: &[u64; 5]) -> Vec<[f64; 5]> {
             })
         })
         .collect()
+}
+
+/// A document's field lengths in tokens, as its block would count them.
+pub(super) fn field_lengths<S: AsRef<str>>(fields: &[S; 5]) -> [u32; 5] {
+    std::array::from_fn(|f| {
+        let mut n = 0;
+        each_raw_token(fields[f].as_ref(), |_, _| n += 1);
+        n
+    })
+}
+
+/// The postings of every term made block by block, as `postings` makes them from all the blocks
+/// at once: each block is weighted and merged in as it comes (in document order) and then freed,
+/// and a common word keeps only its heaviest rows along the way. The weights need every document's
+/// field lengths first (`field_lengths`). For `build`, which so holds no more than the postings;
+/// `serve` keeps its blocks.
+pub(super) struct Merge {
+    factors: Vec<[f64; 5]>,
+    /// A word's rows are cut back to its `cap` heaviest once it has twice as many.
+    cap: usize,
+    terms: HashMap<Box<str>, MergedTerm>,
+}
+
+#[derive(Default)]
+struct MergedTerm {
+    /// Documents with the term (its rows may have been cut back).
+    df: u32,
+    /// `(doc, weight)` per row, Han terms followed by count and positions.
+    flat: Vec<u32>,
+}
+
+impl Merge {
+    /// A merge for documents of these field lengths (in document order).
+    pub(super) fn new(lengths: &[[u32; 5]]) -> Merge {
+        Merge::with_cap(lengths, MAX_POSTINGS)
+    }
+
+    fn with_cap(lengths: &[[u32; 5]], cap: usize) -> Merge {
+        let factors = factors_of(lengths.iter(), &averages_of(lengths.iter()));
+        Merge { factors, cap, terms: HashMap::default() }
+    }
+
+    /// Merge the next block (blocks must come in document order).
+    pub(super) fn add(&mut self, block: Block) {
+        for (term, flat) in block.terms.into_iter().zip(block.rows) {
+            let han = term.starts_with(is_han);
+            let merged = self.terms.entry(term).or_default();
+            let mut k = 0;
+            while k < flat.len() {
+                let (doc, tf) = (flat[k], unpack(flat[k + 1], flat[k + 2]));
+                let f = &self.factors[doc as usize];
+                let weight: f64 = (0..5).map(|j| tf[j] as f64 * f[j]).sum();
+                merged.flat.extend([doc, (weight * WEIGHT_SCALE).round().max(1.0) as u32]);
+                merged.df += 1;
+                k += ROW;
+                if han {
+                    let count = flat[k] as usize;
+                    merged.flat.extend_from_slice(&flat[k..k + 1 + count]);
+                    k += 1 + count;
+                }
+            }
+            if !han && merged.flat.len() > 4 * self.cap {
+                merged.flat = cut_back(&merged.flat, self.cap);
+            }
+        }
+    }
+
+    /// Every term's encoded postings, in term order.
+    pub(super) fn finish(self) -> Vec<(Box<str>, Vec<u32>)> {
+        let cap = self.cap;
+        let mut terms: Vec<(Box<str>, MergedTerm)> = self.terms.into_iter().collect();
+        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        terms
+            .into_par_iter()
+            .map(|(term, merged)| {
+                let han = term.starts_with(is_han);
+                let flat = encode_capped(han, merged.df, rows_of(han, &merged.flat), cap);
+                (term, flat)
+            })
+            .collect()
+    }
+}
+
+/// A word's `(doc, weight)` rows cut back to the `cap` heaviest (of equal weights, the first).
+/// Rows cut here would be cut at the end too: `cap` rows before them already outweigh them.
+fn cut_back(flat: &[u32], cap: usize) -> Vec<u32> {
+    let mut rows = rows_of(false, flat);
+    keep_heaviest(&mut rows, cap);
+    rows.iter().flat_map(|&(doc, weight, _)| [doc, weight]).collect()
+}
+
+/// The rows of merged flat postings (`(doc, weight)`, Han terms followed by count and positions).
+fn rows_of(han: bool, flat: &[u32]) -> Vec<Row<'_>> {
+    let mut rows = Vec::with_capacity(flat.len() / 2);
+    let mut k = 0;
+    while k < flat.len() {
+        let (doc, weight) = (flat[k], flat[k + 1]);
+        k += 2;
+        let mut positions: &[u32] = &[];
+        if han {
+            let count = flat[k] as usize;
+            positions = &flat[k + 1..k + 1 + count];
+            k += 1 + count;
+        }
+        rows.push((doc, weight, positions));
+    }
+    rows
 }
 
 /// Flat postings of every term, in term order, from the blocks in document order; `None` once
@@ -289,10 +403,14 @@ fn keep_heaviest(rows: &mut Vec<Row>, n: usize) {
 
 /// Very common words keep only their `MAX_POSTINGS` heaviest documents (the frequency stays the
 /// true one, so idf is right).
-fn encode(han: bool, mut rows: Vec<Row>) -> Vec<u32> {
-    let df = rows.len() as u32;
-    if rows.len() > MAX_POSTINGS && !han {
-        keep_heaviest(&mut rows, MAX_POSTINGS);
+fn encode(han: bool, rows: Vec<Row>) -> Vec<u32> {
+    encode_capped(han, rows.len() as u32, rows, MAX_POSTINGS)
+}
+
+/// `encode` for a term in `df` documents, of which `rows` may hold only the heaviest.
+fn encode_capped(han: bool, df: u32, mut rows: Vec<Row>, cap: usize) -> Vec<u32> {
+    if rows.len() > cap && !han {
+        keep_heaviest(&mut rows, cap);
     }
     let mut flat = Vec::with_capacity(rows.len() * 2 + 1);
     flat.push(df);
@@ -351,6 +469,39 @@ mod tests {
         let whole = [block(0, docs.iter().copied())];
         let split = [block(0, docs[..1].iter().copied()), block(1, docs[1..].iter().copied())];
         assert_eq!(postings(&whole, &|| false), postings(&split, &|| false));
+    }
+
+    #[test]
+    fn merging_block_by_block_gives_the_postings_of_all_blocks_at_once() {
+        // Weights vary with the body's length, so cutting back keeps rows by weight, not order.
+        let bodies: Vec<String> =
+            (0..40).map(|i| format!("{} 返乡创业 loans{}", "the ".repeat(1 + i % 7), i % 3)).collect();
+        let docs: Vec<[&str; 5]> = bodies.iter().map(|b| fields("Returning migrants", b)).collect();
+        let blocks =
+            || (0..docs.len()).step_by(6).map(|d| block(d as u32, docs[d..(d + 6).min(docs.len())].iter().copied()));
+        let all: Vec<Block> = blocks().collect();
+        let cap = 5;
+        let whole: Vec<(String, Vec<u32>)> = postings(&all, &|| false)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(term, flat)| {
+                if term.starts_with(is_han) {
+                    return (term.to_string(), flat);
+                }
+                let (mut doc, mut rows) = (0, Vec::new());
+                for pair in flat[1..].chunks(2) {
+                    doc += pair[0];
+                    rows.push((doc, pair[1], &[][..]));
+                }
+                (term.to_string(), encode_capped(false, flat[0], rows, cap))
+            })
+            .collect();
+        let lengths: Vec<[u32; 5]> = docs.iter().map(field_lengths).collect();
+        let mut merge = Merge::with_cap(&lengths, cap);
+        blocks().for_each(|b| merge.add(b));
+        let merged: Vec<(String, Vec<u32>)> = merge.finish().into_iter().map(|(t, f)| (t.into(), f)).collect();
+        assert_eq!(merged, whole);
+        assert!(merged.iter().any(|(t, f)| t == "the" && f[0] == 40 && f.len() == 1 + 2 * cap), "the word is cut back");
     }
 
     #[test]
