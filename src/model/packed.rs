@@ -1,5 +1,6 @@
-//! `PackedText`: a page's body HTML or plain text, kept compressed between the stage that makes
-//! it (parse) and the one or two that read it (render, the search index).
+//! `Packed`: bytes kept compressed while they wait: a page's body HTML and plain text between
+//! the stage that makes them (parse) and the ones that read them (render, the search index), and
+//! the files `serve` serves.
 //!
 //! Bodies and plain text are most of what a site holds (about 25 KB a page): held as plain
 //! strings, 100,000 pages need gigabytes before rendering starts. zstd at its fastest level keeps
@@ -15,18 +16,18 @@ const LEVEL: i32 = 1;
 /// Below this many bytes a text is kept as it is: a frame's overhead would outweigh the gain.
 const SMALL: usize = 64;
 
-/// Text kept compressed; `unpack` gives it back.
+/// Bytes kept compressed; `unpack` (text) or `to_vec` (bytes) gives them back.
 #[derive(Clone, PartialEq, Eq, Default)]
-pub struct PackedText {
-    /// The length of the text in bytes.
+pub struct Packed {
+    /// The length of the bytes.
     len: u32,
-    /// The zstd frame, or the text's own bytes when it is short (`len` bytes either way tells).
+    /// The zstd frame, or the bytes themselves when packing would not shrink them (`len` tells).
     bytes: Box<[u8]>,
 }
 
-impl std::fmt::Debug for PackedText {
+impl std::fmt::Debug for Packed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PackedText({} bytes in {})", self.len, self.bytes.len())
+        write!(f, "Packed({} bytes in {})", self.len, self.bytes.len())
     }
 }
 
@@ -35,42 +36,55 @@ thread_local! {
     static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
 }
 
-impl PackedText {
-    /// Pack `text`. Contexts are kept per thread: making one costs more than packing a page.
-    pub fn pack(text: &str) -> PackedText {
-        let Ok(len) = u32::try_from(text.len()) else {
-            // Over 4 GiB is refused by the load stage long before this.
-            return PackedText::default();
+impl Packed {
+    /// Pack `text`.
+    pub fn pack(text: &str) -> Packed {
+        Packed::from_bytes(text.as_bytes())
+    }
+
+    /// Pack `bytes`. Contexts are kept per thread: making one costs more than packing a page.
+    pub fn from_bytes(bytes: &[u8]) -> Packed {
+        let Ok(len) = u32::try_from(bytes.len()) else {
+            // Not worth packing: kept as they are (a 4 GiB file is not served from memory).
+            return Packed { len: u32::MAX, bytes: bytes.into() };
         };
-        if text.len() < SMALL {
-            return PackedText { len, bytes: text.as_bytes().into() };
+        if bytes.len() < SMALL {
+            return Packed { len, bytes: bytes.into() };
         }
         let packed = COMPRESSOR.with_borrow_mut(|slot| {
             if slot.is_none() {
                 *slot = zstd::bulk::Compressor::new(LEVEL).ok();
             }
-            slot.as_mut().and_then(|c| c.compress(text.as_bytes()).ok())
+            slot.as_mut().and_then(|c| c.compress(bytes).ok())
         });
         match packed {
-            Some(frame) if frame.len() < text.len() => PackedText { len, bytes: frame.into_boxed_slice() },
-            _ => PackedText { len, bytes: text.as_bytes().into() },
+            Some(frame) if frame.len() < bytes.len() => Packed { len, bytes: frame.into_boxed_slice() },
+            _ => Packed { len, bytes: bytes.into() },
         }
     }
 
-    /// The text's length in bytes.
+    /// The length in bytes, unpacked.
     pub fn len(&self) -> usize {
-        self.len as usize
+        if self.len == u32::MAX { self.bytes.len() } else { self.len as usize }
     }
 
-    /// Whether the text is empty.
+    /// Whether there are no bytes.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
-    /// The text as it was packed.
+    /// The text as it was packed (text packed with `pack`).
     pub fn unpack(&self) -> String {
+        match String::from_utf8(self.to_vec()) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        }
+    }
+
+    /// The bytes as they were packed.
+    pub fn to_vec(&self) -> Vec<u8> {
         if self.bytes.len() == self.len() {
-            return String::from_utf8_lossy(&self.bytes).into_owned();
+            return self.bytes.to_vec();
         }
         let unpacked = DECOMPRESSOR.with_borrow_mut(|slot| {
             if slot.is_none() {
@@ -78,12 +92,12 @@ impl PackedText {
             }
             slot.as_mut().and_then(|d| d.decompress(&self.bytes, self.len()).ok())
         });
-        match unpacked.map(String::from_utf8) {
-            Some(Ok(text)) => text,
+        match unpacked {
+            Some(bytes) => bytes,
             // A frame this process made and never changed decompresses: reaching here means
             // memory is corrupt or exhausted. Say so rather than publish a page without its body.
             _ => {
-                log::error!("a page's text could not be unpacked ({} bytes in {})", self.len, self.bytes.len());
+                log::error!("packed bytes could not be unpacked ({} bytes in {})", self.len, self.bytes.len());
                 std::process::abort()
             }
         }
@@ -92,23 +106,26 @@ impl PackedText {
 
 #[cfg(test)]
 mod tests {
-    use super::PackedText;
+    use super::Packed;
 
     #[test]
     fn unpacking_gives_back_the_text() {
         let long = "县域 cold-chain <p>logistics</p> & more ".repeat(400);
         for text in ["", "short", "é", long.as_str()] {
-            let packed = PackedText::pack(text);
+            let packed = Packed::pack(text);
             assert_eq!(packed.unpack(), text);
             assert_eq!(packed.len(), text.len());
+            assert_eq!(packed.to_vec(), text.as_bytes());
         }
+        let noise: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+        assert_eq!(Packed::from_bytes(&noise).to_vec(), noise, "bytes that do not shrink are kept");
     }
 
     #[test]
     fn long_text_is_kept_smaller_and_the_same_text_packs_the_same() {
         let long = "Rural entrepreneurship in Guizhou county towns. ".repeat(200);
-        let packed = PackedText::pack(&long);
+        let packed = Packed::pack(&long);
         assert!(packed.bytes.len() * 4 < long.len(), "{packed:?}");
-        assert_eq!(packed, PackedText::pack(&long));
+        assert_eq!(packed, Packed::pack(&long));
     }
 }

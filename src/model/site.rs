@@ -1,7 +1,7 @@
 //! The parsed page and the assembled site.
 
 use super::Config;
-use super::{Collection, ContentDate, FrontMatter, Lang, PackedText};
+use super::{Collection, ContentDate, FrontMatter, Lang, Packed};
 
 /// Index of a page in `Site::pages`; pages refer to each other by id, never by path.
 pub type PageId = usize;
@@ -64,7 +64,7 @@ pub struct Page {
     pub front: FrontMatter,
     /// Body HTML, in which a link to another Markdown file is `href="seedbed-link:N"` (N indexing
     /// `links`; `Site::link_urls` has the URL, which render puts in).
-    pub body_html: PackedText,
+    pub body_html: Packed,
     /// The id of every element in the body, sorted (links may point at any of them).
     pub anchors: Vec<String>,
     /// Its headings, in order.
@@ -76,7 +76,7 @@ pub struct Page {
     /// Words for reading time (a Han character counts as one).
     pub word_count: usize,
     /// The body as plain text (for the search index).
-    pub text: PackedText,
+    pub text: Packed,
     /// Where each top-level front-matter key is written, and each of `aliases`.
     pub positions: Positions,
 }

@@ -11,7 +11,7 @@ pub(crate) mod markdown;
 
 use crate::config::Config;
 use crate::error::{SiteError, line_col};
-use crate::model::{Collection, FrontMatter, InternalLink, Lang, PackedText, Page, Position, Positions, SourceFile};
+use crate::model::{Collection, FrontMatter, InternalLink, Lang, Packed, Page, Position, Positions, SourceFile};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
@@ -155,11 +155,11 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
         related: related_links(rel_path, &front, &split),
         front,
         anchors: markdown::element_ids(&body.html),
-        body_html: PackedText::pack(&body.html),
+        body_html: Packed::pack(&body.html),
         headings: body.headings,
         links: body.links,
         word_count: body.word_count,
-        text: PackedText::pack(&body.text),
+        text: Packed::pack(&body.text),
     };
     (Some(page), problems)
 }

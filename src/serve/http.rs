@@ -257,7 +257,7 @@ mod tests {
 
     fn site() -> SocketAddr {
         let mut files = crate::pipeline::incremental::Files::new();
-        files.insert("index.html".into(), Arc::new(b"<html><body>home</body></html>".to_vec()));
+        files.insert("index.html".into(), Arc::new(crate::model::Packed::pack("<html><body>home</body></html>")));
         start_for_test(crate::serve::ServedSite::new(files))
     }
 
