@@ -179,16 +179,16 @@ fn is_folder_name(name: &str) -> bool {
 /// Where each top-level key and each key under `digest:` is written (`digest.from`), so later
 /// stages can point at the setting a problem comes from.
 fn positions(text: &str) -> crate::model::Positions {
-    let mut keys = std::collections::BTreeMap::new();
+    let mut keys = Vec::new();
     for (key, line, column) in yaml::top_level_keys(text) {
-        keys.insert(key, crate::model::Position { line, column });
+        keys.push((key, crate::model::Position { line, column }));
     }
     for key in DIGEST_KEYS {
         if let Some((line, column)) = yaml::nested_key_position(text, "digest", key) {
-            keys.insert(format!("digest.{key}"), crate::model::Position { line, column });
+            keys.push((format!("digest.{key}"), crate::model::Position { line, column }));
         }
     }
-    crate::model::Positions { keys, aliases: Vec::new() }
+    crate::model::Positions::of_keys(keys, Vec::new())
 }
 
 fn resolve(raw: RawConfig) -> Config {

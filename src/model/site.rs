@@ -65,7 +65,8 @@ pub struct Page {
     /// Body HTML, in which a link to another Markdown file is `href="seedbed-link:N"` (N indexing
     /// `links`; `Site::link_urls` has the URL, which render puts in).
     pub body_html: Packed,
-    /// The id of every element in the body, sorted (links may point at any of them).
+    /// The id of every element in the body that is not a heading's, sorted (links may point at
+    /// any of them).
     pub anchors: Vec<String>,
     /// Its headings, in order.
     pub headings: Vec<Heading>,
@@ -85,15 +86,32 @@ pub struct Page {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Positions {
     /// By key.
-    pub keys: std::collections::BTreeMap<String, Position>,
+    pub keys: Box<[(Box<str>, Position)]>,
     /// One per entry of `front.aliases`, in order.
     pub aliases: Vec<Position>,
 }
 
 impl Positions {
+    /// The positions of these keys, in any order; a key given twice keeps its last position.
+    pub fn of_keys(keys: impl IntoIterator<Item = (String, Position)>, aliases: Vec<Position>) -> Positions {
+        let mut keys: Vec<(Box<str>, Position)> = keys.into_iter().map(|(k, at)| (k.into_boxed_str(), at)).collect();
+        keys.sort_by(|a, b| a.0.cmp(&b.0));
+        keys.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            if same {
+                earlier.1 = later.1;
+            }
+            same
+        });
+        Positions { keys: keys.into_boxed_slice(), aliases }
+    }
+
     /// The position of `key`, or the top of the file when it is not written.
     pub fn of(&self, key: &str) -> Position {
-        self.keys.get(key).copied().unwrap_or(Position { line: 1, column: 1 })
+        match self.keys.binary_search_by(|(k, _)| (**k).cmp(key)) {
+            Ok(i) => self.keys[i].1,
+            Err(_) => Position { line: 1, column: 1 },
+        }
     }
 }
 

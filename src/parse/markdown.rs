@@ -119,15 +119,17 @@ pub(crate) fn render(ctx: &BodyContext, body: &str) -> RenderedBody {
     state.rendered
 }
 
-/// The value of every `id` attribute in `html`, sorted and without repeats: what a link's
-/// `#anchor` may name (headings, footnotes, raw HTML).
-pub(crate) fn element_ids(html: &str) -> Vec<String> {
+/// The value of every `id` attribute in `html` but the headings' (kept with them), sorted and
+/// without repeats: what else a link's `#anchor` may name (footnotes, raw HTML).
+pub(crate) fn element_ids(html: &str, headings: &[Heading]) -> Vec<String> {
     let mut ids: Vec<String> = html
         .match_indices(" id=\"")
         .filter_map(|(at, marker)| {
             let value = &html[at + marker.len()..];
-            value.find('"').map(|end| value[..end].to_string())
+            value.find('"').map(|end| &value[..end])
         })
+        .filter(|id| !headings.iter().any(|h| h.id == *id))
+        .map(str::to_string)
         .collect();
     ids.sort_unstable();
     ids.dedup();

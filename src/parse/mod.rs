@@ -154,7 +154,7 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
         draft: front.draft.unwrap_or(false),
         related: related_links(rel_path, &front, &split),
         front,
-        anchors: markdown::element_ids(&body.html),
+        anchors: markdown::element_ids(&body.html, &body.headings),
         body_html: Packed::pack(&body.html),
         headings: body.headings,
         links: body.links,
@@ -196,14 +196,14 @@ fn check_lang(rel_path: &str, front: &FrontMatter, location: &FileLocation, yaml
 fn positions(split: &front_matter::SplitFile, front: &FrontMatter) -> Positions {
     let offset = split.yaml_first_line;
     let at = |(line, column): (usize, usize)| Position { line: line + offset, column };
-    let keys = crate::yaml::top_level_keys(split.yaml).into_iter().map(|(k, l, c)| (k, at((l, c)))).collect();
     let aliases = front
         .aliases
         .iter()
         .flat_map(|a| a.0.iter())
         .map(|value| at(crate::yaml::value_position(split.yaml, "aliases", value).unwrap_or((0, 1))))
         .collect();
-    Positions { keys, aliases }
+    let keys = crate::yaml::top_level_keys(split.yaml).into_iter().map(|(k, l, c)| (k, at((l, c))));
+    Positions::of_keys(keys, aliases)
 }
 
 /// `related:` entries are paths to other Markdown files, like links in the body.

@@ -128,7 +128,7 @@ pub fn emit_files(site: &Site, emit: Emit) {
 
 /// Documents tokenised at a time: each window's blocks are merged into the postings (while the
 /// next window is tokenised) and freed, so memory holds the postings and two windows' blocks.
-const WINDOW: usize = 4096;
+const WINDOW: usize = 2048;
 
 /// Every term's postings, made window by window (`postings::Merge`).
 fn merged_postings(site: &Site, order: &[usize]) -> Vec<(Box<str>, Vec<u32>)> {
