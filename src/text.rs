@@ -127,13 +127,13 @@ pub fn link_placeholder(index: usize) -> String {
 }
 
 /// Replace each `href="seedbed-link:N"` with the N-th URL (escaped for the attribute).
-pub fn fill_link_placeholders(html: &str, urls: &[String]) -> String {
+pub fn fill_link_placeholders(html: String, urls: &[String]) -> String {
     let marker = "href=\"seedbed-link:";
     if urls.is_empty() || !html.contains(marker) {
-        return html.to_string();
+        return html;
     }
     let mut out = String::with_capacity(html.len() + urls.len() * 16);
-    let mut rest = html;
+    let mut rest = html.as_str();
     while let Some(pos) = rest.find(marker) {
         out.push_str(&rest[..pos]);
         let after = &rest[pos + marker.len()..];
@@ -232,7 +232,7 @@ mod tests {
     #[test]
     fn link_placeholders_are_filled_in_order() {
         let html = "<a href=\"seedbed-link:1\">b</a><a href=\"seedbed-link:0\">a</a>";
-        let filled = fill_link_placeholders(html, &["/a/".into(), "/b/#x&y".into()]);
+        let filled = fill_link_placeholders(html.to_string(), &["/a/".into(), "/b/#x&y".into()]);
         assert_eq!(filled, "<a href=\"/b/#x&amp;y\">b</a><a href=\"/a/\">a</a>");
     }
 }

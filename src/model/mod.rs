@@ -169,6 +169,16 @@ pub enum OutputContents {
     Copy(AssetSource),
 }
 
+/// Where files go as each is made: a staging folder on disk, or a list in memory (`collected`).
+pub type Emit<'a> = &'a (dyn Fn(OutputFile) + Sync);
+
+/// Run `make` with an `Emit` that keeps every file it is given; the files and what `make` gave.
+pub fn collected<T>(make: impl FnOnce(Emit) -> T) -> (Vec<OutputFile>, T) {
+    let made = std::sync::Mutex::new(Vec::new());
+    let result = make(&|file| made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file));
+    (made.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner), result)
+}
+
 impl OutputFile {
     /// A text file at `path`.
     pub fn text(path: impl Into<String>, text: String) -> Self {

@@ -20,7 +20,7 @@ const SMALL: usize = 64;
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Packed {
     /// The length of the bytes.
-    len: u32,
+    len: usize,
     /// The zstd frame, or the bytes themselves when packing would not shrink them (`len` tells).
     bytes: Box<[u8]>,
 }
@@ -44,11 +44,8 @@ impl Packed {
 
     /// Pack `bytes`. Contexts are kept per thread: making one costs more than packing a page.
     pub fn from_bytes(bytes: &[u8]) -> Packed {
-        let Ok(len) = u32::try_from(bytes.len()) else {
-            // Not worth packing: kept as they are (a 4 GiB file is not served from memory).
-            return Packed { len: u32::MAX, bytes: bytes.into() };
-        };
-        if bytes.len() < SMALL {
+        let len = bytes.len();
+        if len < SMALL {
             return Packed { len, bytes: bytes.into() };
         }
         let packed = COMPRESSOR.with_borrow_mut(|slot| {
@@ -65,7 +62,7 @@ impl Packed {
 
     /// The length in bytes, unpacked.
     pub fn len(&self) -> usize {
-        if self.len == u32::MAX { self.bytes.len() } else { self.len as usize }
+        self.len
     }
 
     /// Whether there are no bytes.

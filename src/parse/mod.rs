@@ -67,8 +67,8 @@ impl ParseMemo {
     }
 }
 
-/// Parse every content file (a `serve` rebuild), reusing the memo's result for every file whose bytes are unchanged; the memo
-/// then holds exactly these files.
+/// Parse every content file (a `serve` rebuild), reusing the memo's result for every file whose
+/// bytes are unchanged; the memo then holds exactly these files.
 pub fn pages_changed(config: &Config, sources: &[SourceFile], memo: &mut ParseMemo) -> (Vec<Page>, Vec<SiteError>) {
     let fresh: Vec<Option<(Option<Page>, Vec<SiteError>)>> = sources
         .par_iter()

@@ -100,10 +100,8 @@ pub(crate) fn assemble_pages(
 /// Run the pipeline up to, not including, writing: every file in memory (for the digest, tests and
 /// benchmarks; `build` writes while it builds and `check` keeps nothing, both with `build_into`).
 pub fn build_site(root: &Path, settings: &BuildSettings) -> Result<BuildOutput, BuildError> {
-    let made = std::sync::Mutex::new(Vec::new());
-    let keep = |file| made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file);
-    let Built { site, warnings, counts, .. } = build_into(root, settings, &keep)?;
-    let mut files = made.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (mut files, built) = model::collected(|emit| build_into(root, settings, emit));
+    let Built { site, warnings, counts, .. } = built?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(BuildOutput { site, files, warnings, counts })
 }

@@ -107,8 +107,7 @@ impl<'a> RenderContext<'a> {
     }
 }
 
-/// Where rendered files go, as each is made (a staging folder on disk, or a list in memory).
-pub type Emit<'a> = &'a (dyn Fn(OutputFile) + Sync);
+pub use crate::model::Emit;
 
 /// A job's page once emitted: its output path (`None`: it renders as before; an error: it does
 /// not render), and its fingerprint when taken.

@@ -55,8 +55,8 @@ pub(super) fn render_unless_same(
 }
 
 /// For each item of `new`, whether its page renders as it did in `old` (same config and
-/// templates assumed): the item, its links' URLs and its `item::Surroundings` are equal. Items with a programme
-/// are always rendered: their speakers link to whichever people pages exist.
+/// templates assumed): the item, its links' URLs and its `item::Surroundings` are equal. Items
+/// with a programme are always rendered: their speakers link to whichever people pages exist.
 pub fn unchanged_items(old: &Site, new: &Site) -> Vec<bool> {
     let old_ids: HashMap<&str, usize> = old.pages.iter().enumerate().map(|(i, p)| (p.rel_path.as_str(), i)).collect();
     let (old_urls, new_urls) = (views::Urls { site: old }, views::Urls { site: new });

@@ -19,7 +19,7 @@ pub use kept::{IndexMemo, IndexUpdate};
 pub use postings::{FIELDS, K1};
 pub use tokens::tokens;
 
-use crate::model::{Access, OutputFile, Page, Site};
+use crate::model::{Access, Emit, OutputFile, Page, Site, collected};
 use rayon::prelude::*;
 use serde::Serialize;
 use shards::TermPostings;
@@ -109,9 +109,7 @@ pub fn indexed_text(site: &Site) -> Vec<String> {
 /// Every file of the search index of `site`, in memory (benchmarks and tests; `emit_files`
 /// is what a build uses).
 pub fn files(site: &Site) -> Vec<OutputFile> {
-    let made = std::sync::Mutex::new(Vec::new());
-    emit_files(site, &|file| made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file));
-    made.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    collected(|emit| emit_files(site, emit)).0
 }
 
 /// Make every file of the search index of `site`, handing each to `emit` as it is made: the
@@ -145,9 +143,6 @@ fn merged_postings(site: &Site, order: &[usize]) -> Vec<(Box<str>, Vec<u32>)> {
     merge.finish()
 }
 
-/// Where the index's files go as they are made.
-pub type Emit<'a> = &'a (dyn Fn(OutputFile) + Sync);
-
 /// Which of the index's files to make; the others are as the last build left them.
 enum Written<'a> {
     Everything,
@@ -170,10 +165,7 @@ struct Made<'a> {
 impl Made<'_> {
     /// The files `written` names, and the paths of all the index's files (sorted).
     fn files(&self, site: &Site, written: &Written) -> (Vec<OutputFile>, Vec<String>) {
-        let made = std::sync::Mutex::new(Vec::new());
-        let paths =
-            self.emit(site, written, &|file| made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file));
-        (made.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner), paths)
+        collected(|emit| self.emit(site, written, emit))
     }
 
     /// Hand each file `written` names to `emit` as it is made; gives the paths of all the index's

@@ -70,11 +70,7 @@ pub(super) fn surroundings(urls: &Urls, id: PageId) -> Surroundings {
 
 /// Page `id`'s body HTML with its links' URLs in.
 pub(super) fn body_html(site: &crate::model::Site, id: PageId) -> String {
-    let html = site.pages[id].body_html.unpack();
-    match site.link_urls.get(id) {
-        Some(urls) if !urls.is_empty() => crate::text::fill_link_placeholders(&html, urls),
-        _ => html,
-    }
+    crate::text::fill_link_placeholders(site.pages[id].body_html.unpack(), &site.link_urls[id])
 }
 
 static NULL: serde_yaml::Value = serde_yaml::Value::Null;
