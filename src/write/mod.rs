@@ -10,6 +10,7 @@
 //! Must not: swap in a build that has errors, or write into a folder `target` did not check.
 
 pub mod atomic;
+mod previous;
 mod staging;
 mod swap;
 pub mod target;
@@ -23,11 +24,16 @@ use anyhow::{Context as _, Result, bail};
 use std::fs;
 use std::path::{Component, Path};
 
-fn write_one(file: &OutputFile, root: &Path) -> Result<()> {
-    if Path::new(&file.path).components().any(|c| !matches!(c, Component::Normal(_))) {
-        bail!("refusing to write outside the output folder: {}", file.path);
+/// Where `rel` goes beneath `root`; an error for a path that would leave it.
+fn destination(rel: &str, root: &Path) -> Result<std::path::PathBuf> {
+    if Path::new(rel).components().any(|c| !matches!(c, Component::Normal(_))) {
+        bail!("refusing to write outside the output folder: {rel}");
     }
-    let dest = root.join(&file.path);
+    Ok(root.join(rel))
+}
+
+fn write_one(file: &OutputFile, root: &Path) -> Result<()> {
+    let dest = destination(&file.path, root)?;
     match &file.contents {
         OutputContents::Bytes(b) => fs::write(&dest, b).map(|_| ()),
         OutputContents::Copy(AssetSource::Embedded(b)) => fs::write(&dest, b).map(|_| ()),

@@ -6,6 +6,7 @@
 //! Must not: hold more than `QUEUE` files at once (the build's memory stays bounded by what it
 //! renders, not by what it has made), or leave a staging folder behind when the build fails.
 
+use super::previous::PreviousOutput;
 use super::swap::{self, Turn};
 use super::target::{MARKER, MARKER_TEXT, OutputTarget};
 use crate::model::OutputFile;
@@ -27,7 +28,15 @@ pub struct Staging {
     path: PathBuf,
     target: OutputTarget,
     sender: Option<crossbeam_channel::Sender<OutputFile>>,
-    writers: Vec<JoinHandle<Result<usize>>>,
+    writers: Vec<JoinHandle<Result<Written>>>,
+}
+
+/// What the writer threads did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Written {
+    files: usize,
+    /// Of `files`, those linked from the previous build because their bytes did not change.
+    kept: usize,
 }
 
 impl Staging {
@@ -38,10 +47,12 @@ impl Staging {
         fs::create_dir(&path).with_context(|| format!("cannot create {}", path.display()))?;
         let (sender, receiver) = crossbeam_channel::bounded::<OutputFile>(QUEUE);
         let made: Arc<Mutex<HashSet<PathBuf>>> = Arc::default();
+        let previous = PreviousOutput::open(&target.dir).map(Arc::new);
         let writers = (0..WRITERS)
             .map(|_| {
                 let (receiver, root, made) = (receiver.clone(), path.clone(), Arc::clone(&made));
-                std::thread::spawn(move || write_all(&receiver, &root, &made))
+                let previous = previous.clone();
+                std::thread::spawn(move || write_all(&receiver, &root, &made, previous.as_deref()))
             })
             .collect();
         let staging = Staging { _turn: turn, path, target: target.clone(), sender: Some(sender), writers };
@@ -62,18 +73,19 @@ impl Staging {
     /// written (the marker file not counted).
     pub fn finish(mut self) -> Result<usize> {
         let written = self.drain()?;
+        log::info!("{} of {} files unchanged since the previous build: linked, not written", written.kept, written.files);
         swap::swap_in(&self.path, &self.target)?;
-        Ok(written.saturating_sub(1))
+        Ok(written.files.saturating_sub(1))
     }
 
     /// Close the queue and wait for the writers: the files written, or the first error.
-    fn drain(&mut self) -> Result<usize> {
+    fn drain(&mut self) -> Result<Written> {
         drop(self.sender.take());
-        let mut written = 0;
+        let mut written = Written::default();
         let mut first_error = None;
         for writer in self.writers.drain(..) {
             match writer.join() {
-                Ok(Ok(n)) => written += n,
+                Ok(Ok(n)) => (written.files, written.kept) = (written.files + n.files, written.kept + n.kept),
                 Ok(Err(e)) => first_error = first_error.or(Some(e)),
                 Err(_) => first_error = first_error.or(Some(anyhow::anyhow!("a writer thread stopped"))),
             }
@@ -100,18 +112,29 @@ fn write_all(
     receiver: &crossbeam_channel::Receiver<OutputFile>,
     root: &Path,
     made: &Mutex<HashSet<PathBuf>>,
-) -> Result<usize> {
-    let mut written = 0;
+    previous: Option<&PreviousOutput>,
+) -> Result<Written> {
+    let mut written = Written::default();
     let mut failed = None;
     for file in receiver {
         if failed.is_none() {
-            match make_parent(root, &file.path, made).and_then(|()| super::write_one(&file, root)) {
-                Ok(()) => written += 1,
+            match make_parent(root, &file.path, made).and_then(|()| write_or_keep(&file, root, previous)) {
+                Ok(kept) => (written.files, written.kept) = (written.files + 1, written.kept + usize::from(kept)),
                 Err(e) => failed = Some(e),
             }
         }
     }
     failed.map_or(Ok(written), Err)
+}
+
+/// Link `file` from the previous build where its bytes did not change, else write it; whether it
+/// was linked.
+fn write_or_keep(file: &OutputFile, root: &Path, previous: Option<&PreviousOutput>) -> Result<bool> {
+    let dest = super::destination(&file.path, root)?;
+    if previous.is_some_and(|p| p.link_if_same(&file.path, &file.contents, &dest)) {
+        return Ok(true);
+    }
+    super::write_one(file, root).map(|()| false)
 }
 
 /// Make the folder a file goes in, once per folder for the whole build.

@@ -138,3 +138,53 @@ fn without_an_atomic_swap_a_kill_between_the_renames_leaves_no_output_until_the_
             .all(|e| !e.file_name().to_string_lossy().starts_with(".public"))
     );
 }
+
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path).unwrap().ino()
+}
+
+/// A rebuild links the files whose bytes did not change from the previous output (no new copy,
+/// the old modification time kept) and writes the others; the output is the same as a first build's.
+#[test]
+fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
+    let dir = small_site();
+    assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
+    let public = dir.path().join("public");
+    let (about, b) = (public.join("about/index.html"), public.join("reports/b/index.html"));
+    let (about_before, b_before) = (inode(&about), inode(&b));
+    write(dir.path(), "content/reports/b.md", "---\ntitle: B\ndate: 2018-03-01\naliases: [/old-b/]\n---\n\nB, revised.\n");
+    assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
+    assert_eq!(inode(&about), about_before, "an unchanged page is the previous build's file");
+    assert_ne!(inode(&b), b_before, "a changed page is a new file");
+    assert!(read(&public, "reports/b/index.html").contains("B, revised."));
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_out = fresh.path().join("out");
+    assert_eq!(build(dir.path(), &["--output", fresh_out.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(tree(&public), tree(&fresh_out));
+}
+
+/// Files of the previous output are kept only where they are plain files beneath it: a symbolic
+/// link planted there (to a file, or a folder, with the very bytes the build makes) is never
+/// followed or copied into the new output.
+#[test]
+fn links_planted_in_the_previous_output_are_not_kept() {
+    let dir = small_site();
+    assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
+    let public = dir.path().join("public");
+    let outside = tempfile::tempdir().unwrap();
+    let (page, reports) = (outside.path().join("about.html"), outside.path().join("reports"));
+    std::fs::copy(public.join("about/index.html"), &page).unwrap();
+    std::fs::remove_file(public.join("about/index.html")).unwrap();
+    std::os::unix::fs::symlink(&page, public.join("about/index.html")).unwrap();
+    copy_dir(&public.join("reports"), &reports);
+    std::fs::remove_dir_all(public.join("reports")).unwrap();
+    std::os::unix::fs::symlink(&reports, public.join("reports")).unwrap();
+    assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
+    for (new, planted) in [("about/index.html", page.clone()), ("reports/b/index.html", reports.join("b/index.html"))] {
+        let meta = std::fs::symlink_metadata(public.join(new)).unwrap();
+        assert!(meta.file_type().is_file(), "{new} is a plain file");
+        assert_ne!(inode(&public.join(new)), inode(&planted), "{new} is not the planted file");
+    }
+    assert!(std::fs::symlink_metadata(public.join("reports")).unwrap().is_dir());
+}
