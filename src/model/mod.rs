@@ -13,7 +13,7 @@ mod site;
 pub use config::*;
 pub use front_matter::*;
 pub use lang::*;
-pub use packed::Packed;
+pub use packed::{Packed, RawBudget};
 pub use site::*;
 
 use serde::Serialize;

@@ -11,7 +11,7 @@ pub(crate) mod markdown;
 
 use crate::config::Config;
 use crate::error::{SiteError, line_col};
-use crate::model::{Collection, FrontMatter, InternalLink, Lang, Packed, Page, Position, Positions, SourceFile};
+use crate::model::{Collection, FrontMatter, InternalLink, Lang, Packed, Page, Position, Positions, RawBudget, SourceFile};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
@@ -20,8 +20,9 @@ use std::borrow::Cow;
 pub fn pages_as_read<E: Send>(
     config: &Config,
     sources: impl IndexedParallelIterator<Item = Result<SourceFile, E>>,
+    raw: &RawBudget,
 ) -> Result<(Vec<Page>, Vec<SiteError>), E> {
-    let parsed = sources.map(|source| source.map(|s| page(config, &s))).collect::<Result<Vec<_>, E>>()?;
+    let parsed = sources.map(|source| source.map(|s| page(config, &s, raw))).collect::<Result<Vec<_>, E>>()?;
     Ok(gather(parsed))
 }
 
@@ -50,7 +51,7 @@ impl ParseMemo {
 
     /// Parse one file and remember the result.
     pub fn parse_one(&mut self, config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteError>) {
-        let (page, problems) = page(config, source);
+        let (page, problems) = page(config, source, &KEPT);
         self.count += 1;
         self.parsed.insert(source.rel_path.clone(), (source.bytes.clone(), page.clone(), problems.clone()));
         (page, problems)
@@ -74,7 +75,7 @@ pub fn pages_changed(config: &Config, sources: &[SourceFile], memo: &mut ParseMe
         .par_iter()
         .map(|s| match memo.parsed.get(&s.rel_path) {
             Some((bytes, _, _)) if *bytes == s.bytes => None,
-            _ => Some(page(config, s)),
+            _ => Some(page(config, s, &KEPT)),
         })
         .collect();
     memo.count += fresh.iter().filter(|f| f.is_some()).count();
@@ -106,8 +107,12 @@ fn gather(results: Vec<(Option<Page>, Vec<SiteError>)>) -> (Vec<Page>, Vec<SiteE
     (pages, problems)
 }
 
-/// Parse one content file. A `Page` comes back whenever there is no error.
-pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteError>) {
+/// Pages kept between builds (`serve`) hold every text packed.
+static KEPT: RawBudget = RawBudget::new(0);
+
+/// Parse one content file, its texts kept unpacked while `raw` allows. A `Page` comes back
+/// whenever there is no error.
+pub fn page(config: &Config, source: &SourceFile, raw: &RawBudget) -> (Option<Page>, Vec<SiteError>) {
     let rel_path = source.rel_path.as_str();
     let text = match decode(source) {
         Ok(t) => t,
@@ -155,11 +160,11 @@ pub fn page(config: &Config, source: &SourceFile) -> (Option<Page>, Vec<SiteErro
         related: related_links(rel_path, &front, &split),
         front,
         anchors: markdown::element_ids(&body.html, &body.headings),
-        body_html: Packed::pack(&body.html),
+        body_html: Packed::pack_beyond(&body.html, raw),
         headings: body.headings,
         links: body.links,
         word_count: body.word_count,
-        text: Packed::pack(&body.text),
+        text: Packed::pack_beyond(&body.text, raw),
     };
     (Some(page), problems)
 }

@@ -48,6 +48,20 @@ pub struct Assembled {
     pub problems: Vec<SiteError>,
 }
 
+/// Bytes of body and plain text a build keeps unpacked (`model::RawBudget`): all of a 10,000-page
+/// site's (about 150 MB); beyond it, even on a small site of long reports, texts are packed.
+const RAW_TEXT_BUDGET: usize = 512 << 20;
+/// From this many content files every text is packed: where memory is at stake (100,000 pages
+/// build in 2 GiB), not only once the budget is spent.
+const PACK_ALL_FROM: usize = 20_000;
+
+/// What a build of `content_files` may keep unpacked.
+fn raw_budget(content_files: usize) -> model::RawBudget {
+    // The variable lets a test take the large site's way on a small one.
+    let pack_all = content_files >= PACK_ALL_FROM || std::env::var_os("SEEDBED_TEST_PACK_ALL").is_some();
+    model::RawBudget::new(if pack_all { 0 } else { RAW_TEXT_BUDGET })
+}
+
 /// Run load, parse and assemble (what `build`, `serve` and `digest` share).
 pub fn assemble_site(root: &Path, settings: &BuildSettings) -> Result<Assembled, BuildError> {
     let started = std::time::Instant::now();
@@ -56,7 +70,9 @@ pub fn assemble_site(root: &Path, settings: &BuildSettings) -> Result<Assembled,
     let config = with_base_url(config, settings);
     let templates = render::Templates::load(&found.theme, &config);
     let theme = found.theme;
-    let (pages, parse_problems) = parse::pages_as_read(&config, found.content.into_par_iter().map(load::content_file))?;
+    let raw = raw_budget(found.content.len());
+    let (pages, parse_problems) =
+        parse::pages_as_read(&config, found.content.into_par_iter().map(load::content_file), &raw)?;
     log::debug!("parsed {} pages at {:?}", pages.len(), started.elapsed());
     let templates = match templates {
         Ok(t) => t,

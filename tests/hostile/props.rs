@@ -230,7 +230,7 @@ proptest! {
             rel_path: format!("content/{folder}/item{lang}.md"),
             bytes: format!("---\n{front}---\n\n{body}\n").into_bytes(),
         };
-        let (page, problems) = seedbed::parse::page(&site_config(), &source);
+        let (page, problems) = seedbed::parse::page(&site_config(), &source, &seedbed::model::RawBudget::new(0));
         if let Some(page) = page {
             assert_page_is_safe(&page);
         } else {
