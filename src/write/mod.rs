@@ -11,6 +11,7 @@
 
 pub mod atomic;
 mod previous;
+mod remove;
 mod staging;
 mod swap;
 pub mod target;

@@ -72,7 +72,9 @@ impl Staging {
     /// Wait for every queued file, then swap the staging folder in. Returns the number of files
     /// written (the marker file not counted).
     pub fn finish(mut self) -> Result<usize> {
+        let started = std::time::Instant::now();
         let written = self.drain()?;
+        log::debug!("the writers finished {:?} after the last file was made", started.elapsed());
         log::info!("{} of {} files unchanged since the previous build: linked, not written", written.kept, written.files);
         swap::swap_in(&self.path, &self.target)?;
         Ok(written.files.saturating_sub(1))
@@ -101,7 +103,7 @@ impl Drop for Staging {
             let _ = self.drain();
         }
         if fs::symlink_metadata(&self.path).is_ok() {
-            let _ = fs::remove_dir_all(&self.path);
+            let _ = super::remove::remove_tree(&self.path);
         }
     }
 }

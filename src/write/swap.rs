@@ -63,7 +63,7 @@ fn remove_leftovers(target: &OutputTarget) {
     for path in leftovers(target) {
         // Only folders: a file of that name is not ours to remove.
         if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
-            match fs::remove_dir_all(&path) {
+            match super::remove::remove_tree(&path) {
                 Ok(()) => log::info!("removed {}, left by a build that did not finish", path.display()),
                 Err(e) => log::warn!("cannot remove {}, left by a build that did not finish: {e}", path.display()),
             }
@@ -95,7 +95,10 @@ pub(super) fn swap_in(staging: &Path, target: &OutputTarget) -> Result<()> {
             two_renames(staging, target)?
         }
     };
-    fs::remove_dir_all(&old).with_context(|| format!("cannot remove the previous build at {}", old.display()))
+    let started = std::time::Instant::now();
+    let removed = super::remove::remove_tree(&old).with_context(|| format!("cannot remove the previous build at {}", old.display()));
+    log::debug!("removed the previous build in {:?}", started.elapsed());
+    removed
 }
 
 /// The old output moved aside, then the new one moved in; the old one's path.
