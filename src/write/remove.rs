@@ -1,4 +1,4 @@
-//! Removing a previous build's folder once the new one is in place, on every core: one thread
+//! Removing a previous build's folder once the new one is in place, on several threads: one thread
 //! removing 56,000 entries took a third of a 10,000-page rebuild (1.7-2.3 s of 5.4-6.7 s).
 //!
 //! Input: the path of a folder this build moved aside (or the staging folder of a failed build).
@@ -9,12 +9,19 @@
 
 use std::path::Path;
 
+/// Threads removing: the file system's and disk's latency, not the cores, bounds them (100,000
+/// pages' previous build: 11.8 s on the two cores' threads, 8.6 s on eight).
+const REMOVERS: usize = 8;
+
 /// Remove the folder at `path` and everything in it.
 #[cfg(target_os = "linux")]
 pub(super) fn remove_tree(path: &Path) -> std::io::Result<()> {
     use rustix::fs::{CWD, Mode, openat};
     let dir = openat(CWD, path, folder_flags(), Mode::empty())?;
-    remove_contents(&dir)?;
+    match rayon::ThreadPoolBuilder::new().num_threads(REMOVERS).build() {
+        Ok(pool) => pool.install(|| remove_contents(&dir))?,
+        Err(_) => remove_contents(&dir)?,
+    }
     drop(dir);
     std::fs::remove_dir(path)
 }
