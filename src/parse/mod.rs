@@ -11,7 +11,9 @@ pub(crate) mod markdown;
 
 use crate::config::Config;
 use crate::error::{SiteError, line_col};
-use crate::model::{Collection, FrontMatter, InternalLink, Lang, Packed, Page, Position, Positions, RawBudget, SourceFile};
+use crate::model::{
+    Collection, FrontMatter, InternalLink, Lang, Packed, Page, Position, Positions, RawBudget, SourceFile,
+};
 use rayon::prelude::*;
 use std::borrow::Cow;
 

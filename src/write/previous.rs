@@ -45,6 +45,7 @@ impl PreviousOutput {
     #[cfg(target_os = "linux")]
     pub(super) fn link_if_same(&self, rel: &str, contents: &OutputContents, dest: &Path) -> bool {
         use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, ResolveFlags, fstat, linkat, openat2, statat};
+        use rustix::io::Errno;
         if self.refused.load(Ordering::Relaxed) {
             return false;
         }
@@ -58,8 +59,11 @@ impl PreviousOutput {
             return false;
         }
         if let Err(e) = linkat(&self.dir, rel, CWD, dest, AtFlags::empty()) {
-            log::debug!("cannot link {rel} from the previous build ({e}): writing every file");
-            self.refused.store(true, Ordering::Relaxed);
+            // This file only (too many links, gone meanwhile), or the file system (no links here).
+            if !matches!(e, Errno::MLINK | Errno::NOENT | Errno::EXIST) {
+                log::debug!("cannot link {rel} from the previous build ({e}): writing every file");
+                self.refused.store(true, Ordering::Relaxed);
+            }
             return false;
         }
         // The path may have been changed since it was read: keep the link only if it is that file.

@@ -75,7 +75,11 @@ impl Staging {
         let started = std::time::Instant::now();
         let written = self.drain()?;
         log::debug!("the writers finished {:?} after the last file was made", started.elapsed());
-        log::info!("{} of {} files unchanged since the previous build: linked, not written", written.kept, written.files);
+        log::info!(
+            "{} of {} files unchanged since the previous build: linked, not written",
+            written.kept,
+            written.files
+        );
         swap::swap_in(&self.path, &self.target)?;
         Ok(written.files.saturating_sub(1))
     }

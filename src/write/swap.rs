@@ -96,7 +96,8 @@ pub(super) fn swap_in(staging: &Path, target: &OutputTarget) -> Result<()> {
         }
     };
     let started = std::time::Instant::now();
-    let removed = super::remove::remove_tree(&old).with_context(|| format!("cannot remove the previous build at {}", old.display()));
+    let removed = super::remove::remove_tree(&old)
+        .with_context(|| format!("cannot remove the previous build at {}", old.display()));
     log::debug!("removed the previous build in {:?}", started.elapsed());
     removed
 }

@@ -153,7 +153,11 @@ fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
     let public = dir.path().join("public");
     let (about, b) = (public.join("about/index.html"), public.join("reports/b/index.html"));
     let (about_before, b_before) = (inode(&about), inode(&b));
-    write(dir.path(), "content/reports/b.md", "---\ntitle: B\ndate: 2018-03-01\naliases: [/old-b/]\n---\n\nB, revised.\n");
+    write(
+        dir.path(),
+        "content/reports/b.md",
+        "---\ntitle: B\ndate: 2018-03-01\naliases: [/old-b/]\n---\n\nB, revised.\n",
+    );
     assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
     assert_eq!(inode(&about), about_before, "an unchanged page is the previous build's file");
     assert_ne!(inode(&b), b_before, "a changed page is a new file");
