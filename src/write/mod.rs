@@ -33,12 +33,12 @@ fn destination(rel: &str, root: &Path) -> Result<std::path::PathBuf> {
     Ok(root.join(rel))
 }
 
-fn write_one(file: &OutputFile, root: &Path) -> Result<()> {
-    let dest = destination(&file.path, root)?;
+/// Write `file` at `dest` (its `destination`).
+fn write_one(file: &OutputFile, dest: &Path) -> Result<()> {
     match &file.contents {
-        OutputContents::Bytes(b) => fs::write(&dest, b).map(|_| ()),
-        OutputContents::Copy(AssetSource::Embedded(b)) => fs::write(&dest, b).map(|_| ()),
-        OutputContents::Copy(AssetSource::File(src)) => fs::copy(src, &dest).map(|_| ()),
+        OutputContents::Bytes(b) => fs::write(dest, b).map(|_| ()),
+        OutputContents::Copy(AssetSource::Embedded(b)) => fs::write(dest, b).map(|_| ()),
+        OutputContents::Copy(AssetSource::File(src)) => fs::copy(src, dest).map(|_| ()),
     }
     .with_context(|| format!("cannot write {}", dest.display()))
 }

@@ -13,7 +13,7 @@
 
 use crate::model::{AssetSource, OutputContents};
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -93,32 +93,20 @@ fn same_bytes(old: File, old_len: u64, contents: &OutputContents) -> bool {
 }
 
 /// Whether two readers give the same bytes to their ends.
-fn same_stream(mut a: impl Read, mut b: impl Read) -> bool {
-    let (mut buf_a, mut buf_b) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+fn same_stream(a: impl Read, b: impl Read) -> bool {
+    let (mut a, mut b) = (BufReader::with_capacity(64 * 1024, a), BufReader::with_capacity(64 * 1024, b));
     loop {
-        let Ok(n) = read_full(&mut a, &mut buf_a) else { return false };
-        let Ok(m) = read_full(&mut b, &mut buf_b) else { return false };
-        if n != m || buf_a[..n] != buf_b[..m] {
+        let (Ok(x), Ok(y)) = (a.fill_buf(), b.fill_buf()) else { return false };
+        if x.is_empty() || y.is_empty() {
+            return x.is_empty() && y.is_empty();
+        }
+        let n = x.len().min(y.len());
+        if x[..n] != y[..n] {
             return false;
         }
-        if n < buf_a.len() {
-            return true;
-        }
+        a.consume(n);
+        b.consume(n);
     }
-}
-
-/// Fill `buf` as far as the reader goes; the bytes read.
-fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match r.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }
 
 #[cfg(test)]

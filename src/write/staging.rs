@@ -140,7 +140,7 @@ fn write_or_keep(file: &OutputFile, root: &Path, previous: Option<&PreviousOutpu
     if previous.is_some_and(|p| p.link_if_same(&file.path, &file.contents, &dest)) {
         return Ok(true);
     }
-    super::write_one(file, root).map(|()| false)
+    super::write_one(file, &dest).map(|()| false)
 }
 
 /// Make the folder a file goes in, once per folder for the whole build.
