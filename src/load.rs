@@ -45,6 +45,42 @@ pub fn content_file(found: FoundFile) -> Result<SourceFile, BuildError> {
     Ok(SourceFile { bytes: read(&found.path)?, rel_path: found.rel_path })
 }
 
+/// The bytes of a static file or content image (for the images the bodies show).
+pub fn asset_bytes(source: &AssetSource) -> std::io::Result<Vec<u8>> {
+    match source {
+        AssetSource::Embedded(bytes) => Ok(bytes.to_vec()),
+        AssetSource::File(path) => std::fs::read(path),
+    }
+}
+
+/// The folder where image copies are kept between builds (`.seedbed-cache/images/` in the site),
+/// or `None` when that path leads out of the site (a link elsewhere: copies read from it would be
+/// published).
+pub fn image_cache(root: &Path) -> Option<PathBuf> {
+    let cache = root.join(".seedbed-cache").join("images");
+    let root = root.canonicalize().ok()?;
+    match cache.canonicalize() {
+        Ok(real) => real.starts_with(&root).then_some(real),
+        // Not made yet: the first build makes it.
+        Err(_) => (!root.join(".seedbed-cache").is_symlink()).then(|| root.join(".seedbed-cache").join("images")),
+    }
+}
+
+/// A copy the image cache holds under `name`, read only if it is a regular file there (never
+/// through a link).
+pub fn cached_copy(cache: &Path, name: &str) -> Option<Vec<u8>> {
+    use rustix::fs::{Mode, OFlags};
+    use std::io::Read as _;
+    let fd = rustix::fs::open(cache.join(name), OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty());
+    let mut file = std::fs::File::from(fd.ok()?);
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
 /// Bring `loaded` up to date after the files at `changed` (absolute paths under `root`) changed,
 /// reading only those; returns the content files changed (`content/…`, created, edited or removed).
 /// Returns `None`, having changed nothing, when a change is not to a content Markdown file

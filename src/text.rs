@@ -126,6 +126,51 @@ pub fn link_placeholder(index: usize) -> String {
     format!("seedbed-link:{index}")
 }
 
+/// Where image N of a body goes until render writes its markup (an HTML comment: Markdown text
+/// cannot make one, and raw HTML is left out unless the site trusts its editors).
+pub fn image_marker(index: usize) -> String {
+    format!("<!--seedbed-image:{index}-->")
+}
+
+/// Replace each image marker with `markup(N, alone)`, where `alone` says the image is all its
+/// paragraph holds (`<p>` marker `</p>`, which the markup then replaces, as a figure may).
+/// A marker naming no image (`markup` gives `None`) stays as it is.
+pub fn fill_image_markers(html: String, markup: impl Fn(usize, bool) -> Option<String>) -> String {
+    const OPEN: &str = "<!--seedbed-image:";
+    if !html.contains(OPEN) {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html.as_str();
+    while let Some(pos) = rest.find(OPEN) {
+        let after = &rest[pos + OPEN.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let filled = after[digits..].strip_prefix("-->").and_then(|tail| {
+            let n = after[..digits].parse().ok()?;
+            let alone = rest[..pos].ends_with("<p>") && tail.starts_with("</p>");
+            Some((markup(n, alone)?, alone, tail))
+        });
+        match filled {
+            Some((markup, true, tail)) => {
+                out.push_str(&rest[..pos - "<p>".len()]);
+                out.push_str(&markup);
+                rest = &tail["</p>".len()..];
+            }
+            Some((markup, false, tail)) => {
+                out.push_str(&rest[..pos]);
+                out.push_str(&markup);
+                rest = tail;
+            }
+            None => {
+                out.push_str(&rest[..pos + OPEN.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Replace each `href="seedbed-link:N"` with the N-th URL (escaped for the attribute).
 pub fn fill_link_placeholders(html: String, urls: &[String]) -> String {
     let marker = "href=\"seedbed-link:";
@@ -227,6 +272,15 @@ mod tests {
         assert_eq!(name_slug("Rural revitalization"), "rural-revitalization");
         assert_eq!(name_slug("!!!"), "unnamed");
         assert!(!name_slug("乡村振兴").is_empty());
+    }
+
+    #[test]
+    fn image_markers_are_filled_and_an_image_alone_replaces_its_paragraph() {
+        let html = "<p><!--seedbed-image:0--></p>\n<p>a <!--seedbed-image:1--> b <!--seedbed-image:7--></p>";
+        let filled = fill_image_markers(html.to_string(), |n, alone| {
+            (n < 2).then(|| if alone { format!("<figure>{n}</figure>") } else { format!("<img {n}>") })
+        });
+        assert_eq!(filled, "<figure>0</figure>\n<p>a <img 1> b <!--seedbed-image:7--></p>");
     }
 
     #[test]

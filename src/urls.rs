@@ -136,9 +136,21 @@ pub(crate) fn feed(listing_url: &str, format: FeedFormat) -> String {
     format!("{listing_url}{name}")
 }
 
-/// A file copied from `static/` (or the theme), by its path in the output: `files/x.pdf` → `/files/x.pdf`.
+/// Characters a file name may have that a URL path must not hold as they are.
+const PATH_ESCAPED: &percent_encoding::AsciiSet =
+    &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`');
+
+/// A file copied from `static/` (or the theme, or beside content), by its path in the output:
+/// `files/x.pdf` → `/files/x.pdf`, `img/use rate.png` → `/img/use%20rate.png`.
 pub(crate) fn static_file(out_path: &str) -> String {
-    format!("/{out_path}")
+    format!("/{}", percent_encoding::utf8_percent_encode(out_path, PATH_ESCAPED))
+}
+
+/// Where the WebP copy of an image at `width` pixels goes: `reports/x/chart.png` →
+/// `reports/x/chart-480w.webp`.
+pub(crate) fn image_copy(out_path: &str, width: u32) -> String {
+    let stem = out_path.rsplit_once('.').map_or(out_path, |(stem, _)| stem);
+    format!("{stem}-{width}w.webp")
 }
 
 pub(crate) const SITEMAP: &str = "/sitemap.xml";

@@ -377,3 +377,26 @@ fn forty_mixed_changes_in_a_row_match_a_full_build_after_each() {
         step(&root, &mut build, &format!("change {n} ({what} {paths:?})"), &paths);
     }
 }
+
+#[test]
+fn an_image_added_replaced_and_kept_through_a_body_edit_matches_a_full_build() {
+    let (_dir, root, mut build) = started();
+    let chart = |width, height| crate::images::png(width, height);
+    write(&root, "content/reports/c/chart.png", chart(1000, 500));
+    write(&root, "content/reports/c.md", report("Third", "2023-05-01", "![Use rate](chart.png \"Figure 1\")"));
+    step(&root, &mut build, "an image added", &["content/reports/c/chart.png", "content/reports/c.md"]);
+    let page = |build: &IncrementalBuild| {
+        String::from_utf8_lossy(&build.files()["reports/c/index.html"].to_vec()).into_owned()
+    };
+    assert!(page(&build).contains("width=\"1000\" height=\"500\""), "{}", page(&build));
+    write(&root, "content/reports/c/chart.png", chart(600, 400));
+    step(&root, &mut build, "the image replaced", &["content/reports/c/chart.png"]);
+    assert!(page(&build).contains("width=\"600\" height=\"400\""), "{}", page(&build));
+    write(
+        &root,
+        "content/reports/c.md",
+        report("Third", "2023-05-01", "Revised.\n\n![Use rate](chart.png \"Figure 1\")"),
+    );
+    let update = step(&root, &mut build, "a body edit beside the image", &["content/reports/c.md"]);
+    assert_eq!(update.rendered, ["reports/c/index.html"], "only the page itself");
+}

@@ -11,6 +11,7 @@ mod digest_smtp;
 mod errors;
 mod feeds;
 mod hostile;
+mod images;
 mod incremental;
 mod languages;
 mod memory;

@@ -5,6 +5,7 @@
 //! Must not: render HTML beyond filling in link URLs, or read or write files.
 
 mod groups;
+mod images;
 mod links;
 pub(crate) mod research;
 
@@ -24,7 +25,7 @@ pub struct BuildOptions {
     pub today: jiff::civil::Date,
 }
 
-/// Assemble the site. `assets` are the output paths of the static files (to check `pdf:`).
+/// Assemble the site. `assets` are the output paths of the static files (to check `pdf:` and images).
 /// Returns the site and its warnings, or every error.
 pub fn site(
     config: Config,
@@ -40,6 +41,8 @@ pub fn site(
     errors.append(&mut link_errors);
     let (related, mut related_errors) = links::related(&pages, &index);
     errors.append(&mut related_errors);
+    let (image_paths, mut image_errors) = images::resolve(&pages, assets);
+    errors.append(&mut image_errors);
     let aliases = aliases(&pages, &mut errors);
     errors.extend(duplicate_urls(&pages, &aliases));
     if !errors.is_empty() {
@@ -63,6 +66,7 @@ pub fn site(
         translations,
         related,
         link_urls,
+        image_paths,
         authors,
         page_authors,
         taxonomies,
@@ -75,7 +79,8 @@ pub fn site(
     Ok((site, warnings))
 }
 
-/// Whether `new` differs from `old` at most in its body (its HTML, text, headings and links):
+/// Whether `new` differs from `old` at most in its body (its HTML, text, headings, links, and
+/// images naming the same files):
 /// then nothing but its own page, its search entry and the anchors others link to can change.
 pub fn same_but_body(old: &Page, new: &Page) -> bool {
     let mut probe = new.clone();
@@ -84,6 +89,10 @@ pub fn same_but_body(old: &Page, new: &Page) -> bool {
     probe.word_count = old.word_count;
     probe.headings.clone_from(&old.headings);
     probe.links.clone_from(&old.links);
+    // Images naming the same files resolve as before; their text and positions are the body's.
+    if new.images.iter().map(|i| &i.candidates).eq(old.images.iter().map(|i| &i.candidates)) {
+        probe.images.clone_from(&old.images);
+    }
     probe == *old
 }
 

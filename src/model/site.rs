@@ -30,6 +30,26 @@ pub struct InternalLink {
     pub column: usize,
 }
 
+/// An image in a body (`![alt](src "title")`), written as `<!--seedbed-image:N-->` in the body's
+/// HTML until render puts in its markup (N indexing `Page::images`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyImage {
+    /// The destination as written.
+    pub written: String,
+    /// For an image in the site, the output paths it may be (`reports/chart.png`), in the order
+    /// tried (none when the path climbs out of `content/`); `None` for an http(s) image, which is
+    /// used as written.
+    pub candidates: Option<Vec<String>>,
+    /// Its alt text.
+    pub alt: String,
+    /// Its title, which becomes a caption.
+    pub title: String,
+    /// Where it is written, for error messages.
+    pub line: usize,
+    /// 1-based.
+    pub column: usize,
+}
+
 /// Where something is written in its file (1-based line and column), for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Position {
@@ -72,6 +92,8 @@ pub struct Page {
     pub headings: Vec<Heading>,
     /// Its links to other Markdown files.
     pub links: Vec<InternalLink>,
+    /// Its images, in order.
+    pub images: Vec<BodyImage>,
     /// The `related:` items, as links positioned at the `related:` key.
     pub related: Vec<InternalLink>,
     /// Words for reading time (a Han character counts as one).
@@ -232,6 +254,9 @@ pub struct Site {
     pub related: Vec<Vec<PageId>>,
     /// For each page, the URL of each of its `links` (a self link is only its `#anchor`).
     pub link_urls: Vec<Vec<String>>,
+    /// For each page, the output path of each of its `images` (`reports/x/chart.png`); `None`
+    /// for an http(s) image.
+    pub image_paths: Vec<Vec<Option<String>>>,
     /// Everyone named as an author, and everyone with a people page.
     pub authors: Vec<Author>,
     /// For each page, indexes into `authors` in the order the front matter lists them.

@@ -6,7 +6,7 @@
 //! or resolve links to other pages (assemble does, once every page is known).
 
 use crate::error::{LineCursor, SiteError};
-use crate::model::{Heading, InternalLink};
+use crate::model::{BodyImage, Heading, InternalLink};
 use crate::parse::highlight;
 use crate::parse::links::{LinkKind, classify, resolve_path};
 use crate::text::{escape_html, is_cjk_wide, is_han};
@@ -29,6 +29,7 @@ pub(crate) struct RenderedBody {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<InternalLink>,
+    pub images: Vec<BodyImage>,
     pub warnings: Vec<SiteError>,
     pub word_count: usize,
     /// The body's text without markup, blocks separated by a space (what search indexes).
@@ -151,8 +152,11 @@ struct BodyState<'a, 'b> {
     /// Events of the heading being read, so its id can be derived from its text.
     heading: Option<OpenHeading<'a>>,
     code: Option<(String, String, usize)>,
-    /// For each open link or image: whether its start tag was kept.
+    /// For each open link or dropped image: whether its start tag was kept.
     kept: Vec<bool>,
+    /// The image being read (its alt text is collected, not written): its index in
+    /// `rendered.images` and how many images are nested in its alt text.
+    image: Option<(usize, usize)>,
     used_ids: HashSet<String>,
     /// For each heading id asked for, the suffix to try next (`id-N`).
     next_suffix: HashMap<String, usize>,
@@ -176,6 +180,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
             heading: None,
             code: None,
             kept: Vec::new(),
+            image: None,
             used_ids: HashSet::new(),
             next_suffix: HashMap::new(),
             footnotes: Vec::new(),
@@ -201,6 +206,9 @@ impl<'a, 'b> BodyState<'a, 'b> {
     fn event(&mut self, event: Event<'a>, offset: usize) {
         if self.code.is_some() {
             return self.code_event(event);
+        }
+        if self.image.is_some() {
+            return self.image_event(event);
         }
         match &event {
             Event::SoftBreak => return self.pending_break = true,
@@ -232,7 +240,8 @@ impl<'a, 'b> BodyState<'a, 'b> {
                 self.heading = Some((level, id, classes, Vec::new()))
             }
             Event::End(TagEnd::Heading(_)) => self.finish_heading(),
-            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => self.start_link(tag, offset),
+            Event::Start(Tag::Image { dest_url, title, .. }) => self.start_image(dest_url, title, offset),
+            Event::Start(tag @ Tag::Link { .. }) => self.start_link(tag, offset),
             Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
                 if self.kept.pop().unwrap_or(false) {
                     self.emit(Event::End(end));
@@ -299,9 +308,6 @@ impl<'a, 'b> BodyState<'a, 'b> {
         let tag = match tag {
             Tag::Link { link_type, dest_url, title, id } => {
                 self.link_target(dest_url, offset, false).map(|dest_url| Tag::Link { link_type, dest_url, title, id })
-            }
-            Tag::Image { link_type, dest_url, title, id } => {
-                self.link_target(dest_url, offset, true).map(|dest_url| Tag::Image { link_type, dest_url, title, id })
             }
             other => Some(other),
         };
@@ -401,18 +407,20 @@ impl<'a, 'b> BodyState<'a, 'b> {
                 Some(crate::text::link_placeholder(self.rendered.links.len() - 1).into())
             }
             LinkKind::Unsafe(scheme) => {
-                self.rendered.warnings.push(
-                    SiteError::warning(
-                        self.ctx.rel_path,
-                        line,
-                        column,
-                        format!("link with scheme `{scheme}:` is left out"),
-                    )
-                    .with_hint("links may use http, https, mailto or a relative path"),
+                self.warn_scheme(
+                    ("link", "links may use http, https, mailto or a relative path"),
+                    &scheme,
+                    (line, column),
                 );
                 None
             }
         }
+    }
+
+    /// A link or image left out for its scheme (`what`: the thing and the schemes it may use).
+    fn warn_scheme(&mut self, what: (&str, &str), scheme: &str, (line, column): (usize, usize)) {
+        let message = format!("{} with scheme `{scheme}:` is left out", what.0);
+        self.rendered.warnings.push(SiteError::warning(self.ctx.rel_path, line, column, message).with_hint(what.1));
     }
 
     fn push_link(&mut self, target: String, anchor: Option<String>, line: usize, column: usize) {
@@ -451,5 +459,6 @@ fn count_words(text: &str) -> usize {
     count
 }
 
+mod images;
 #[cfg(test)]
 mod tests;

@@ -165,6 +165,7 @@ pub fn page(config: &Config, source: &SourceFile, raw: &RawBudget) -> (Option<Pa
         body_html: Packed::pack_beyond(&body.html, raw),
         headings: body.headings,
         links: body.links,
+        images: body.images,
         word_count: body.word_count,
         text: Packed::pack_beyond(&body.text, raw),
     };

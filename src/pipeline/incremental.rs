@@ -19,6 +19,7 @@ use crate::error::BuildError;
 use crate::error::{SiteError, SiteErrors};
 use crate::model::{AssetSource, LoadedSite, OutputContents, OutputFile, Packed, Page, PageId, Site};
 use crate::outputs::cite;
+use crate::outputs::images::ImageTable;
 use crate::outputs::search_index::{self, Stop};
 use crate::pipeline::BuildSettings;
 use crate::{assemble, config::Config, load, parse, render};
@@ -63,6 +64,8 @@ struct Loaded {
 struct LastBuild {
     site: Site,
     templates: Arc<render::Templates>,
+    /// The images stage's table.
+    images: ImageTable,
     /// The assemble stage's warnings.
     warnings: Vec<SiteError>,
 }
@@ -210,7 +213,7 @@ impl IncrementalBuild {
         }
         log::debug!("incremental: parsed and assembled at {:?}", started.elapsed());
         let citations = cite::texts(&last.site, ids.clone());
-        let input = super::render_input(&last.site, &last.templates, &loaded.site.theme, &citations);
+        let input = super::render_input(&last.site, &last.templates, &loaded.site.theme, &citations, &last.images);
         let rendered = match render::items(&input, &ids) {
             Ok(files) => files,
             Err(e) => return Some(Err(BuildError::Site(SiteErrors::from_vec(e)))),
@@ -251,27 +254,31 @@ impl IncrementalBuild {
         let theme = &loaded.site.theme;
         let before = problems.len();
         log::debug!("incremental: parsed at {:?}", started.elapsed());
-        let (site, found) = super::assemble_pages(loaded.config.clone(), pages, theme, problems, &self.settings)?;
+        let (site, mut found) = super::assemble_pages(loaded.config.clone(), pages, theme, problems, &self.settings)?;
         log::debug!("incremental: assembled at {:?}", started.elapsed());
+        let made = std::sync::Mutex::new(Vec::new());
+        let keep = |file| made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file);
+        let (images, mut image_problems) = super::images::make(&self.root, &site, theme, &keep);
+        found.append(&mut image_problems);
+        super::fail_on_errors(&found)?;
         let defer_index = defer_index && site.config.search_index;
         let index_now = site.config.search_index && !defer_index;
         let none = render::Fingerprints::new();
         let reuse = match &self.last {
             Some(last) if !self.render_all => render::Reuse {
-                unchanged_items: render::unchanged_items(&last.site, &site),
+                unchanged_items: render::unchanged_items((&last.site, &last.images), (&site, &images)),
                 fingerprints: Some(&self.fingerprints),
             },
             _ => render::Reuse { unchanged_items: Vec::new(), fingerprints: Some(&none) },
         };
         let index_memo = &mut self.index;
-        let made = std::sync::Mutex::new(Vec::new());
-        let keep = |file| made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file);
         let (rendered, index) = rayon::join(
             || {
                 let changed: Vec<PageId> =
                     (0..site.pages.len()).filter(|&id| reuse.unchanged_items.get(id) != Some(&true)).collect();
                 let citations = cite::texts(&site, changed);
-                render::site_except(&super::render_input(&site, &templates, theme, &citations), &reuse, &keep)
+                let input = super::render_input(&site, &templates, theme, &citations, &images);
+                render::site_except(&input, &reuse, &keep)
             },
             || index_now.then(|| index_memo.update(&site, &|| false)).flatten(),
         );
@@ -297,7 +304,7 @@ impl IncrementalBuild {
         let changed = count_changes(&self.files, &next);
         let old_files = std::mem::replace(&mut self.files, next);
         (self.index_paths, self.index_stale) = (index_paths, defer_index);
-        let old_site = self.last.replace(LastBuild { site, templates, warnings: found[before..].to_vec() });
+        let old_site = self.last.replace(LastBuild { site, templates, images, warnings: found[before..].to_vec() });
         drop_later((old_files, old_site));
         (self.render_all, self.fingerprints) = (false, fingerprints);
         let parsed = self.parse.take_count();

@@ -6,6 +6,7 @@
 //! Input: the site's folder and the build's settings. Output: the assembled site and its files,
 //! or every problem found. Must not: write anything (the CLI's `Emit` hands files to `write`).
 
+mod images;
 pub mod incremental;
 
 use crate::error::{BuildError, SiteError, SiteErrors};
@@ -139,18 +140,21 @@ pub struct Built {
 /// them (the staging folder is not swapped in).
 pub fn build_into(root: &Path, settings: &BuildSettings, emit: render::Emit) -> Result<Built, BuildError> {
     let started = std::time::Instant::now();
-    let Assembled { site, templates, theme, problems } = assemble_site(root, settings)?;
+    let Assembled { site, templates, theme, mut problems } = assemble_site(root, settings)?;
     let paths = std::sync::Mutex::new(Vec::new());
     let emit_path = |file: OutputFile| {
         paths.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file.path.clone());
         emit(file);
     };
+    let (image_table, mut image_problems) = images::make(root, &site, &theme, &emit_path);
+    problems.append(&mut image_problems);
+    fail_on_errors(&problems)?;
     // The search index needs only the assembled site: build it beside the rendering, so each
     // fills the other's idle time on the cores.
     let (rendered, ()) = rayon::join(
         || {
             let citations = cite::texts(&site, 0..site.pages.len());
-            render::site(&render_input(&site, &templates, &theme, &citations), &emit_path)
+            render::site(&render_input(&site, &templates, &theme, &citations, &image_table), &emit_path)
         },
         || {
             if site.config.search_index {
@@ -193,8 +197,9 @@ pub(crate) fn render_input<'a>(
     templates: &'a render::Templates,
     theme: &'a model::ThemeFiles,
     citations: &'a [Option<model::CitationTexts>],
+    images: &'a crate::outputs::images::ImageTable,
 ) -> render::RenderInput<'a> {
-    render::RenderInput { site, templates, theme, citations, search_facets: &search_index::FACETS }
+    render::RenderInput { site, templates, theme, citations, search_facets: &search_index::FACETS, images }
 }
 
 fn fail_on_errors(problems: &[SiteError]) -> Result<(), BuildError> {

@@ -158,13 +158,13 @@ fn fill_context(job: &Job, rc: &RenderContext, urls: &Urls, ctx: &mut impl Conte
     match *job {
         Job::Home(lang) => home(site, urls, lang, ctx),
         Job::Item(id) => {
-            ctx.set("item", &item::view(urls, id, rc.citations.get(id).and_then(Option::as_ref)));
+            ctx.set("item", &item::view(urls, id, rc.citations.get(id).and_then(Option::as_ref), rc.images));
             ctx.set("meta", &super::meta::item(urls, id));
             site.pages[id].collection.kind_template()
         }
         Job::Person { author, n, total } => {
             let a = &site.authors[author];
-            ctx.set("person", &person::person_view(urls, a));
+            ctx.set("person", &person::person_view(urls, a, rc.images));
             ctx.set("meta", &super::meta::person(urls, a));
             paged_entries(urls, &a.works, &urls.author(a), n, total, ctx);
             "person.html"

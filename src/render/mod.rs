@@ -7,6 +7,7 @@
 
 mod catalogue;
 mod context;
+mod figure;
 mod item;
 mod jobs;
 pub(crate) mod meta;
@@ -21,6 +22,7 @@ pub use reuse::{Fingerprints, Reuse, unchanged_items};
 
 use crate::error::SiteError;
 use crate::model::{CitationTexts, Lang, OutputContents, OutputFile, PageId, Site, ThemeFiles};
+use crate::outputs::images::ImageTable;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -83,6 +85,8 @@ pub struct RenderInput<'a> {
     pub citations: &'a [Option<CitationTexts>],
     /// The search index's facets, in order (the search page labels them).
     pub search_facets: &'a [&'a str],
+    /// The size and copies of every image the bodies show (`pipeline::images`).
+    pub images: &'a ImageTable,
 }
 
 /// What rendering one page reads.
@@ -91,6 +95,7 @@ pub(crate) struct RenderContext<'a> {
     templates: &'a Templates,
     citations: &'a [Option<CitationTexts>],
     search_facets: &'a [&'a str],
+    images: &'a ImageTable,
     /// The URL path of every page rendered, for the language switch.
     known: HashSet<&'a str>,
 }
@@ -102,6 +107,7 @@ impl<'a> RenderContext<'a> {
             templates: input.templates,
             citations: input.citations,
             search_facets: input.search_facets,
+            images: input.images,
             known: paths.iter().map(String::as_str).collect(),
         }
     }

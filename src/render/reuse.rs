@@ -12,6 +12,7 @@ use super::sink::EntryJson;
 use super::{RenderContext, context, item, views};
 use crate::error::SiteError;
 use crate::model::{OutputFile, Site};
+use crate::outputs::images::ImageTable;
 use crate::urls::output_file;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -55,9 +56,10 @@ pub(super) fn render_unless_same(
 }
 
 /// For each item of `new`, whether its page renders as it did in `old` (same config and
-/// templates assumed): the item, its links' URLs and its `item::Surroundings` are equal. Items
+/// templates assumed): the item, its links' URLs, its images and their sizes and copies, and its
+/// `item::Surroundings` are equal. Items
 /// with a programme are always rendered: their speakers link to whichever people pages exist.
-pub fn unchanged_items(old: &Site, new: &Site) -> Vec<bool> {
+pub fn unchanged_items((old, old_images): (&Site, &ImageTable), (new, new_images): (&Site, &ImageTable)) -> Vec<bool> {
     let old_ids: HashMap<&str, usize> = old.pages.iter().enumerate().map(|(i, p)| (p.rel_path.as_str(), i)).collect();
     let (old_urls, new_urls) = (views::Urls { site: old }, views::Urls { site: new });
     (0..new.pages.len())
@@ -68,6 +70,8 @@ pub fn unchanged_items(old: &Site, new: &Site) -> Vec<bool> {
                 page.front.sessions.is_none()
                     && *page == old.pages[was]
                     && new.link_urls[id] == old.link_urls[was]
+                    && new.image_paths[id] == old.image_paths[was]
+                    && new.image_paths[id].iter().flatten().all(|p| new_images.get(p) == old_images.get(p))
                     && item::surroundings(&new_urls, id) == item::surroundings(&old_urls, was)
             })
         })

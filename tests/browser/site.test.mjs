@@ -86,6 +86,39 @@ test("add-to-calendar and citation downloads respond", async () => {
   await page.context().close();
 });
 
+test("every image on the site loads, has its size, and the browser picks a WebP copy where there is one", async () => {
+  const pages = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".html") && fs.readFileSync(full, "utf8").includes("<img")) pages.push(full);
+    }
+  };
+  walk(SITE);
+  assert.ok(pages.length > 0, "the example site shows at least one image");
+  const page = await newPage({ viewport: { width: 1280, height: 800 } });
+  let webp = 0;
+  for (const file of pages) {
+    const url = site.url + "/" + path.relative(SITE, file).replace(/index\.html$/, "");
+    await page.goto(url);
+    const images = await page.evaluate(async () => {
+      const all = [...document.images];
+      all.forEach((img) => { img.loading = "eager"; });
+      await Promise.all(all.map((img) => img.decode().catch(() => {})));
+      return all.map((img) => ({ src: img.currentSrc || img.src, natural: img.naturalWidth,
+        width: img.getAttribute("width"), height: img.getAttribute("height") }));
+    });
+    for (const img of images) {
+      assert.ok(img.natural > 0, `${url}: ${img.src} did not load`);
+      assert.ok(img.width && img.height, `${url}: ${img.src} has no width and height`);
+      if (img.src.endsWith(".webp")) webp += 1;
+    }
+  }
+  assert.ok(webp > 0, "Chromium took a WebP copy from srcset");
+  await page.context().close();
+});
+
 // One page of every template, in both languages where the template has one.
 const TEMPLATES = ["/", "/zh/", "/reports/", "/reports/returning-migrants-rural-revitalization/",
   "/zh/reports/returning-migrants-rural-revitalization/", "/reports/county-guarantee-funds/",

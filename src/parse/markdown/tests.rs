@@ -1,3 +1,4 @@
+use super::images::image_paths;
 use super::*;
 
 fn ctx(trusted_html: bool) -> BodyContext<'static> {
@@ -115,4 +116,33 @@ fn a_body_dense_with_markup_is_refused_where_the_budget_runs_out() {
     assert_eq!((e.line, e.column), (4, MARKUP_FLOOR + 1));
     let prose = "Returnees opened workshops in their home county. ".repeat(40_000);
     assert!(check_density("content/pages/x.md", &prose, 3).is_ok());
+}
+
+#[test]
+fn images_become_markers_with_alt_title_position_and_the_files_they_may_be() {
+    let r =
+        render(&ctx(false), "Intro.\n\n![Use *rate* `2019`](chart%20a.png \"Figure 1\")\n\n![](https://x.org/a.png)\n");
+    assert_eq!(r.html, "<p>Intro.</p>\n<p><!--seedbed-image:0--></p>\n<p><!--seedbed-image:1--></p>\n");
+    let chart = &r.images[0];
+    assert_eq!(
+        (chart.alt.as_str(), chart.title.as_str(), chart.line, chart.column),
+        ("Use rate 2019", "Figure 1", 6, 1)
+    );
+    assert_eq!(chart.candidates, Some(vec!["reports/chart a.png".to_string(), "reports/a/chart a.png".to_string()]));
+    assert_eq!(r.images[1].candidates, None, "an http(s) image is used as written");
+    assert_eq!(r.warnings.len(), 1, "the second has no alt text: {:?}", r.warnings);
+}
+
+#[test]
+fn a_translation_shares_its_items_image_folder_and_a_rooted_path_is_from_the_top() {
+    assert_eq!(image_paths("content/reports/x.zh.md", "c.png"), ["reports/c.png", "reports/x/c.png"]);
+    assert_eq!(image_paths("content/reports/x.md", "/img/c.png?v=2"), ["img/c.png"]);
+    assert_eq!(image_paths("content/reports/x.md", "../../../c.png"), Vec::<String>::new());
+}
+
+#[test]
+fn an_image_with_an_unsafe_scheme_is_dropped_and_its_alt_text_stays() {
+    let r = render(&ctx(false), "![a chart](javascript:alert(1))\n");
+    assert_eq!(r.html, "<p>a chart</p>\n");
+    assert!(r.images.is_empty() && r.warnings.len() == 1);
 }

@@ -12,6 +12,7 @@ mod story;
 
 use super::views::{Link, Urls};
 use crate::model::{CitationTexts, ContentDate, Heading, Lang, PageId};
+use crate::outputs::images::ImageTable;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -68,15 +69,15 @@ pub(super) fn surroundings(urls: &Urls, id: PageId) -> Surroundings {
     }
 }
 
-/// Page `id`'s body HTML with its links' URLs in.
-pub(super) fn body_html(site: &crate::model::Site, id: PageId) -> String {
-    crate::text::fill_link_placeholders(site.pages[id].body_html.unpack(), &site.link_urls[id])
-}
-
 static NULL: serde_yaml::Value = serde_yaml::Value::Null;
 
 /// The view of item `id`, with its citation texts when it is citable.
-pub(super) fn view<'s>(urls: &Urls<'s>, id: PageId, citation: Option<&CitationTexts>) -> ItemView<'s> {
+pub(super) fn view<'s>(
+    urls: &Urls<'s>,
+    id: PageId,
+    citation: Option<&CitationTexts>,
+    images: &ImageTable,
+) -> ItemView<'s> {
     let site = urls.site;
     let p = &site.pages[id];
     let f = &p.front;
@@ -88,7 +89,7 @@ pub(super) fn view<'s>(urls: &Urls<'s>, id: PageId, citation: Option<&CitationTe
         date_display: p.date.map(|d| p.lang.date_label(d.date())),
         updated_display: f.updated.map(|d| p.lang.date_label(d.date())),
         summary: f.summary.as_deref(),
-        body_html: (!report.abstract_only).then(|| body_html(site, id)),
+        body_html: (!report.abstract_only).then(|| super::figure::body_html(site, images, id)),
         toc: p.headings.iter().filter(|h| h.level == 2).collect(),
         reading_minutes: p.word_count.div_ceil(220).max(1),
         authors: urls.authors_of(id),
