@@ -66,19 +66,12 @@ pub fn image_cache(root: &Path) -> Option<PathBuf> {
     }
 }
 
-/// A copy the image cache holds under `name`, read only if it is a regular file there (never
-/// through a link).
-pub fn cached_copy(cache: &Path, name: &str) -> Option<Vec<u8>> {
-    use rustix::fs::{Mode, OFlags};
-    use std::io::Read as _;
-    let fd = rustix::fs::open(cache.join(name), OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC, Mode::empty());
-    let mut file = std::fs::File::from(fd.ok()?);
-    if !file.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).ok()?;
-    Some(bytes)
+/// Where the image cache holds a copy named `name`, and its size: only a regular file there, not
+/// a link (the write stage copies it into the output, or links it when unchanged).
+pub fn cached_copy(cache: &Path, name: &str) -> Option<(PathBuf, u64)> {
+    let path = cache.join(name);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    meta.is_file().then_some((path, meta.len()))
 }
 
 /// Bring `loaded` up to date after the files at `changed` (absolute paths under `root`) changed,

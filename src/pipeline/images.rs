@@ -23,6 +23,7 @@ struct Tally {
 
 /// Sizes and copies of the images `site`'s bodies show, and every problem with the site's images.
 pub(crate) fn make(root: &Path, site: &Site, theme: &ThemeFiles, emit: Emit) -> (ImageTable, Vec<SiteError>) {
+    let started = std::time::Instant::now();
     let shown: BTreeSet<&str> =
         site.image_paths.iter().flatten().flatten().map(String::as_str).filter(|p| images::is_raster(p)).collect();
     let cache = load::image_cache(root);
@@ -45,7 +46,7 @@ pub(crate) fn make(root: &Path, site: &Site, theme: &ThemeFiles, emit: Emit) -> 
     }
     let (encoded, cached) = (tally.encoded.into_inner(), tally.cached.into_inner());
     if encoded + cached > 0 {
-        log::info!("images: {encoded} copies made, {cached} taken from the cache");
+        log::info!("images: {encoded} copies made, {cached} taken from the cache in {:?}", started.elapsed());
     }
     (table, problems)
 }
@@ -59,26 +60,32 @@ fn facts(asset: &Asset, cache: Option<&Path>, tally: &Tally, emit: Emit) -> Resu
     let bytes = load::asset_bytes(&asset.source).map_err(|e| unreadable(e.to_string()))?;
     let plan = images::plan(&bytes).map_err(unreadable)?;
     let name = |w: u32| format!("{}-{w}.webp", plan.key);
-    let mut copies: Vec<(u32, Vec<u8>)> =
-        plan.widths.iter().filter_map(|&w| Some((w, load::cached_copy(cache?, &name(w))?))).collect();
+    let mut copies: Vec<(u32, u64, OutputContents)> = plan
+        .widths
+        .iter()
+        .filter_map(|&w| {
+            let (path, len) = load::cached_copy(cache?, &name(w))?;
+            Some((w, len, OutputContents::Copy(AssetSource::File(path))))
+        })
+        .collect();
     tally.cached.fetch_add(copies.len(), Relaxed);
     let missing: Vec<u32> = plan.widths.iter().copied().filter(|w| !copies.iter().any(|c| c.0 == *w)).collect();
     if !missing.is_empty() {
         let made = images::encode(&bytes, &missing).map_err(unreadable)?;
         tally.encoded.fetch_add(made.len(), Relaxed);
-        for (w, copy) in &made {
-            store(cache, &name(*w), copy);
+        for (w, copy) in made {
+            store(cache, &name(w), &copy);
+            copies.push((w, copy.len() as u64, OutputContents::Bytes(copy)));
         }
-        copies.extend(made);
         copies.sort_by_key(|c| c.0);
     }
     // A copy no smaller than the image itself is of no use to a browser.
-    copies.retain(|(_, copy)| copy.len() < bytes.len());
+    copies.retain(|(_, len, _)| *len < bytes.len() as u64);
     let copies = copies
         .into_iter()
-        .map(|(width, copy)| {
+        .map(|(width, _, contents)| {
             let out_path = urls::image_copy(&asset.out_path, width);
-            emit(OutputFile { path: out_path.clone(), contents: OutputContents::Bytes(copy) });
+            emit(OutputFile { path: out_path.clone(), contents });
             SizedCopy { width, out_path }
         })
         .collect();
