@@ -117,6 +117,10 @@ pub struct NewArgs {
     /// Language of the item (`zh` writes `<slug>.zh.md`).
     #[arg(long, default_value = "en")]
     pub lang: String,
+    /// The item this translates (`reports/x.md`, under content/): writes `reports/x.<lang>.md`,
+    /// which takes the date, authors, issue and the like from it.
+    #[arg(long, value_name = "PATH")]
+    pub translation_of: Option<String>,
     /// The site's folder.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -318,12 +322,12 @@ fn new(args: NewArgs) -> ExitCode {
         eprintln!("error: give the item a title of letters and words (it names the file and heads the page)");
         return ExitCode::from(2);
     }
-    report_env(
-        seedbed::scaffold::new_item(&args.root, (collection, &args.title, lang), default_language(&args.root), today())
-            .map(|path| {
-                eprintln!("Created {}", path.display());
-            }),
-    )
+    let item = (collection, args.title.as_str(), lang);
+    let created = match &args.translation_of {
+        Some(of) => seedbed::scaffold::new_translation(&args.root, item, of, default_language(&args.root)),
+        None => seedbed::scaffold::new_item(&args.root, item, default_language(&args.root), today()),
+    };
+    report_env(created.map(|path| eprintln!("Created {}", path.display())))
 }
 
 fn print_problems(problems: &[seedbed::error::SiteError]) {

@@ -59,6 +59,45 @@ pub fn new_item(
     write_new(&path, &front_matter(collection, title, lang, &today.to_string()))
 }
 
+/// Create the translation into `lang` of the item at `content/<of>` (which must exist, be of
+/// `collection` and be in the default language): `content/<folder>/<stem>.<lang>.md` with the
+/// keys to translate. It writes none of the keys the original gives (a key written here, even
+/// empty, would replace the original's).
+pub fn new_translation(
+    root: &Path,
+    (collection, title, lang): (Collection, &str, Lang),
+    of: &str,
+    default_language: Option<Lang>,
+) -> Result<PathBuf> {
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        bail!("no site.yaml in {}: run this inside a site, or pass --root DIR", root.display());
+    }
+    let of = of.trim_start_matches('/').trim_start_matches("content/");
+    let Some((dir, stem)) = of.strip_suffix(".md").and_then(|p| p.rsplit_once('/')) else {
+        bail!("--translation-of takes the original's path under content/, such as reports/x.md");
+    };
+    if dir != collection.dir() {
+        bail!(
+            "{of} is not in content/{}/: a translation of it is made with `seedbed new` of its own kind",
+            collection.dir()
+        );
+    }
+    if Some(lang) == default_language.or(Some(Lang::En)) || stem.contains('.') {
+        bail!("{of} must be an item in the default language, and the translation in another (--lang zh)");
+    }
+    if !root.join("content").join(of).is_file() {
+        bail!("content/{of} does not exist: name the original item's file");
+    }
+    let title = serde_json::to_string(title).unwrap_or_else(|_| "\"Untitled\"".into());
+    let text = format!(
+        "---\ntitle: {title}\n# Translates {of}: its date, authors, series, volume, number, topics, regions, PDF\n\
+         # and event come from there. Write one here only to give it in this language (topics: [...]).\n\
+         summary: \"\"\ndraft: true\n---\n\n{}\n",
+        lang.spec().new_body
+    );
+    write_new(&root.join("content").join(dir).join(format!("{stem}.{}.md", lang.code())), &text)
+}
+
 /// Front matter with every field the collection requires and the common optional ones.
 pub fn front_matter(collection: Collection, title: &str, lang: Lang, date: &str) -> String {
     let title = serde_json::to_string(title).unwrap_or_else(|_| "\"Untitled\"".into());

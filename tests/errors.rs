@@ -36,6 +36,7 @@ macro_rules! error_case {
 error_case!(unclosed_front_matter);
 error_case!(missing_image);
 error_case!(svg_with_script);
+error_case!(translation_contradicts_original);
 error_case!(invalid_yaml);
 error_case!(tab_indentation);
 error_case!(duplicate_keys);

@@ -341,6 +341,9 @@ impl Sequence {
 #[test]
 fn forty_mixed_changes_in_a_row_match_a_full_build_after_each() {
     let (_dir, root, mut build) = started();
+    // The translation takes its date from a.md, which the changes below move.
+    write(&root, "content/reports/a.zh.md", "---\ntitle: 贷款\n---\n\n贷款有帮助。\n");
+    step(&root, &mut build, "a translation taking its original's keys", &["content/reports/a.zh.md"]);
     let mut sequence = Sequence(20261128);
     let names = ["a", "b", "c", "e", "f", "g"];
     for n in 0..40 {
@@ -399,4 +402,18 @@ fn an_image_added_replaced_and_kept_through_a_body_edit_matches_a_full_build() {
     );
     let update = step(&root, &mut build, "a body edit beside the image", &["content/reports/c.md"]);
     assert_eq!(update.rendered, ["reports/c/index.html"], "only the page itself");
+}
+
+#[test]
+fn a_translation_taking_its_originals_keys_matches_a_full_build_through_edits_of_both() {
+    let (_dir, root, mut build) = started();
+    write(&root, "content/reports/b.zh.md", "---\ntitle: 方法\n---\n\n## Method\n\n我们问了人们。\n");
+    step(&root, &mut build, "a translation with only a title", &["content/reports/b.zh.md"]);
+    write(&root, "content/reports/b.zh.md", "---\ntitle: 方法\n---\n\n## Method\n\n我们问了很多人。\n");
+    let update = step(&root, &mut build, "its body edited", &["content/reports/b.zh.md"]);
+    assert_eq!(update.rendered, ["zh/reports/b/index.html"], "only its own page");
+    write(&root, "content/reports/b.md", report("Method", "2024-02-02", "## Method\n\nWe asked people."));
+    step(&root, &mut build, "the original's date changed", &["content/reports/b.md"]);
+    let zh = String::from_utf8_lossy(&build.files()["zh/reports/b/index.html"].to_vec()).into_owned();
+    assert!(zh.contains("2024年2月2日"), "{zh}");
 }

@@ -19,3 +19,4 @@ mod search;
 mod search_chinese;
 mod serve;
 mod snapshots;
+mod translations;

@@ -6,6 +6,9 @@
 
 mod groups;
 mod images;
+mod translations;
+
+pub(crate) use translations::as_assembled;
 mod links;
 pub(crate) mod research;
 
@@ -29,14 +32,16 @@ pub struct BuildOptions {
 /// Returns the site and its warnings, or every error.
 pub fn site(
     config: Config,
-    pages: Vec<Page>,
+    mut pages: Vec<Page>,
     assets: &BTreeSet<String>,
     opts: &BuildOptions,
 ) -> Result<(Site, Vec<SiteError>), Vec<SiteError>> {
+    let translation_errors = translations::inherit(&mut pages, config.default_language);
     let (mut pages, held_back): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|p| is_published(p, opts));
     pages.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.rel_path.cmp(&b.rel_path)));
     let index = links::PathIndex::new(&pages, &held_back, opts.drafts);
     let mut errors = reserved_slugs(&pages);
+    errors.extend(translation_errors);
     let (link_urls, mut link_errors) = links::resolve(&pages, &index, config.base_path());
     errors.append(&mut link_errors);
     let (related, mut related_errors) = links::related(&pages, &index);

@@ -130,6 +130,18 @@ pub const FRONT_MATTER_KEYS: &[(&str, KeyUse)] = &[
     ("extra", KeyUse::Every),
 ];
 
+/// The keys an item of `collection` needs besides its title (`volume` and `number` only in a
+/// series). A report without a date still builds (listed last, with no citation tags and a
+/// warning); proceedings and stories are events and need one.
+pub fn required_keys(collection: Collection, in_series: bool) -> Vec<&'static str> {
+    match collection {
+        Collection::Proceedings => vec!["date", "event"],
+        Collection::Story => vec!["date"],
+        Collection::Report if in_series => vec!["volume", "number"],
+        _ => Vec::new(),
+    }
+}
+
 impl KeyUse {
     /// Whether items of `collection` may use the key.
     pub fn allows(self, collection: Collection) -> bool {
@@ -161,6 +173,16 @@ pub enum Access {
     Open,
     /// Only the abstract is published; readers may ask for the full text.
     AbstractOnly,
+}
+
+impl Access {
+    /// As written in front matter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Open => "open",
+            Access::AbstractOnly => "abstract-only",
+        }
+    }
 }
 
 /// A version or a correction of a report: when, and what changed.

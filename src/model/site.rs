@@ -111,6 +111,8 @@ pub struct Positions {
     pub keys: Box<[(Box<str>, Position)]>,
     /// One per entry of `front.aliases`, in order.
     pub aliases: Vec<Position>,
+    /// The closing `---`: where a key that is not written would go.
+    pub end: Option<Position>,
 }
 
 impl Positions {
@@ -125,15 +127,18 @@ impl Positions {
             }
             same
         });
-        Positions { keys: keys.into_boxed_slice(), aliases }
+        Positions { keys: keys.into_boxed_slice(), aliases, end: None }
     }
 
-    /// The position of `key`, or the top of the file when it is not written.
+    /// The position of `key`; when it is not written, where it would go (the closing `---`), or
+    /// the top of the file.
     pub fn of(&self, key: &str) -> Position {
-        match self.keys.binary_search_by(|(k, _)| (**k).cmp(key)) {
-            Ok(i) => self.keys[i].1,
-            Err(_) => Position { line: 1, column: 1 },
-        }
+        self.written(key).unwrap_or(self.end.unwrap_or(Position { line: 1, column: 1 }))
+    }
+
+    /// The position of `key` when it is written.
+    pub fn written(&self, key: &str) -> Option<Position> {
+        self.keys.binary_search_by(|(k, _)| (**k).cmp(key)).ok().map(|i| self.keys[i].1)
     }
 }
 

@@ -66,10 +66,11 @@ fn present_keys(fm: &FrontMatter) -> Vec<String> {
     yaml::non_null_keys(fm)
 }
 
-/// Required fields present, and no field that belongs to another collection.
+/// Required fields present, and no field that belongs to another collection. A translation
+/// (`translation`) needs only its title here: assemble gives it the rest from its original.
 pub(super) fn check_schema(
     rel_path: &str,
-    collection: Collection,
+    (collection, translation): (Collection, bool),
     fm: &FrontMatter,
     split: &SplitFile,
 ) -> Vec<SiteError> {
@@ -89,17 +90,10 @@ pub(super) fn check_schema(
         }
     }
     let mut required = vec!["title"];
+    let collection_required = if translation { Collection::Page } else { collection };
     // A report without a date still builds (it is listed last and gets no citation tags, with a
     // warning from assemble); proceedings and stories are events and need one.
-    if matches!(collection, Collection::Proceedings | Collection::Story) {
-        required.push("date");
-    }
-    if collection == Collection::Proceedings {
-        required.push("event");
-    }
-    if collection == Collection::Report && fm.series.is_some() {
-        required.extend(["volume", "number"]);
-    }
+    required.extend(crate::model::required_keys(collection_required, fm.series.is_some()));
     for key in required {
         if present.iter().any(|p| p == key) {
             continue;

@@ -124,7 +124,12 @@ pub fn page(config: &Config, source: &SourceFile, raw: &RawBudget) -> (Option<Pa
         Ok(parts) => parts,
         Err(e) => return (None, vec![e]),
     };
-    let mut problems = front_matter::check_schema(rel_path, location.collection, &front, &split);
+    let mut problems = front_matter::check_schema(
+        rel_path,
+        (location.collection, location.lang != config.default_language),
+        &front,
+        &split,
+    );
     let slug = front.slug.clone().unwrap_or_else(|| location.stem.clone());
     problems.extend(check_slug(rel_path, &slug, front.slug.is_some(), split.yaml).err());
     problems.extend(check_lang(rel_path, &front, &location, split.yaml).err());
@@ -211,7 +216,9 @@ fn positions(split: &front_matter::SplitFile, front: &FrontMatter) -> Positions 
         .map(|value| at(crate::yaml::value_position(split.yaml, "aliases", value).unwrap_or((0, 1))))
         .collect();
     let keys = crate::yaml::top_level_keys(split.yaml).into_iter().map(|(k, l, c)| (k, at((l, c))));
-    Positions::of_keys(keys, aliases)
+    let mut positions = Positions::of_keys(keys, aliases);
+    positions.end = Some(Position { line: split.body_first_line, column: 1 });
+    positions
 }
 
 /// `related:` entries are paths to other Markdown files, like links in the body.

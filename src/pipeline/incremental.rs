@@ -193,7 +193,7 @@ impl IncrementalBuild {
             }
             let id = last.site.pages.iter().position(|p| &p.rel_path == rel_path)?;
             let (page, _) = self.parse.parse_one(&loaded.config, source);
-            let page = page?;
+            let page = assemble::as_assembled(page?, &last.site.pages, loaded.config.default_language);
             if !assemble::same_but_body(&last.site.pages[id], &page) {
                 log::debug!("incremental: more than the body of {rel_path} changed");
                 return None;
