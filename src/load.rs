@@ -200,7 +200,8 @@ fn theme(
     }
     for (rel, abs) in content_assets {
         let out_path = rel.strip_prefix("content/").unwrap_or(&rel).to_string();
-        files.assets.push(Asset { out_path, source: AssetSource::File(abs), origin: rel });
+        let len = file_len(&abs);
+        files.assets.push(Asset { out_path, source: AssetSource::File(abs), origin: rel, len });
     }
     files.templates.sort_by(|a, b| a.0.cmp(&b.0));
     files.assets.sort_by(|a, b| a.out_path.cmp(&b.out_path));
@@ -237,7 +238,11 @@ fn add_file(files: &mut ThemeFiles, inner: &str, rel: &str, source: AssetSource)
         }
     } else if let Some(out) = inner.strip_prefix("static/") {
         files.assets.retain(|a| a.out_path != out);
-        files.assets.push(Asset { out_path: out.to_string(), source, origin: rel.to_string() });
+        let len = match &source {
+            AssetSource::Embedded(b) => b.len() as u64,
+            AssetSource::File(p) => file_len(p),
+        };
+        files.assets.push(Asset { out_path: out.to_string(), source, origin: rel.to_string(), len });
     }
     Ok(())
 }
@@ -363,6 +368,11 @@ pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
         || name == "4913"
         || name.ends_with("___jb_tmp___")
         || name.ends_with("___jb_old___")
+}
+
+/// A file's size (0 when it cannot be read: copying it reports that).
+fn file_len(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, BuildError> {

@@ -126,6 +126,16 @@ pub fn link_placeholder(index: usize) -> String {
     format!("seedbed-link:{index}")
 }
 
+/// A file's size as a reader reads it: "340 KB", "2.3 MB" (1 KB = 1,000 bytes, as file managers
+/// and browsers count).
+pub fn file_size(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{} KB", (bytes + 500) / 1_000),
+        _ => format!("{:.1} MB", bytes as f64 / 1_000_000.0),
+    }
+}
+
 /// Where image N of a body goes until render writes its markup (an HTML comment: Markdown text
 /// cannot make one, and raw HTML is left out unless the site trusts its editors).
 pub fn image_marker(index: usize) -> String {
@@ -281,6 +291,11 @@ mod tests {
             (n < 2).then(|| if alone { format!("<figure>{n}</figure>") } else { format!("<img {n}>") })
         });
         assert_eq!(filled, "<figure>0</figure>\n<p>a <img 1> b <!--seedbed-image:7--></p>");
+    }
+
+    #[test]
+    fn file_sizes_read_as_a_file_manager_shows_them() {
+        assert_eq!([file_size(999), file_size(340_400), file_size(2_345_678)], ["999 B", "340 KB", "2.3 MB"]);
     }
 
     #[test]

@@ -332,7 +332,12 @@ fn reports_offer_citations_and_bib_ris_downloads_per_report_and_issue() {
             .contains("TI  - Migrant Workers")
     );
     let zh = read(dir.path(), "public/zh/reports/returning-migrants-rural-revitalization/index.html");
-    assert!(zh.contains("<dt>GB/T 7714</dt><dd>苏红文, 焦旭东, 刘峥. 农民工返乡创业创新助力乡村振兴[R/OL]."), "{zh}");
+    assert!(
+        zh.contains(
+            "<dt>GB/T 7714</dt><dd>苏红文, 焦旭东, 刘峥. 农民工返乡创业创新助力乡村振兴: RERC-RR-2018-01[R/OL]."
+        ),
+        "{zh}"
+    );
 }
 
 #[test]
@@ -386,4 +391,38 @@ fn a_report_without_authors_or_date_builds_with_a_warning_and_no_scholar_tags() 
         "content/reports/bare.md:1:1: warning: this report has no authors and no date, so no Google Scholar citation tags are emitted"
     ));
     assert!(!read(dir.path(), "public/reports/bare/index.html").contains("citation_"));
+}
+
+#[test]
+fn a_doi_and_report_number_reach_the_page_its_tags_and_its_citations_and_the_pdf_says_its_size() {
+    let report = "---\ntitle: Guarantee funds\ndate: 2019-03-01\nauthors: [Liu Zheng]\n\
+                  doi: https://doi.org/10.5555/rerc.2019.7\nreport_number: RR-2019-7\npdf: files/g.pdf\n---\n\nBody.\n";
+    let dir = site(&[
+        ("content/reports/g.md", report),
+        ("content/people/liu-zheng.md", "---\ntitle: Liu Zheng\naffiliation: County Finance Institute\n---\n\nBio.\n"),
+    ]);
+    write(dir.path(), "static/files/g.pdf", vec![b'%'; 2_345_678]);
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = read(dir.path(), "public/reports/g/index.html");
+    for expected in [
+        "DOI <a href=\"https://doi.org/10.5555/rerc.2019.7\">10.5555/rerc.2019.7</a> · Report No. RR-2019-7",
+        "Download the PDF<span class=\"pdf-size\"> (2.3 MB)</span>",
+        "<meta name=\"citation_author\" content=\"Liu Zheng\">\n<meta name=\"citation_author_institution\" content=\"County Finance Institute\">",
+        "<meta name=\"citation_doi\" content=\"10.5555/rerc.2019.7\">",
+        "<meta name=\"citation_technical_report_number\" content=\"RR-2019-7\">",
+        "\"identifier\":{\"@type\":\"PropertyValue\",\"propertyID\":\"DOI\",\"value\":\"10.5555/rerc.2019.7\"}",
+        "\"reportNumber\":\"RR-2019-7\"",
+    ] {
+        assert!(page.contains(expected), "{expected}\n{page}");
+    }
+    assert!(read(dir.path(), "public/reports/g/g.bib").contains("  doi = {10.5555/rerc.2019.7}"));
+    write(dir.path(), "content/reports/g.md", report.replace("https://doi.org/10.5555/rerc.2019.7", "rerc.2019.7"));
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("content/reports/g.md:5:1: error: `doi: rerc.2019.7` is not a DOI"),
+        "{}",
+        stderr(&out)
+    );
 }

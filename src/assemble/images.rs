@@ -2,11 +2,11 @@
 
 use crate::error::{SiteError, did_you_mean};
 use crate::model::{BodyImage, Page};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 /// For each page, the output path of each of its images (`None` for an http(s) image); an
 /// image that is not in the site is an error at its position.
-pub(super) fn resolve(pages: &[Page], assets: &BTreeSet<String>) -> (Vec<Vec<Option<String>>>, Vec<SiteError>) {
+pub(super) fn resolve(pages: &[Page], assets: &BTreeMap<String, u64>) -> (Vec<Vec<Option<String>>>, Vec<SiteError>) {
     let mut errors = Vec::new();
     let paths = pages
         .iter()
@@ -25,9 +25,9 @@ pub(super) fn resolve(pages: &[Page], assets: &BTreeSet<String>) -> (Vec<Vec<Opt
 
 /// The output path of the first candidate in the site (`None` for an http(s) image), or what is
 /// wrong and how to fix it.
-fn find(image: &BodyImage, assets: &BTreeSet<String>) -> Result<Option<String>, (String, String)> {
+fn find(image: &BodyImage, assets: &BTreeMap<String, u64>) -> Result<Option<String>, (String, String)> {
     let Some(candidates) = &image.candidates else { return Ok(None) };
-    if let Some(found) = candidates.iter().find(|c| assets.contains(c.as_str())) {
+    if let Some(found) = candidates.iter().find(|c| assets.contains_key(c.as_str())) {
         return Ok(Some(found.clone()));
     }
     let Some(first) = candidates.first() else {
@@ -43,8 +43,8 @@ fn find(image: &BodyImage, assets: &BTreeSet<String>) -> Result<Option<String>, 
         looked.join(" and ")
     );
     let name = first.rsplit('/').next().unwrap_or_default();
-    let same_name = assets.iter().map(String::as_str).find(|a| a.rsplit('/').next() == Some(name));
-    let hint = match same_name.or_else(|| did_you_mean(first, assets.iter().map(String::as_str))) {
+    let same_name = assets.keys().map(String::as_str).find(|a| a.rsplit('/').next() == Some(name));
+    let hint = match same_name.or_else(|| did_you_mean(first, assets.keys().map(String::as_str))) {
         Some(path) => format!("did you mean `/{path}`?"),
         None => "a relative path is from this file's folder (or a folder named after the file); \
                  a path starting with / is from content/ or static/"
@@ -70,7 +70,8 @@ mod tests {
 
     #[test]
     fn the_first_candidate_in_the_site_is_taken_and_a_missing_one_names_a_file_of_that_name() {
-        let assets: BTreeSet<String> = ["reports/x/chart.png".to_string(), "img/chart.png".to_string()].into();
+        let assets: BTreeMap<String, u64> =
+            [("reports/x/chart.png".to_string(), 1), ("img/chart.png".to_string(), 1)].into();
         let beside_or_folder = image(Some(&["reports/chart.png", "reports/x/chart.png"]));
         assert_eq!(find(&beside_or_folder, &assets), Ok(Some("reports/x/chart.png".to_string())));
         let (message, hint) = find(&image(Some(&["reports/chart.png"])), &assets).unwrap_err();

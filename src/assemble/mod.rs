@@ -15,7 +15,7 @@ pub(crate) mod research;
 use crate::config::Config;
 use crate::error::SiteError;
 use crate::model::{Alias, Collection, Page, PageId, Position, Site};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// What this build publishes besides finished, dated-today-or-earlier items.
 #[derive(Debug, Clone, Copy)]
@@ -28,12 +28,13 @@ pub struct BuildOptions {
     pub today: jiff::civil::Date,
 }
 
-/// Assemble the site. `assets` are the output paths of the static files (to check `pdf:` and images).
+/// Assemble the site. `assets` are the output paths of the static files and their sizes (to
+/// check `pdf:` and images).
 /// Returns the site and its warnings, or every error.
 pub fn site(
     config: Config,
     mut pages: Vec<Page>,
-    assets: &BTreeSet<String>,
+    assets: &BTreeMap<String, u64>,
     opts: &BuildOptions,
 ) -> Result<(Site, Vec<SiteError>), Vec<SiteError>> {
     let translation_errors = translations::inherit(&mut pages, config.default_language);
@@ -58,7 +59,8 @@ pub fn site(
     taxonomies.extend(groups::archive(&pages, &config.languages));
     let catalogue = groups::catalogue(&pages);
     let translations = translations(&pages);
-    let (pdf_urls, mut warnings) = research::pdf_urls(&pages, assets);
+    let (pdfs, mut warnings) = research::pdf_urls(&pages, assets);
+    let (pdf_urls, pdf_bytes) = pdfs.into_iter().map(|pdf| pdf.map_or((None, None), |(u, b)| (Some(u), b))).unzip();
     warnings.extend(research::citation_warnings(&pages));
     let citable = pages.iter().map(research::is_citable).collect();
     let mut collections: BTreeMap<(Collection, crate::model::Lang), Vec<PageId>> = BTreeMap::new();
@@ -78,6 +80,7 @@ pub fn site(
         catalogue,
         aliases,
         pdf_urls,
+        pdf_bytes,
         citable,
         collections,
     };

@@ -2,22 +2,25 @@
 
 use crate::error::SiteError;
 use crate::model::{Collection, Page};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
-/// For each page, the URL of its PDF when the file is in the site (or is an http(s) URL);
-/// a `pdf:` naming a missing file is a warning, and the page then offers no download.
-pub(crate) fn pdf_urls(pages: &[Page], assets: &BTreeSet<String>) -> (Vec<Option<String>>, Vec<SiteError>) {
+/// A PDF's URL, and its size when the file is in the site.
+pub(crate) type PdfLink = (String, Option<u64>);
+
+/// For each page, the URL of its PDF when the file is in the site (with its size) or is an
+/// http(s) URL; a `pdf:` naming a missing file is a warning, and the page then offers no download.
+pub(crate) fn pdf_urls(pages: &[Page], assets: &BTreeMap<String, u64>) -> (Vec<Option<PdfLink>>, Vec<SiteError>) {
     let mut warnings = Vec::new();
     let urls = pages
         .iter()
         .map(|p| {
             let pdf = p.front.pdf.as_deref()?.trim();
             if pdf.starts_with("https://") || pdf.starts_with("http://") {
-                return Some(pdf.to_string());
+                return Some((pdf.to_string(), None));
             }
             let path = pdf.trim_start_matches('/');
-            if assets.contains(path) {
-                return Some(crate::urls::static_file(path));
+            if let Some(&len) = assets.get(path) {
+                return Some((crate::urls::static_file(path), Some(len)));
             }
             let at = p.positions.of("pdf");
             warnings.push(

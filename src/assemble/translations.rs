@@ -60,7 +60,8 @@ fn take_from(translation: &mut FrontMatter, original: &FrontMatter) {
             }
         )*};
     }
-    fill!(date, updated, authors, topics, regions, series, volume, number, pdf, access, event, organisers, sessions);
+    fill!(date, updated, authors, topics, regions, series, volume, number, pdf, access, doi, report_number);
+    fill!(event, organisers, sessions);
     fill!(region, year_started, figures);
 }
 
@@ -82,6 +83,8 @@ fn differences(translation: &FrontMatter, original: &FrontMatter) -> Vec<(&'stat
     check("number", translation.number.map(|v| v.to_string()), original.number.map(|v| v.to_string()));
     let access = |f: &FrontMatter| f.access.map(|a| a.as_str().to_string());
     check("access", access(translation), access(original));
+    check("doi", translation.bare_doi().map(str::to_string), original.bare_doi().map(str::to_string));
+    check("report_number", translation.report_number.clone(), original.report_number.clone());
     check(
         "year_started",
         translation.year_started.map(|y| y.to_string()),

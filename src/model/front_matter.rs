@@ -45,6 +45,10 @@ pub struct FrontMatter {
     pub pdf: Option<String>,
     /// Whether the full text is published.
     pub access: Option<Access>,
+    /// The report's DOI (`10.1234/abc`, or as a `https://doi.org/` link).
+    pub doi: Option<String>,
+    /// The centre's own number for the report (`RR-2018-01`).
+    pub report_number: Option<String>,
     /// Other items to list as related, as paths to their files.
     pub related: Option<StringList>,
     /// Earlier versions, newest first.
@@ -113,6 +117,8 @@ pub const FRONT_MATTER_KEYS: &[(&str, KeyUse)] = &[
     ("number", KeyUse::Only(&[Collection::Report])),
     ("pdf", KeyUse::Only(&[Collection::Report])),
     ("access", KeyUse::Only(&[Collection::Report])),
+    ("doi", KeyUse::Only(&[Collection::Report])),
+    ("report_number", KeyUse::Only(&[Collection::Report])),
     ("related", KeyUse::Only(PUBLICATIONS)),
     ("versions", KeyUse::Only(&[Collection::Report])),
     ("corrections", KeyUse::Only(&[Collection::Report])),
@@ -129,6 +135,32 @@ pub const FRONT_MATTER_KEYS: &[(&str, KeyUse)] = &[
     ("role", KeyUse::Only(&[Collection::Person])),
     ("extra", KeyUse::Every),
 ];
+
+impl FrontMatter {
+    /// The DOI as `10.prefix/suffix`, when `doi:` is one (a `doi:` or `https://doi.org/` form
+    /// is read as the bare DOI).
+    pub fn bare_doi(&self) -> Option<&str> {
+        self.doi.as_deref().and_then(bare_doi)
+    }
+}
+
+/// `10.1234/abc` from `10.1234/abc`, `doi:10.1234/abc` or `https://doi.org/10.1234/abc`; `None`
+/// when it is not a DOI (a directory indicator `10.` of 4-9 digits, a slash, a suffix).
+pub fn bare_doi(raw: &str) -> Option<&str> {
+    let raw = raw.trim();
+    let doi = ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"]
+        .iter()
+        .find_map(|prefix| {
+            raw.get(..prefix.len()).filter(|p| p.eq_ignore_ascii_case(prefix)).map(|_| &raw[prefix.len()..])
+        })
+        .unwrap_or(raw);
+    let (prefix, suffix) = doi.split_once('/')?;
+    let registrant = prefix.strip_prefix("10.")?;
+    let valid_prefix = (4..=9).contains(&registrant.split('.').next()?.len())
+        && registrant.split('.').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    let valid_suffix = !suffix.is_empty() && !suffix.chars().any(|c| c.is_whitespace() || c.is_control());
+    (valid_prefix && valid_suffix).then_some(doi)
+}
 
 /// The keys an item of `collection` needs besides its title (`volume` and `number` only in a
 /// series). A report without a date still builds (listed last, with no citation tags and a
@@ -387,5 +419,20 @@ mod tests {
         assert_eq!(ContentDate::parse("2016-10-20 09:30").map(|d| d.iso()), Some("2016-10-20T09:30:00".into()));
         assert_eq!(ContentDate::parse("yesterday"), None);
         assert_eq!(ContentDate::parse("2018-02-30"), None);
+    }
+}
+
+#[cfg(test)]
+mod doi_tests {
+    use super::bare_doi;
+
+    #[test]
+    fn dois_are_read_bare_from_their_usual_forms_and_anything_else_is_refused() {
+        assert_eq!(bare_doi("10.1234/rr.2018.01"), Some("10.1234/rr.2018.01"));
+        assert_eq!(bare_doi(" https://doi.org/10.18356/abc-DEF "), Some("10.18356/abc-DEF"));
+        assert_eq!(bare_doi("DOI:10.1000.10/x"), Some("10.1000.10/x"));
+        for bad in ["10.12/x", "11.1234/x", "10.1234/", "10.1234/a b", "doi.org/10.1234/x", "10.12a4/x"] {
+            assert_eq!(bare_doi(bad), None, "{bad}");
+        }
     }
 }

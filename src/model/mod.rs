@@ -116,6 +116,8 @@ pub struct Asset {
     pub source: AssetSource,
     /// The file it comes from, relative to the site root (`static/logo.png`), for messages.
     pub origin: String,
+    /// Its size in bytes, as found (a PDF's download button says it).
+    pub len: u64,
 }
 
 /// The theme after overrides: templates and UI strings as text, static files to copy.

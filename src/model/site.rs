@@ -274,6 +274,8 @@ pub struct Site {
     pub aliases: Vec<Alias>,
     /// For each page, the URL (path or http address) of its PDF, when the file exists.
     pub pdf_urls: Vec<Option<String>>,
+    /// For each page, the size of its PDF when the file is in the site.
+    pub pdf_bytes: Vec<Option<u64>>,
     /// For each page, whether it can be cited (a report with a title, an author and a date).
     pub citable: Vec<bool>,
     /// Pages of each collection in each language, newest first.

@@ -82,6 +82,9 @@ pub(crate) struct Work {
     pub abstract_text: Option<String>,
     pub lang: Lang,
     pub key: String,
+    /// Bare (`10.1234/x`).
+    pub doi: Option<String>,
+    pub report_number: Option<String>,
 }
 
 pub(crate) fn work(site: &Site, id: PageId) -> Option<Work> {
@@ -107,6 +110,8 @@ pub(crate) fn work(site: &Site, id: PageId) -> Option<Work> {
         url: site.config.permalink(&p.url_path),
         abstract_text: p.front.summary.clone(),
         lang: p.lang,
+        doi: p.front.bare_doi().map(str::to_string),
+        report_number: p.front.report_number.clone(),
     })
 }
 
@@ -143,12 +148,26 @@ fn join_names(names: &[String], last_sep: &str) -> String {
     }
 }
 
-fn series_label(w: &Work) -> Option<String> {
-    let series = w.series.as_ref()?;
-    Some(match (w.volume, w.number) {
+/// "Research Report Vol. 20, No. 1".
+fn series_issue(w: &Work) -> Option<String> {
+    w.series.as_ref().map(|series| match (w.volume, w.number) {
         (Some(v), Some(n)) => format!("{series} Vol. {v}, No. {n}"),
         _ => series.clone(),
     })
+}
+
+/// The series issue and the report number: "Research Report Vol. 20, No. 1; Report No. RR-1".
+fn series_label(w: &Work) -> Option<String> {
+    let number = w.report_number.as_ref().map(|n| format!("Report No. {n}"));
+    match (series_issue(w), number) {
+        (Some(s), Some(n)) => Some(format!("{s}; {n}")),
+        (s, n) => s.or(n),
+    }
+}
+
+/// Where APA and Chicago send a reader: the DOI's address when there is one.
+fn link(w: &Work) -> String {
+    w.doi.as_ref().map_or_else(|| w.url.clone(), |doi| format!("https://doi.org/{doi}"))
 }
 
 /// APA 7th edition, report: "Su, H., Jiao, X., &amp; Liu, Z. (2018). <i>Title</i> (Series Vol. 20, No. 1). Publisher. URL"
@@ -157,7 +176,7 @@ pub(crate) fn apa(w: &Work) -> String {
     let authors = if names.len() > 1 { join_names(&names, ", & ") } else { names.join("") };
     let series = series_label(w).map(|s| format!(" ({})", html(&s))).unwrap_or_default();
     let lead = if authors.is_empty() { String::new() } else { format!("{} ", html(&authors)) };
-    format!("{lead}({}). <i>{}</i>{series}. {}. {}", w.year, html(&w.title), html(&w.publisher), html(&w.url))
+    format!("{lead}({}). <i>{}</i>{series}. {}. {}", w.year, html(&w.title), html(&w.publisher), html(&link(w)))
 }
 
 /// Chicago 17th edition, author-date: "Su, Hongwen, Jiao Xudong, and Liu Zheng. 2018. <i>Title</i>. Series … Publisher. URL."
@@ -169,7 +188,7 @@ pub(crate) fn chicago(w: &Work) -> String {
     let authors = if names.len() > 2 { join_names(&names, ", and ") } else { names.join(" and ") };
     let series = series_label(w).map(|s| format!(" {}.", html(&s))).unwrap_or_default();
     let lead = if authors.is_empty() { String::new() } else { format!("{}. ", html(&authors)) };
-    format!("{lead}{}. <i>{}</i>.{series} {}. {}.", w.year, html(&w.title), html(&w.publisher), html(&w.url))
+    format!("{lead}{}. <i>{}</i>.{series} {}. {}.", w.year, html(&w.title), html(&w.publisher), html(&link(w)))
 }
 
 /// GB/T 7714-2015, report online: "SU Hongwen, JIAO Xudong, LIU Zheng. Title[R/OL]. Publisher, 2018. URL."
@@ -179,8 +198,17 @@ pub(crate) fn gbt7714(w: &Work) -> String {
         names.push(w.lang.spec().et_al.into());
     }
     let lead = if names.is_empty() { String::new() } else { format!("{}. ", html(&names.join(", "))) };
-    let series = series_label(w).map(|s| format!(" {}.", html(&s))).unwrap_or_default();
-    format!("{lead}{}[R/OL].{series} {}, {}. {}.", html(&w.title), html(&w.publisher), w.year, html(&w.url))
+    let series = series_issue(w).map(|s| format!(" {}.", html(&s))).unwrap_or_default();
+    // GB/T 7714 writes a report's number after its title (题名: 报告编号) and the DOI last.
+    let number = w.report_number.as_ref().map(|n| format!(": {}", html(n))).unwrap_or_default();
+    let doi = w.doi.as_ref().map(|d| format!(" DOI:{}.", html(d))).unwrap_or_default();
+    format!(
+        "{lead}{}{number}[R/OL].{series} {}, {}. {}.{doi}",
+        html(&w.title),
+        html(&w.publisher),
+        w.year,
+        html(&w.url)
+    )
 }
 
 /// BibTeX special characters escaped; braces keep their meaning only where we put them.
@@ -216,8 +244,13 @@ pub(crate) fn bibtex(w: &Work) -> String {
     if let Some(series) = &w.series {
         fields.push(("type", bib_escape(series)));
     }
-    if let (Some(v), Some(n)) = (w.volume, w.number) {
-        fields.push(("number", format!("Vol. {v}, No. {n}")));
+    match (&w.report_number, w.volume, w.number) {
+        (Some(number), ..) => fields.push(("number", bib_escape(number))),
+        (None, Some(v), Some(n)) => fields.push(("number", format!("Vol. {v}, No. {n}"))),
+        _ => {}
+    }
+    if let Some(doi) = &w.doi {
+        fields.push(("doi", bib_escape(doi)));
     }
     if let Some(a) = &w.abstract_text {
         fields.push(("abstract", bib_escape(a)));
@@ -240,6 +273,8 @@ pub(crate) fn ris(w: &Work) -> String {
     }
     lines.extend(w.volume.map(|v| format!("VL  - {v}")));
     lines.extend(w.number.map(|n| format!("IS  - {n}")));
+    lines.extend(w.report_number.as_ref().map(|n| format!("SN  - {}", clean(n))));
+    lines.extend(w.doi.as_ref().map(|d| format!("DO  - {}", clean(d))));
     lines.push(format!("PB  - {}", clean(&w.publisher)));
     lines.push(format!("UR  - {}", clean(&w.url)));
     lines.extend(w.abstract_text.as_ref().map(|a| format!("AB  - {}", clean(a))));

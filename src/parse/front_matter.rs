@@ -120,6 +120,20 @@ pub(super) fn check_schema(
         );
     }
     errors.extend(event_order(rel_path, fm, split));
+    if fm.doi.is_some() && fm.bare_doi().is_none() {
+        let (line, col) = at_key("doi");
+        errors.push(
+            SiteError::new(
+                rel_path,
+                line,
+                col,
+                format!("`doi: {}` is not a DOI", fm.doi.as_deref().unwrap_or_default()),
+            )
+            .with_hint(
+                "write it as 10.1234/suffix (or https://doi.org/10.1234/suffix), as the registration agency gave it",
+            ),
+        );
+    }
     if fm.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
         let (line, col) = at_key("title");
         errors.push(SiteError::new(rel_path, line, col, "`title` is empty").with_hint("write the item's title"));

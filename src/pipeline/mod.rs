@@ -105,7 +105,8 @@ pub(crate) fn assemble_pages(
     settings: &BuildSettings,
 ) -> Result<(Site, Vec<SiteError>), BuildError> {
     fail_on_errors(&problems)?;
-    let assets: std::collections::BTreeSet<String> = theme.assets.iter().map(|a| a.out_path.clone()).collect();
+    let assets: std::collections::BTreeMap<String, u64> =
+        theme.assets.iter().map(|a| (a.out_path.clone(), a.len)).collect();
     let (site, mut warnings) = assemble::site(config, pages, &assets, &settings.options).map_err(|mut e| {
         e.append(&mut problems.clone());
         BuildError::Site(SiteErrors::from_vec(e))

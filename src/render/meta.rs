@@ -69,7 +69,11 @@ pub(crate) fn item(urls: &Urls, id: PageId) -> MetaView {
 fn scholar(site: &Site, id: PageId) -> Vec<(&'static str, String)> {
     let p = &site.pages[id];
     let mut tags = vec![("citation_title", p.title.clone())];
-    tags.extend(site.page_authors[id].iter().map(|&a| ("citation_author", site.authors[a].name.clone())));
+    for &a in &site.page_authors[id] {
+        tags.push(("citation_author", site.authors[a].name.clone()));
+        // Scholar reads an institution as belonging to the author just before it.
+        tags.extend(affiliation(site, a).map(|aff| ("citation_author_institution", aff.to_string())));
+    }
     if let Some(d) = p.date {
         tags.push(("citation_publication_date", d.date().strftime("%Y/%m/%d").to_string()));
     }
@@ -82,6 +86,12 @@ fn scholar(site: &Site, id: PageId) -> Vec<(&'static str, String)> {
     if let Some(n) = p.front.number {
         tags.push(("citation_issue", n.to_string()));
     }
+    if let Some(doi) = p.front.bare_doi() {
+        tags.push(("citation_doi", doi.to_string()));
+    }
+    if let Some(number) = &p.front.report_number {
+        tags.push(("citation_technical_report_number", number.clone()));
+    }
     if let Some(pdf) = &site.pdf_urls[id] {
         let url = if pdf.starts_with('/') { site.config.permalink(pdf) } else { pdf.clone() };
         tags.push(("citation_pdf_url", url));
@@ -92,11 +102,22 @@ fn scholar(site: &Site, id: PageId) -> Vec<(&'static str, String)> {
     tags
 }
 
+/// The affiliation an author's people page gives.
+fn affiliation(site: &Site, author: usize) -> Option<&str> {
+    site.authors[author].page.and_then(|id| site.pages[id].front.affiliation.as_deref())
+}
+
 fn people(urls: &Urls, id: PageId) -> Vec<Value> {
     let site = urls.site;
     site.page_authors[id]
         .iter()
-        .map(|&a| json!({"@type": "Person", "name": site.authors[a].name, "url": site.config.permalink(&site.authors[a].url_path)}))
+        .map(|&a| {
+            let mut person = json!({"@type": "Person", "name": site.authors[a].name, "url": site.config.permalink(&site.authors[a].url_path)});
+            if let Some(aff) = affiliation(site, a) {
+                merge(&mut person, json!({"affiliation": {"@type": "Organization", "name": aff}}));
+            }
+            person
+        })
         .collect()
 }
 
@@ -114,6 +135,9 @@ fn jsonld(urls: &Urls, id: PageId) -> Value {
         Collection::Report => json!({
             "@type": "Report", "name": p.title, "headline": p.title, "author": people(urls, id),
             "datePublished": date(p.date), "abstract": p.front.summary, "isPartOf": issue(p),
+            "reportNumber": p.front.report_number,
+            "identifier": p.front.bare_doi().map(|doi| json!({"@type": "PropertyValue", "propertyID": "DOI", "value": doi})),
+            "sameAs": p.front.bare_doi().map(|doi| format!("https://doi.org/{doi}")),
         }),
         Collection::Proceedings => event(site, p),
         Collection::Story => story(p),

@@ -14,6 +14,8 @@ fn sample() -> Work {
         abstract_text: Some("Returnees bring savings, skills {and} 100% of their contacts.".into()),
         lang: Lang::En,
         key: "su2018migrant".into(),
+        doi: None,
+        report_number: None,
     }
 }
 
@@ -59,4 +61,23 @@ fn chinese_reports_use_whole_names_and_deng_after_three() {
     w.lang = Lang::Zh;
     w.authors = ["苏红文", "焦旭东", "刘峥", "王丽华"].iter().map(|n| Name::parse(n)).collect();
     assert!(gbt7714(&w).starts_with("苏红文, 焦旭东, 刘峥, 等. "), "{}", gbt7714(&w));
+}
+
+#[test]
+fn a_doi_and_report_number_appear_in_every_style_and_record() {
+    let mut w = sample();
+    (w.doi, w.report_number) = (Some("10.12345/rerc.2018.01".into()), Some("RR-2018-01".into()));
+    let apa = apa(&w);
+    assert!(
+        apa.contains("(Research Report Vol. 20, No. 1; Report No. RR-2018-01). ")
+            && apa.ends_with(" https://doi.org/10.12345/rerc.2018.01"),
+        "{apa}"
+    );
+    assert!(chicago(&w).ends_with(" https://doi.org/10.12345/rerc.2018.01."), "{}", chicago(&w));
+    let gbt = gbt7714(&w);
+    assert!(gbt.contains("Innovation: RR-2018-01[R/OL].") && gbt.ends_with(" DOI:10.12345/rerc.2018.01."), "{gbt}");
+    let bib = bibtex(&w);
+    assert!(bib.contains("  number = {RR-2018-01}") && bib.contains("  doi = {10.12345/rerc.2018.01}"), "{bib}");
+    let ris = ris(&w);
+    assert!(ris.contains("SN  - RR-2018-01\r\n") && ris.contains("DO  - 10.12345/rerc.2018.01\r\n"), "{ris}");
 }

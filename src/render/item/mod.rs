@@ -48,7 +48,10 @@ pub(super) struct Surroundings {
     translations: Vec<(Lang, String)>,
     related: Vec<Link>,
     authors: Vec<Link>,
+    /// The authors' affiliations (the page's Scholar tags and JSON-LD name them).
+    affiliations: Vec<Option<String>>,
     pdf_url: Option<String>,
+    pdf_bytes: Option<u64>,
     issue_previous: Option<Link>,
     issue_next: Option<Link>,
 }
@@ -63,7 +66,12 @@ pub(super) fn surroundings(urls: &Urls, id: PageId) -> Surroundings {
             .collect(),
         related: related(urls, id),
         authors: urls.authors_of(id),
+        affiliations: site.page_authors[id]
+            .iter()
+            .map(|&a| site.authors[a].page.and_then(|p| site.pages[p].front.affiliation.clone()))
+            .collect(),
         pdf_url: site.pdf_urls[id].clone(),
+        pdf_bytes: site.pdf_bytes[id],
         issue_previous,
         issue_next,
     }
