@@ -35,7 +35,7 @@ struct RawConfig {
 }
 
 /// The keys of `RawConfig`, for "did you mean" (a test checks them against the struct).
-const RAW_KEYS: [&str; 15] = [
+pub(crate) const RAW_KEYS: [&str; 15] = [
     "allowed_outside",
     "search_index",
     "digest",

@@ -59,7 +59,17 @@ fn init_creates_a_site_that_builds_and_refuses_a_non_empty_folder() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let built = build(&root, &[]);
     assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
-    assert!(root.join("public/about/index.html").exists());
+    assert!(!stderr(&built).contains("warning"), "the new site builds without warnings: {}", stderr(&built));
+    for page in [
+        "about/index.html",
+        "reports/first-report/index.html",
+        "zh/reports/first-report/index.html",
+        "proceedings/first-forum/index.html",
+        "stories/first-story/index.html",
+        "people/li-na/index.html",
+    ] {
+        assert!(root.join("public").join(page).exists(), "{page}");
+    }
     assert_eq!(seedbed(&["init", root.to_str().expect("path")]).status.code(), Some(2));
 }
 

@@ -8,37 +8,36 @@ use anyhow::{Context as _, Result, bail};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const SITE_YAML: &str = r#"# Site settings. Every key is listed in the README.
-title:
-  en: "Research Centre"
-  zh: "研究中心"
-description:
-  en: "Research reports, forum proceedings and success stories."
-  zh: "研究报告、论坛纪要与创业案例。"
-base_url: "https://example.org/"
-default_language: en
-languages: [en, zh]
-items_per_page: 20
-full_text_request:
-  email: "publications@example.org"
-taxonomies: [topics, regions]
-"#;
+/// What `seedbed init` writes: a commented site.yaml and an example item in every collection,
+/// dated the day it runs (`{date}` in the files).
+static NEW_SITE: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/src/scaffold/new_site");
 
-/// Create a new site in `dir`, which must be empty or not exist yet; `today` dates its first page.
+/// Create a new site in `dir`, which must be empty or not exist yet: a site.yaml whose comments
+/// explain each key, a folder for every collection and an example item in each (a report with
+/// its Chinese translation, a forum, a story, a person, the about page), dated `today`.
 pub fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>> {
     if dir.exists() && fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?.next().is_some() {
         bail!("{} is not empty: choose a new folder for the site", dir.display());
     }
-    let mut created = vec![write_new(&dir.join("site.yaml"), SITE_YAML)?];
+    let mut created = Vec::new();
+    write_tree(&NEW_SITE, dir, &today.to_string(), &mut created)?;
     for c in Collection::ALL {
         fs::create_dir_all(dir.join("content").join(c.dir()))
             .with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    created.push(write_new(
-        &dir.join("content/pages/about.md"),
-        &front_matter(Collection::Page, "About us", Lang::En, &today.to_string()),
-    )?);
+    created.sort();
     Ok(created)
+}
+
+fn write_tree(from: &include_dir::Dir<'static>, to: &Path, date: &str, created: &mut Vec<PathBuf>) -> Result<()> {
+    for file in from.files() {
+        let text = String::from_utf8_lossy(file.contents()).replace("{date}", date);
+        created.push(write_new(&to.join(file.path()), &text)?);
+    }
+    for sub in from.dirs() {
+        write_tree(sub, to, date, created)?;
+    }
+    Ok(())
 }
 
 /// Create `content/<collection>/<slug>[.<lang>].md` in the site at `root`, dated `today`. The
@@ -127,4 +126,17 @@ fn write_new(path: &Path, text: &str) -> Result<PathBuf> {
     }
     fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_new_sites_settings_explain_every_key_seedbed_reads() {
+        let text = super::NEW_SITE.get_file("site.yaml").and_then(|f| f.contents_utf8()).unwrap_or_default();
+        let mut keys: Vec<&str> = crate::config::RAW_KEYS.to_vec();
+        keys.extend(crate::model::DIGEST_KEYS);
+        for key in keys {
+            assert!(text.contains(&format!("{key}:")), "site.yaml of `seedbed init` does not mention `{key}`");
+        }
+    }
 }
