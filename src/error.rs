@@ -47,8 +47,11 @@ pub struct SiteError {
     pub message: String,
     /// How to fix it, in one sentence.
     pub hint: Option<String>,
-    /// The offending source line, shown under the message with a caret.
+    /// The offending source line (a window of it around the column when it is long), shown under
+    /// the message with a caret.
     pub source_line: Option<String>,
+    /// The caret's column in `source_line` when that is a window (0: `column`).
+    pub source_column: u32,
 }
 
 impl SiteError {
@@ -62,6 +65,7 @@ impl SiteError {
             message: message.into(),
             hint: None,
             source_line: None,
+            source_column: 0,
         }
     }
 
@@ -87,8 +91,44 @@ impl SiteError {
     }
 
     /// Attach the source line the position points into, taken from the whole file text.
-    pub fn with_source(mut self, file_text: &str) -> Self {
-        self.source_line = file_text.lines().nth(self.line - 1).map(|l| visible(l.trim_end_matches('\r')));
+    pub fn with_source(self, file_text: &str) -> Self {
+        match file_text.lines().nth(self.line - 1) {
+            Some(line) => self.with_source_line(line),
+            None => self,
+        }
+    }
+
+    /// Attach `line`, the source line the position points into. A long line is cut to a window
+    /// around the column (a minified line of megabytes must not be copied into every message).
+    pub fn with_source_line(self, line: &str) -> Self {
+        let ascii = line.is_ascii();
+        self.with_known_line(line, ascii)
+    }
+
+    /// `with_source_line`, told whether `line` is ASCII (a caller quoting one line for thousands
+    /// of problems checks it once).
+    pub fn with_known_line(mut self, line: &str, ascii: bool) -> Self {
+        const BEFORE: usize = 60;
+        const AFTER: usize = 100;
+        let line = line.trim_end_matches('\r');
+        if line.len() <= BEFORE + AFTER {
+            self.source_line = Some(visible(line));
+            return self;
+        }
+        let start = (self.column - 1).saturating_sub(BEFORE);
+        // Columns count characters; on an ASCII line (checked by std's fast scan) they are bytes,
+        // so thousands of problems on one long line do not each walk it.
+        let (window, cut_end) = if ascii {
+            let from = start.min(line.len());
+            let to = (start + BEFORE + AFTER).min(line.len());
+            (line[from..to].to_string(), to < line.len())
+        } else {
+            let window: String = line.chars().skip(start).take(BEFORE + AFTER).collect();
+            (window, line.chars().nth(start + BEFORE + AFTER).is_some())
+        };
+        let lead = if start > 0 { "…" } else { "" };
+        self.source_line = Some(format!("{lead}{}{}", visible(&window), if cut_end { "…" } else { "" }));
+        self.source_column = u32::try_from(self.column - start + lead.chars().count()).unwrap_or(u32::MAX);
         self
     }
 
@@ -107,8 +147,9 @@ impl fmt::Display for SiteError {
         write!(f, "{}:{}:{}: {label}: {}", self.rel_path, self.line, self.column, self.message)?;
         if let Some(src) = &self.source_line {
             let gutter = self.line.to_string().len();
+            let caret_column = if self.source_column == 0 { self.column } else { self.source_column as usize };
             let caret_pad: String =
-                src.chars().take(self.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+                src.chars().take(caret_column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             write!(f, "\n {:gutter$} |\n {} | {}\n {:gutter$} | {caret_pad}^", "", self.line, src, "")?;
         }
         if let Some(hint) = &self.hint {
@@ -262,5 +303,21 @@ mod tests {
     fn did_you_mean_finds_typos_only() {
         assert_eq!(did_you_mean("tilte", ["title", "date"]), Some("title"));
         assert_eq!(did_you_mean("zzz", ["title", "date"]), None);
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::SiteError;
+
+    #[test]
+    fn a_long_source_line_is_shown_as_a_window_with_the_caret_under_the_column() {
+        let line = format!("{}[a](gone.md){}", "x".repeat(5000), "y".repeat(5000));
+        let e = SiteError::new("content/a.md", 3, 5001, "link").with_source_line(&line);
+        let shown = e.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert!(lines[2].chars().count() < 200, "{shown}");
+        let caret = lines[3].chars().position(|c| c == '^').expect("caret");
+        assert_eq!(lines[2].chars().skip(caret).take(3).collect::<String>(), "[a]", "{shown}");
     }
 }

@@ -45,6 +45,39 @@ pub fn content_file(found: FoundFile) -> Result<SourceFile, BuildError> {
     Ok(SourceFile { bytes: read(&found.path)?, rel_path: found.rel_path })
 }
 
+/// `problems` with the source line under each that points into a content file and has none yet
+/// (those found after parsing: links, translations, images), each file read once.
+pub fn with_sources(root: &Path, problems: Vec<SiteError>) -> Vec<SiteError> {
+    let mut texts: std::collections::HashMap<String, Option<(String, Vec<usize>)>> = std::collections::HashMap::new();
+    let mut ascii_lines: std::collections::HashMap<(String, usize), bool> = std::collections::HashMap::new();
+    problems
+        .into_iter()
+        .map(|p| {
+            if p.source_line.is_some() || !p.rel_path.starts_with("content/") || (p.line, p.column) == (1, 1) {
+                return p;
+            }
+            // Each file read and split into lines once: a file may have thousands of problems.
+            let text = texts.entry(p.rel_path.clone()).or_insert_with(|| {
+                let text = String::from_utf8_lossy(&std::fs::read(root.join(&p.rel_path)).ok()?).into_owned();
+                let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+                Some((text, starts))
+            });
+            let line = text.as_ref().and_then(|(text, starts)| {
+                let start = *starts.get(p.line - 1)?;
+                let end = starts.get(p.line).map_or(text.len(), |next| next - 1);
+                text.get(start..end)
+            });
+            match line {
+                Some(line) => {
+                    let ascii = *ascii_lines.entry((p.rel_path.clone(), p.line)).or_insert_with(|| line.is_ascii());
+                    p.with_known_line(line, ascii)
+                }
+                None => p,
+            }
+        })
+        .collect()
+}
+
 /// The bytes of a static file or content image (for the images the bodies show).
 pub fn asset_bytes(source: &AssetSource) -> std::io::Result<Vec<u8>> {
     match source {

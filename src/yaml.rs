@@ -45,6 +45,38 @@ pub(crate) fn from_str<T: DeserializeOwned>(
     })
 }
 
+/// Every top-level key of `text` (starting on line `first_line + 1` of `rel_path`) that is not
+/// one of `keys`, as an error at the key with a "did you mean"; and `text` with those keys' lines
+/// blanked (so the rest can still be read, at the same positions).
+pub(crate) fn unknown_keys(text: &str, rel_path: &str, first_line: usize, keys: &[&str]) -> (Vec<SiteError>, String) {
+    let unknown: Vec<(String, usize, usize)> =
+        top_level_keys(text).into_iter().filter(|(k, ..)| !keys.contains(&k.as_str())).collect();
+    if unknown.is_empty() {
+        return (Vec::new(), String::new());
+    }
+    let errors = unknown
+        .iter()
+        .map(|(key, line, column)| {
+            let (message, hint) = explain(&format!("unknown field `{key}`"), keys);
+            let mut err = SiteError::new(rel_path, line + first_line, *column, message);
+            err.hint = hint;
+            err
+        })
+        .collect();
+    let mut blanking = false;
+    let kept: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            if line.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+                blanking = unknown.iter().any(|(_, l, _)| *l == i + 1);
+            }
+            if blanking { "" } else { line }
+        })
+        .collect();
+    (errors, kept.join("\n"))
+}
+
 /// Where the first alias (`*name`, outside quotes and comments) is written.
 fn first_alias(text: &str) -> Option<(usize, usize)> {
     text.lines().enumerate().find_map(|(i, line)| {

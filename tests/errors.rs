@@ -37,6 +37,9 @@ error_case!(unclosed_front_matter);
 error_case!(missing_image);
 error_case!(svg_with_script);
 error_case!(translation_contradicts_original);
+// Unknown keys, a wrong type and the links of files that parsed, all in one run; a link to the
+// file that did not parse is not called missing.
+error_case!(every_problem_in_one_run);
 error_case!(invalid_yaml);
 error_case!(tab_indentation);
 error_case!(duplicate_keys);

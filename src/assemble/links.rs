@@ -9,6 +9,8 @@ use std::collections::HashMap;
 pub(super) struct PathIndex {
     by_path: HashMap<String, PageId>,
     unpublished: HashMap<String, &'static str>,
+    /// Files that could not be parsed: links to them are not checked.
+    unparsed: std::collections::BTreeSet<String>,
 }
 
 impl PathIndex {
@@ -17,18 +19,33 @@ impl PathIndex {
         PathIndex {
             by_path: pages.iter().enumerate().map(|(i, p)| (p.rel_path.clone(), i)).collect(),
             unpublished: held_back.iter().map(|p| (p.rel_path.clone(), reason(p))).collect(),
+            unparsed: Default::default(),
         }
+    }
+
+    /// Leave links to these files (which could not be parsed) unchecked.
+    pub(super) fn with_unparsed(mut self, unparsed: std::collections::BTreeSet<String>) -> Self {
+        self.unparsed = unparsed;
+        self
     }
 
     /// The page a link points to, or an error at the link's position.
     fn target(&self, from: &Page, link: &InternalLink) -> Result<PageId, SiteError> {
         self.by_path.get(link.target.as_str()).copied().ok_or_else(|| {
-            let message = match self.unpublished.get(link.target.as_str()) {
-                Some(reason) => format!("link to `{}`, which is {reason} and not published", link.target),
-                None => format!("link to `{}`, which does not exist", link.target),
+            let (message, guess) = match self.unpublished.get(link.target.as_str()) {
+                Some(reason) => (format!("link to `{}`, which is {reason} and not published", link.target), None),
+                None => (
+                    format!("link to `{}`, which does not exist", link.target),
+                    did_you_mean(&link.target, self.by_path.keys().map(String::as_str).filter(|p| *p != from.rel_path)),
+                ),
             };
-            SiteError::new(&from.rel_path, link.line, link.column, message)
-                .with_hint("check the path: it is relative to this file, or to content/ when it starts with /")
+            let hint = match guess {
+                Some(path) => format!(
+                    "did you mean `{path}`? (a path is relative to this file, or to content/ when it starts with /)"
+                ),
+                None => "check the path: it is relative to this file, or to content/ when it starts with /".to_string(),
+            };
+            SiteError::new(&from.rel_path, link.line, link.column, message).with_hint(hint)
         })
     }
 }
@@ -70,6 +87,10 @@ fn hrefs(
 ) -> Vec<String> {
     let mut hrefs = Vec::with_capacity(page.links.len());
     for link in &page.links {
+        if index.unparsed.contains(&link.target) {
+            hrefs.push(String::new());
+            continue;
+        }
         match index.target(page, link) {
             Ok(target_id) => {
                 let target = if target_id == i { page } else { &pages[target_id] };
@@ -131,7 +152,13 @@ pub(super) fn related(pages: &[Page], index: &PathIndex) -> (Vec<Vec<PageId>>, V
     let mut errors = Vec::new();
     let ids = pages
         .iter()
-        .map(|p| p.related.iter().filter_map(|link| index.target(p, link).map_err(|e| errors.push(e)).ok()).collect())
+        .map(|p| {
+            p.related
+                .iter()
+                .filter(|link| !index.unparsed.contains(&link.target))
+                .filter_map(|link| index.target(p, link).map_err(|e| errors.push(e)).ok())
+                .collect()
+        })
         .collect();
     (ids, errors)
 }

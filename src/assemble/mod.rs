@@ -87,6 +87,21 @@ pub fn site(
     Ok((site, warnings))
 }
 
+/// The problems with links, anchors, `related:` lists and images of the pages that parsed, while
+/// the files `unparsed` could not be (links to those are left unchecked, and every page counts as
+/// published): so one run shows every file's problems, not the parse errors first.
+pub fn link_problems(
+    pages: &[Page],
+    unparsed: std::collections::BTreeSet<String>,
+    assets: &BTreeMap<String, u64>,
+) -> Vec<SiteError> {
+    let index = links::PathIndex::new(pages, &[], true).with_unparsed(unparsed);
+    let (_, mut errors) = links::resolve(pages, &index, "");
+    errors.extend(links::related(pages, &index).1);
+    errors.extend(images::resolve(pages, assets).1);
+    errors
+}
+
 /// Whether `new` differs from `old` at most in its body (its HTML, text, headings, links, and
 /// images naming the same files):
 /// then nothing but its own page, its search entry and the anchors others link to can change.

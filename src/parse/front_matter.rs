@@ -57,8 +57,19 @@ pub(super) fn split<'a>(rel_path: &str, text: &'a str) -> Result<SplitFile<'a>, 
 }
 
 /// Parse the YAML part into `FrontMatter`.
-pub(super) fn parse(rel_path: &str, split: &SplitFile) -> Result<FrontMatter, SiteError> {
-    yaml::from_str(split.yaml, rel_path, split.yaml_first_line, &FrontMatter::keys())
+/// The front matter, and every unknown key (each an error; the rest is read without them, so the
+/// file's other mistakes show in the same run); or every problem when it cannot be read.
+pub(super) fn parse(rel_path: &str, split: &SplitFile) -> Result<(FrontMatter, Vec<SiteError>), Vec<SiteError>> {
+    let keys = FrontMatter::keys();
+    let (mut unknown, known) = yaml::unknown_keys(split.yaml, rel_path, split.yaml_first_line, &keys);
+    let text = if unknown.is_empty() { split.yaml } else { known.as_str() };
+    match yaml::from_str(text, rel_path, split.yaml_first_line, &keys) {
+        Ok(front) => Ok((front, unknown)),
+        Err(e) => {
+            unknown.push(e);
+            Err(unknown)
+        }
+    }
 }
 
 /// The top-level keys `fm` sets, read back through serde so a new field can never be missed.

@@ -120,16 +120,17 @@ pub fn page(config: &Config, source: &SourceFile, raw: &RawBudget) -> (Option<Pa
         Ok(t) => t,
         Err(e) => return (None, vec![e]),
     };
-    let (split, front, location) = match front_and_location(config, rel_path, &text) {
+    let (split, (front, unknown), location) = match front_and_location(config, rel_path, &text) {
         Ok(parts) => parts,
-        Err(e) => return (None, vec![e]),
+        Err(e) => return (None, e),
     };
-    let mut problems = front_matter::check_schema(
+    let mut problems = unknown;
+    problems.extend(front_matter::check_schema(
         rel_path,
         (location.collection, location.lang != config.default_language),
         &front,
         &split,
-    );
+    ));
     let slug = front.slug.clone().unwrap_or_else(|| location.stem.clone());
     problems.extend(check_slug(rel_path, &slug, front.slug.is_some(), split.yaml).err());
     problems.extend(check_lang(rel_path, &front, &location, split.yaml).err());
@@ -177,16 +178,21 @@ pub fn page(config: &Config, source: &SourceFile, raw: &RawBudget) -> (Option<Pa
     (Some(page), problems)
 }
 
-/// The fenced parts, the parsed front matter and where the file sits; the first problem stops here.
+/// A file's fenced parts, its front matter with its unknown keys' errors, and where it sits.
+type FrontAndLocation<'t> = (front_matter::SplitFile<'t>, (FrontMatter, Vec<SiteError>), FileLocation);
+
+/// The fenced parts, the parsed front matter (with its unknown keys' errors) and where the file
+/// sits; what cannot be read stops here.
 fn front_and_location<'t>(
     config: &Config,
     rel_path: &str,
     text: &'t str,
-) -> Result<(front_matter::SplitFile<'t>, FrontMatter, FileLocation), SiteError> {
-    let split = front_matter::split(rel_path, text)?;
-    let front = front_matter::parse(rel_path, &split).map_err(|e| e.with_source(text))?;
-    let location = file_location(rel_path, config)?;
-    Ok((split, front, location))
+) -> Result<FrontAndLocation<'t>, Vec<SiteError>> {
+    let split = front_matter::split(rel_path, text).map_err(|e| vec![e])?;
+    let sourced = |errors: Vec<SiteError>| errors.into_iter().map(|e| e.with_source(text)).collect::<Vec<_>>();
+    let (front, unknown) = front_matter::parse(rel_path, &split).map_err(sourced)?;
+    let location = file_location(rel_path, config).map_err(|e| vec![e])?;
+    Ok((split, (front, unknown), location))
 }
 
 fn check_lang(rel_path: &str, front: &FrontMatter, location: &FileLocation, yaml: &str) -> Result<(), SiteError> {

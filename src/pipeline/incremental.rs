@@ -111,6 +111,14 @@ impl IncrementalBuild {
     /// Build again after the files at `changed` changed (`None`: unknown, look at everything).
     /// On failure the last good build's files stay.
     pub fn update(&mut self, changed: Option<&[PathBuf]>) -> Result<Update, BuildError> {
+        let root = self.root.clone();
+        match self.update_unlocated(changed) {
+            Ok(update) => Ok(Update { warnings: load::with_sources(&root, update.warnings), ..update }),
+            Err(e) => Err(super::located(&root, e)),
+        }
+    }
+
+    fn update_unlocated(&mut self, changed: Option<&[PathBuf]>) -> Result<Update, BuildError> {
         let changed_sources = self.load(changed)?;
         // Static files are read again after a full load, or when `files` may be behind it.
         let reloaded = changed_sources.is_none() || self.last.is_none();

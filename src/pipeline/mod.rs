@@ -104,9 +104,13 @@ pub(crate) fn assemble_pages(
     mut problems: Vec<SiteError>,
     settings: &BuildSettings,
 ) -> Result<(Site, Vec<SiteError>), BuildError> {
-    fail_on_errors(&problems)?;
     let assets: std::collections::BTreeMap<String, u64> =
         theme.assets.iter().map(|a| (a.out_path.clone(), a.len)).collect();
+    if problems.iter().any(SiteError::is_error) {
+        let unparsed = problems.iter().filter(|e| e.is_error()).map(|e| e.rel_path.clone()).collect();
+        problems.extend(assemble::link_problems(&pages, unparsed, &assets));
+        return Err(BuildError::Site(SiteErrors::from_vec(problems)));
+    }
     let (site, mut warnings) = assemble::site(config, pages, &assets, &settings.options).map_err(|mut e| {
         e.append(&mut problems.clone());
         BuildError::Site(SiteErrors::from_vec(e))
@@ -140,6 +144,21 @@ pub struct Built {
 /// never held whole. On an error some files may have gone to `emit` already: the caller discards
 /// them (the staging folder is not swapped in).
 pub fn build_into(root: &Path, settings: &BuildSettings, emit: render::Emit) -> Result<Built, BuildError> {
+    match build_unlocated(root, settings, emit) {
+        Ok(built) => Ok(Built { warnings: load::with_sources(root, built.warnings), ..built }),
+        Err(e) => Err(located(root, e)),
+    }
+}
+
+/// Problems found after parsing, with their source lines (the CLI and serve show them).
+fn located(root: &Path, e: BuildError) -> BuildError {
+    match e {
+        BuildError::Site(errors) => BuildError::Site(SiteErrors::from_vec(load::with_sources(root, errors.0))),
+        other => other,
+    }
+}
+
+fn build_unlocated(root: &Path, settings: &BuildSettings, emit: render::Emit) -> Result<Built, BuildError> {
     let started = std::time::Instant::now();
     let Assembled { site, templates, theme, mut problems } = assemble_site(root, settings)?;
     let paths = std::sync::Mutex::new(Vec::new());
