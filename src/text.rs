@@ -57,8 +57,57 @@ pub const MAX_SLUG_BYTES: usize = 100;
 /// word are spelled out, so `C`, `C++` and `C#` stay three topics; a slug over `MAX_SLUG_BYTES` is
 /// cut and given a hash of the whole, so two long names that begin alike stay apart.
 pub fn name_slug(name: &str) -> String {
-    let s = if name.contains(['+', '#']) { slug::slugify(spelled_symbols(name)) } else { slug::slugify(name) };
+    let name = if name.contains(['+', '#']) { spelled_symbols(name) } else { name.to_string() };
+    let s = slug::slugify(with_pinyin(&name, None));
     if s.is_empty() { "unnamed".to_string() } else { cut_slug(s) }
+}
+
+/// A person's slug: like `name_slug`, but a Han name's first character is read as a surname
+/// (`单雄` → `shan-xiong`, not `dan-xiong`; `曾` zeng, `解` xie, `仇` qiu…).
+pub fn person_slug(name: &str) -> String {
+    let first = name.trim_start().chars().next();
+    let surname = first.and_then(|c| SURNAME_READINGS.iter().find(|(s, _)| *s == c)).map(|(_, r)| *r);
+    let s = slug::slugify(with_pinyin(name.trim_start(), surname));
+    if s.is_empty() { "unnamed".to_string() } else { cut_slug(s) }
+}
+
+/// Characters whose reading as a surname is not their most common one.
+const SURNAME_READINGS: [(char, &str); 16] = [
+    ('单', "shan"),
+    ('曾', "zeng"),
+    ('仇', "qiu"),
+    ('解', "xie"),
+    ('区', "ou"),
+    ('朴', "piao"),
+    ('查', "zha"),
+    ('乐', "yue"),
+    ('盖', "ge"),
+    ('华', "hua"),
+    ('覃', "qin"),
+    ('缪', "miao"),
+    ('种', "chong"),
+    ('繁', "po"),
+    ('翟', "zhai"),
+    ('员', "yun"),
+];
+
+/// `name` with each Han character replaced by its pinyin (the maintained `pinyin` crate's most
+/// common reading, so `娜` is `na`), as separate words; the first character read as `first` when
+/// given. Other characters stay for `slugify` to transliterate.
+fn with_pinyin(name: &str, first: Option<&str>) -> String {
+    use pinyin::ToPinyin;
+    if !name.chars().any(is_han) {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len() * 2);
+    for (i, c) in name.chars().enumerate() {
+        match (i, first, c.to_pinyin()) {
+            (0, Some(reading), _) => out.push_str(&format!(" {reading} ")),
+            (_, _, Some(p)) => out.push_str(&format!(" {} ", p.plain())),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// A slug no longer than `MAX_SLUG_BYTES`: a longer one keeps its start and gets a hash of the whole.
@@ -275,6 +324,15 @@ mod tests {
         for bad in ["", "../x", "has space", "Upper", "a--b", "-a", "中文"] {
             assert!(!is_valid_slug(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn han_names_are_read_in_pinyin_and_a_persons_surname_as_a_surname() {
+        assert_eq!(person_slug("李娜"), "li-na");
+        assert_eq!(person_slug("单雄信"), "shan-xiong-xin");
+        assert_eq!(name_slug("单一"), "dan-yi");
+        assert_eq!(name_slug("乡村振兴"), "xiang-cun-zhen-xing");
+        assert_eq!(person_slug("Su Hongwen"), "su-hongwen");
     }
 
     #[test]

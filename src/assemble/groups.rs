@@ -4,7 +4,7 @@
 //! each holding `PageId`s in site order, so renderers never sort.
 
 use crate::model::{Author, Collection, Issue, Lang, Page, PageId, Series, Taxonomy, Term};
-use crate::text::{cut_slug, name_slug};
+use crate::text::{cut_slug, name_slug, person_slug};
 use crate::urls;
 use std::collections::BTreeMap;
 
@@ -35,7 +35,7 @@ pub(super) fn authors(pages: &[Page]) -> (Vec<Author>, Vec<Vec<usize>>) {
                 .get(&(p.lang, name.to_lowercase()))
                 .or_else(|| by_name.get(&(p.lang, name.clone())))
                 .cloned()
-                .unwrap_or_else(|| name_slug(name));
+                .unwrap_or_else(|| person_slug(name));
             let author = by_key.entry((p.lang, slug.clone())).or_insert_with(|| Author {
                 name: name.clone(),
                 slug: slug.clone(),

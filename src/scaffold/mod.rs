@@ -52,7 +52,8 @@ pub fn new_item(
     if !root.join(crate::config::CONFIG_FILE).is_file() {
         bail!("no site.yaml in {}: run this inside a site, or pass --root DIR", root.display());
     }
-    let slug = crate::text::name_slug(title);
+    let slug =
+        if collection == Collection::Person { crate::text::person_slug(title) } else { crate::text::name_slug(title) };
     let suffix = if Some(lang) == default_language { String::new() } else { format!(".{}", lang.code()) };
     let path = root.join("content").join(collection.dir()).join(format!("{slug}{suffix}.md"));
     write_new(&path, &front_matter(collection, title, lang, &today.to_string()))
