@@ -230,9 +230,18 @@ pub fn fill_image_markers(html: String, markup: impl Fn(usize, bool) -> Option<S
     out
 }
 
+/// Where the URL of a link to a file of the site goes until render knows it (`Page::images[N]`).
+pub fn file_placeholder(index: usize) -> String {
+    format!("seedbed-file:{index}")
+}
+
 /// Replace each `href="seedbed-link:N"` with the N-th URL (escaped for the attribute).
 pub fn fill_link_placeholders(html: String, urls: &[String]) -> String {
-    let marker = "href=\"seedbed-link:";
+    fill_href_placeholders(html, "href=\"seedbed-link:", urls)
+}
+
+/// Replace each `href="<marker>N"` (`marker` with its `href="`) with the N-th URL.
+pub fn fill_href_placeholders(html: String, marker: &str, urls: &[String]) -> String {
     if urls.is_empty() || !html.contains(marker) {
         return html;
     }

@@ -113,3 +113,22 @@ fn an_unreadable_image_is_a_warning_naming_it_and_the_page_still_shows_it() {
         "{a}"
     );
 }
+
+#[test]
+fn a_relative_link_to_a_file_beside_the_page_or_in_its_folder_gets_the_files_url() {
+    let body = "See [the data](data.csv), [the slides](slides.pdf#page=3) and [an old file](gone.xlsx).";
+    let dir = site(&[("content/reports/a.md", &report(body))]);
+    write(dir.path(), "content/reports/data.csv", "county,rate\nA,1\n");
+    write(dir.path(), "content/reports/a/slides.pdf", "%PDF-1.4\n");
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("content/reports/a.md:6:63: warning: linked file `gone.xlsx` is not in the site"),
+        "{}",
+        stderr(&out)
+    );
+    let a = read(dir.path(), "public/reports/a/index.html");
+    assert!(a.contains("<a href=\"/reports/data.csv\">the data</a>"), "{a}");
+    assert!(a.contains("<a href=\"/reports/a/slides.pdf#page=3\">the slides</a>"), "{a}");
+    assert!(a.contains("<a href=\"gone.xlsx\">an old file</a>"), "kept as written: {a}");
+}

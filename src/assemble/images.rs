@@ -1,4 +1,4 @@
-//! Find the file each body image names among the site's files.
+//! Find the file each body image (or relative link to a file) names among the site's files.
 
 use crate::error::{SiteError, did_you_mean};
 use crate::model::{BodyImage, Page};
@@ -13,7 +13,11 @@ pub(super) fn resolve(pages: &[Page], assets: &BTreeMap<String, u64>) -> (Vec<Ve
         .map(|page| {
             let mut found = |image: &BodyImage| {
                 find(image, assets).unwrap_or_else(|(message, hint)| {
-                    errors.push(SiteError::new(&page.rel_path, image.line, image.column, message).with_hint(hint));
+                    // A link to a file not in the site may be meant (a path the server has);
+                    // it is kept as written, with a warning.
+                    let problem = if image.link { SiteError::warning } else { SiteError::new };
+                    let message = if image.link { message.replacen("image", "linked file", 1) } else { message };
+                    errors.push(problem(&page.rel_path, image.line, image.column, message).with_hint(hint));
                     None
                 })
             };
@@ -65,6 +69,7 @@ mod tests {
             title: String::new(),
             line: 7,
             column: 3,
+            link: false,
         }
     }
 

@@ -47,7 +47,9 @@ pub fn site(
     errors.append(&mut link_errors);
     let (related, mut related_errors) = links::related(&pages, &index);
     errors.append(&mut related_errors);
-    let (image_paths, mut image_errors) = images::resolve(&pages, assets);
+    let (image_paths, image_problems) = images::resolve(&pages, assets);
+    let (mut image_errors, image_warnings): (Vec<SiteError>, Vec<SiteError>) =
+        image_problems.into_iter().partition(SiteError::is_error);
     errors.append(&mut image_errors);
     let aliases = aliases(&pages, &mut errors);
     errors.extend(duplicate_urls(&pages, &aliases));
@@ -60,6 +62,7 @@ pub fn site(
     let catalogue = groups::catalogue(&pages);
     let translations = translations(&pages);
     let (pdfs, mut warnings) = research::pdf_urls(&pages, assets);
+    warnings.extend(image_warnings);
     let (pdf_urls, pdf_bytes) = pdfs.into_iter().map(|pdf| pdf.map_or((None, None), |(u, b)| (Some(u), b))).unzip();
     warnings.extend(research::citation_warnings(&pages));
     let citable = pages.iter().map(research::is_citable).collect();

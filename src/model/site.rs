@@ -31,7 +31,9 @@ pub struct InternalLink {
 }
 
 /// An image in a body (`![alt](src "title")`), written as `<!--seedbed-image:N-->` in the body's
-/// HTML until render puts in its markup (N indexing `Page::images`).
+/// HTML until render puts in its markup (N indexing `Page::images`); or a relative link to a file
+/// of the site (`[the data](data.csv)`, `link`), written as `href="seedbed-file:N"` until render puts
+/// in its URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyImage {
     /// The destination as written.
@@ -48,6 +50,8 @@ pub struct BodyImage {
     pub line: usize,
     /// 1-based.
     pub column: usize,
+    /// A link's target, not an image shown.
+    pub link: bool,
 }
 
 /// Where something is written in its file (1-based line and column), for messages.

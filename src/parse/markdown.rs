@@ -395,6 +395,20 @@ impl<'a, 'b> BodyState<'a, 'b> {
     fn link_target(&mut self, dest: CowStr<'a>, offset: usize, image: bool) -> Option<CowStr<'a>> {
         let (line, column) = self.position(offset);
         match classify(&dest, image) {
+            LinkKind::Keep if !image && images::is_relative_file(&dest) => {
+                let candidates = Some(images::image_paths(self.ctx.rel_path, &dest));
+                let file = BodyImage {
+                    written: dest.to_string(),
+                    candidates,
+                    alt: String::new(),
+                    title: String::new(),
+                    line,
+                    column,
+                    link: true,
+                };
+                self.rendered.images.push(file);
+                Some(crate::text::file_placeholder(self.rendered.images.len() - 1).into())
+            }
             LinkKind::Keep => Some(dest),
             LinkKind::Anchor(anchor) => {
                 self.push_link(self.ctx.rel_path.to_string(), Some(anchor), line, column);

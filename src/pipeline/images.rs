@@ -24,8 +24,12 @@ struct Tally {
 /// Sizes and copies of the images `site`'s bodies show, and every problem with the site's images.
 pub(crate) fn make(root: &Path, site: &Site, theme: &ThemeFiles, emit: Emit) -> (ImageTable, Vec<SiteError>) {
     let started = std::time::Instant::now();
-    let shown: BTreeSet<&str> =
-        site.image_paths.iter().flatten().flatten().map(String::as_str).filter(|p| images::is_raster(p)).collect();
+    let shown: BTreeSet<&str> = (0..site.pages.len())
+        .flat_map(|id| site.pages[id].images.iter().zip(&site.image_paths[id]))
+        .filter(|(image, _)| !image.link)
+        .filter_map(|(_, path)| path.as_deref())
+        .filter(|p| images::is_raster(p))
+        .collect();
     let cache = load::image_cache(root);
     let tally = Tally::default();
     let made: Vec<(String, Result<ImageFacts, SiteError>)> = shown

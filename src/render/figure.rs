@@ -14,8 +14,23 @@ const SIZES: &str = "(min-width: 50rem) 46rem, 100vw";
 
 /// Page `id`'s body HTML with its links' URLs and its images' markup in.
 pub(super) fn body_html(site: &Site, images: &ImageTable, id: PageId) -> String {
-    let html = crate::text::fill_link_placeholders(site.pages[id].body_html.unpack(), &site.link_urls[id]);
+    let mut html = crate::text::fill_link_placeholders(site.pages[id].body_html.unpack(), &site.link_urls[id]);
     let (shown, paths) = (&site.pages[id].images, &site.image_paths[id]);
+    if shown.iter().any(|f| f.link) {
+        let urls: Vec<String> = shown
+            .iter()
+            .zip(paths)
+            .map(|(file, path)| match path {
+                Some(path) => {
+                    // `#page=3` and `?v=2` go with the file's URL.
+                    let suffix = file.written.find(['?', '#']).map_or("", |at| &file.written[at..]);
+                    format!("{}{}{suffix}", site.config.base_path(), crate::urls::static_file(path))
+                }
+                None => file.written.clone(),
+            })
+            .collect();
+        html = crate::text::fill_href_placeholders(html, "href=\"seedbed-file:", &urls);
+    }
     crate::text::fill_image_markers(html, |n, alone| {
         let image = shown.get(n)?;
         let path = paths.get(n)?.as_deref();
@@ -77,6 +92,7 @@ mod tests {
             title: title.into(),
             line: 1,
             column: 1,
+            link: false,
         }
     }
 

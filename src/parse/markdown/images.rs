@@ -23,6 +23,7 @@ impl<'a> BodyState<'a, '_> {
             title: title.to_string(),
             line,
             column,
+            link: false,
         };
         self.rendered.images.push(image);
         self.image = Some((self.rendered.images.len() - 1, 0));
@@ -69,6 +70,19 @@ impl<'a> BodyState<'a, '_> {
             .with_hint("say what it shows between the brackets: ![Use rate by county, 2015-2023](chart.png)");
         self.rendered.warnings.push(warning);
     }
+}
+
+/// Whether a link's `dest` is a relative path to a file (`data.csv`, `../files/x.pdf`), which a
+/// browser would read from the page's own URL (`/reports/x/`), not the Markdown file's folder.
+pub(super) fn is_relative_file(dest: &str) -> bool {
+    let path = dest.split(['?', '#']).next().unwrap_or_default();
+    let name = path.rsplit('/').next().unwrap_or_default();
+    !path.starts_with('/')
+        && !dest.starts_with('#')
+        && !path.contains(':')
+        && name.rsplit_once('.').is_some_and(|(stem, ext)| {
+            !stem.is_empty() && !ext.is_empty() && !matches!(ext.to_ascii_lowercase().as_str(), "md" | "html" | "htm")
+        })
 }
 
 /// The output paths an image written as `dest` in `rel_path` may be, in the order tried: with a
