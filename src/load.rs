@@ -233,8 +233,9 @@ fn theme(
     }
     for (rel, abs) in content_assets {
         let out_path = rel.strip_prefix("content/").unwrap_or(&rel).to_string();
-        let len = file_len(&abs);
-        files.assets.push(Asset { out_path, source: AssetSource::File(abs), origin: rel, len });
+        let source = AssetSource::File(abs);
+        let len = asset_len(&source);
+        files.assets.push(Asset { out_path, source, origin: rel, len });
     }
     files.templates.sort_by(|a, b| a.0.cmp(&b.0));
     files.assets.sort_by(|a, b| a.out_path.cmp(&b.out_path));
@@ -271,10 +272,7 @@ fn add_file(files: &mut ThemeFiles, inner: &str, rel: &str, source: AssetSource)
         }
     } else if let Some(out) = inner.strip_prefix("static/") {
         files.assets.retain(|a| a.out_path != out);
-        let len = match &source {
-            AssetSource::Embedded(b) => b.len() as u64,
-            AssetSource::File(p) => file_len(p),
-        };
+        let len = asset_len(&source);
         files.assets.push(Asset { out_path: out.to_string(), source, origin: rel.to_string(), len });
     }
     Ok(())
@@ -403,9 +401,12 @@ pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
         || name.ends_with("___jb_old___")
 }
 
-/// A file's size (0 when it cannot be read: copying it reports that).
-fn file_len(path: &Path) -> u64 {
-    std::fs::metadata(path).map_or(0, |m| m.len())
+/// A static file's size (0 when it cannot be read: copying it reports that).
+fn asset_len(source: &AssetSource) -> u64 {
+    match source {
+        AssetSource::Embedded(b) => b.len() as u64,
+        AssetSource::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+    }
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, BuildError> {

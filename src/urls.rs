@@ -146,6 +146,11 @@ pub(crate) fn static_file(out_path: &str) -> String {
     format!("/{}", percent_encoding::utf8_percent_encode(out_path, PATH_ESCAPED))
 }
 
+/// A DOI's address: `10.1234/x` → `https://doi.org/10.1234/x`.
+pub(crate) fn doi(doi: &str) -> String {
+    format!("https://doi.org/{doi}")
+}
+
 /// Where the WebP copy of an image at `width` pixels goes: `reports/x/chart.png` →
 /// `reports/x/chart-480w.webp`.
 pub(crate) fn image_copy(out_path: &str, width: u32) -> String {

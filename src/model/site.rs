@@ -287,6 +287,11 @@ pub struct Site {
 }
 
 impl Site {
+    /// The affiliation author `author`'s people page gives.
+    pub fn affiliation(&self, author: usize) -> Option<&str> {
+        self.authors[author].page.and_then(|id| self.pages[id].front.affiliation.as_deref())
+    }
+
     /// Pages of one collection in one language, newest first.
     pub fn collection(&self, collection: Collection, lang: Lang) -> &[PageId] {
         self.collections.get(&(collection, lang)).map_or(&[], Vec::as_slice)

@@ -167,7 +167,7 @@ fn series_label(w: &Work) -> Option<String> {
 
 /// Where APA and Chicago send a reader: the DOI's address when there is one.
 fn link(w: &Work) -> String {
-    w.doi.as_ref().map_or_else(|| w.url.clone(), |doi| format!("https://doi.org/{doi}"))
+    w.doi.as_deref().map_or_else(|| w.url.clone(), urls::doi)
 }
 
 /// APA 7th edition, report: "Su, H., Jiao, X., &amp; Liu, Z. (2018). <i>Title</i> (Series Vol. 20, No. 1). Publisher. URL"

@@ -396,7 +396,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
         let (line, column) = self.position(offset);
         match classify(&dest, image) {
             LinkKind::Keep if !image && images::is_relative_file(&dest) => {
-                let candidates = Some(images::image_paths(self.ctx.rel_path, &dest));
+                let candidates = Some(images::site_file_paths(self.ctx.rel_path, &dest));
                 let file = BodyImage {
                     written: dest.to_string(),
                     candidates,

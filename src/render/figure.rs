@@ -16,6 +16,8 @@ const SIZES: &str = "(min-width: 50rem) 46rem, 100vw";
 pub(super) fn body_html(site: &Site, images: &ImageTable, id: PageId) -> String {
     let mut html = crate::text::fill_link_placeholders(site.pages[id].body_html.unpack(), &site.link_urls[id]);
     let (shown, paths) = (&site.pages[id].images, &site.image_paths[id]);
+    let base_path = site.config.base_path();
+    let url = |path: &str| format!("{base_path}{}", crate::urls::static_file(path));
     if shown.iter().any(|f| f.link) {
         let urls: Vec<String> = shown
             .iter()
@@ -24,7 +26,7 @@ pub(super) fn body_html(site: &Site, images: &ImageTable, id: PageId) -> String 
                 Some(path) => {
                     // `#page=3` and `?v=2` go with the file's URL.
                     let suffix = file.written.find(['?', '#']).map_or("", |at| &file.written[at..]);
-                    format!("{}{}{suffix}", site.config.base_path(), crate::urls::static_file(path))
+                    format!("{}{suffix}", url(path))
                 }
                 None => file.written.clone(),
             })
@@ -34,12 +36,9 @@ pub(super) fn body_html(site: &Site, images: &ImageTable, id: PageId) -> String 
     crate::text::fill_image_markers(html, |n, alone| {
         let image = shown.get(n)?;
         let path = paths.get(n)?.as_deref();
-        let src = match path {
-            Some(path) => format!("{}{}", site.config.base_path(), crate::urls::static_file(path)),
-            None => image.written.clone(),
-        };
+        let src = path.map_or_else(|| image.written.clone(), url);
         let facts = path.and_then(|p| images.get(p));
-        Some(markup(image, &src, facts, alone, site.config.base_path()))
+        Some(markup(image, &src, facts, alone, base_path))
     })
 }
 

@@ -72,7 +72,7 @@ fn scholar(site: &Site, id: PageId) -> Vec<(&'static str, String)> {
     for &a in &site.page_authors[id] {
         tags.push(("citation_author", site.authors[a].name.clone()));
         // Scholar reads an institution as belonging to the author just before it.
-        tags.extend(affiliation(site, a).map(|aff| ("citation_author_institution", aff.to_string())));
+        tags.extend(site.affiliation(a).map(|aff| ("citation_author_institution", aff.to_string())));
     }
     if let Some(d) = p.date {
         tags.push(("citation_publication_date", d.date().strftime("%Y/%m/%d").to_string()));
@@ -102,18 +102,13 @@ fn scholar(site: &Site, id: PageId) -> Vec<(&'static str, String)> {
     tags
 }
 
-/// The affiliation an author's people page gives.
-fn affiliation(site: &Site, author: usize) -> Option<&str> {
-    site.authors[author].page.and_then(|id| site.pages[id].front.affiliation.as_deref())
-}
-
 fn people(urls: &Urls, id: PageId) -> Vec<Value> {
     let site = urls.site;
     site.page_authors[id]
         .iter()
         .map(|&a| {
             let mut person = json!({"@type": "Person", "name": site.authors[a].name, "url": site.config.permalink(&site.authors[a].url_path)});
-            if let Some(aff) = affiliation(site, a) {
+            if let Some(aff) = site.affiliation(a) {
                 merge(&mut person, json!({"affiliation": {"@type": "Organization", "name": aff}}));
             }
             person
@@ -137,7 +132,7 @@ fn jsonld(urls: &Urls, id: PageId) -> Value {
             "datePublished": date(p.date), "abstract": p.front.summary, "isPartOf": issue(p),
             "reportNumber": p.front.report_number,
             "identifier": p.front.bare_doi().map(|doi| json!({"@type": "PropertyValue", "propertyID": "DOI", "value": doi})),
-            "sameAs": p.front.bare_doi().map(|doi| format!("https://doi.org/{doi}")),
+            "sameAs": p.front.bare_doi().map(crate::urls::doi),
         }),
         Collection::Proceedings => event(site, p),
         Collection::Story => story(p),

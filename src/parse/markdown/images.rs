@@ -39,7 +39,7 @@ impl<'a> BodyState<'a, '_> {
                 None
             }
             _ if dest.contains("://") || dest.starts_with("//") => Some(None),
-            _ => Some(Some(image_paths(self.ctx.rel_path, dest))),
+            _ => Some(Some(site_file_paths(self.ctx.rel_path, dest))),
         }
     }
 
@@ -85,11 +85,11 @@ pub(super) fn is_relative_file(dest: &str) -> bool {
         })
 }
 
-/// The output paths an image written as `dest` in `rel_path` may be, in the order tried: with a
+/// The output paths an image (or a linked file) written as `dest` in `rel_path` may be, in order: with a
 /// leading `/`, from `content/` or `static/` (both are copied to the output's root); otherwise
 /// beside the Markdown file, then in a folder named after it (`x.md` and `x/chart.png`).
 /// Empty when the path climbs out of `content/`.
-pub(super) fn image_paths(rel_path: &str, dest: &str) -> Vec<String> {
+pub(super) fn site_file_paths(rel_path: &str, dest: &str) -> Vec<String> {
     let path = dest.split(['?', '#']).next().unwrap_or_default();
     let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     if path.starts_with('/') {

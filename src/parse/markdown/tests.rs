@@ -1,4 +1,4 @@
-use super::images::image_paths;
+use super::images::site_file_paths;
 use super::*;
 
 fn ctx(trusted_html: bool) -> BodyContext<'static> {
@@ -135,9 +135,9 @@ fn images_become_markers_with_alt_title_position_and_the_files_they_may_be() {
 
 #[test]
 fn a_translation_shares_its_items_image_folder_and_a_rooted_path_is_from_the_top() {
-    assert_eq!(image_paths("content/reports/x.zh.md", "c.png"), ["reports/c.png", "reports/x/c.png"]);
-    assert_eq!(image_paths("content/reports/x.md", "/img/c.png?v=2"), ["img/c.png"]);
-    assert_eq!(image_paths("content/reports/x.md", "../../../c.png"), Vec::<String>::new());
+    assert_eq!(site_file_paths("content/reports/x.zh.md", "c.png"), ["reports/c.png", "reports/x/c.png"]);
+    assert_eq!(site_file_paths("content/reports/x.md", "/img/c.png?v=2"), ["img/c.png"]);
+    assert_eq!(site_file_paths("content/reports/x.md", "../../../c.png"), Vec::<String>::new());
 }
 
 #[test]

@@ -66,10 +66,7 @@ pub(super) fn surroundings(urls: &Urls, id: PageId) -> Surroundings {
             .collect(),
         related: related(urls, id),
         authors: urls.authors_of(id),
-        affiliations: site.page_authors[id]
-            .iter()
-            .map(|&a| site.authors[a].page.and_then(|p| site.pages[p].front.affiliation.clone()))
-            .collect(),
+        affiliations: site.page_authors[id].iter().map(|&a| site.affiliation(a).map(str::to_string)).collect(),
         pdf_url: site.pdf_urls[id].clone(),
         pdf_bytes: site.pdf_bytes[id],
         issue_previous,

@@ -59,7 +59,7 @@ pub(super) fn part(urls: &Urls, id: PageId, citation: Option<&CitationTexts>) ->
         pdf_url: site.pdf_urls[id].as_ref().map(|u| if u.starts_with('/') { urls.path(u) } else { u.clone() }),
         pdf_size: site.pdf_bytes[id].map(crate::text::file_size),
         doi: f.bare_doi().map(str::to_string),
-        doi_url: f.bare_doi().map(|doi| format!("https://doi.org/{doi}")),
+        doi_url: f.bare_doi().map(crate::urls::doi),
         report_number: f.report_number.clone(),
         versions: revisions(f.versions.as_deref(), p.lang),
         corrections: revisions(f.corrections.as_deref(), p.lang),
