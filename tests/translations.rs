@@ -64,3 +64,50 @@ fn new_translation_of_writes_the_keys_to_translate_beside_its_original_and_refus
         assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn a_people_page_named_per_language_matches_authors_written_in_either_and_exists_in_both() {
+    let dir = site(&[
+        ("site.yaml", SITE),
+        ("content/people/li-na.md", "---\ntitle: {en: Li Na, zh: 李娜}\naffiliation: Centre\n---\n\nLi Na.\n"),
+        ("content/reports/a.md", "---\ntitle: Cold chains\ndate: 2018-02-15\nauthors: [李娜]\n---\n\nBody.\n"),
+        ("content/reports/b.zh.md", "---\ntitle: 冷链\ndate: 2019-03-01\nauthors: [Li Na]\n---\n\n正文。\n"),
+    ]);
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let en = read(dir.path(), "public/reports/a/index.html");
+    assert!(en.contains("href=\"/people/li-na/\""), "the Han-written author is the people page's person: {en}");
+    let zh = read(dir.path(), "public/zh/reports/b/index.html");
+    assert!(zh.contains("href=\"/zh/people/li-na/\">李娜</a>"), "named in the item's language: {zh}");
+    let zh_person = read(dir.path(), "public/zh/people/li-na/index.html");
+    assert!(zh_person.contains("<h1>李娜</h1>"), "{zh_person}");
+    assert!(zh_person.contains("href=\"/people/li-na/\""), "the language switch reaches the same person: {zh_person}");
+    let en_person = read(dir.path(), "public/people/li-na/index.html");
+    assert!(en_person.contains("<h1>Li Na</h1>") && en_person.contains("/zh/people/li-na/"), "{en_person}");
+}
+
+#[test]
+fn a_person_named_only_in_one_language_has_a_page_in_the_other_listing_their_works() {
+    let dir = site(&[
+        ("site.yaml", SITE),
+        ("content/reports/b.zh.md", "---\ntitle: 冷链\ndate: 2019-03-01\nauthors: [单雨]\n---\n\n正文。\n"),
+    ]);
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let en = read(dir.path(), "public/people/shan-yu/index.html");
+    assert!(en.contains("/zh/reports/b/"), "their works in the other language: {en}");
+    let zh = read(dir.path(), "public/zh/people/shan-yu/index.html");
+    assert!(zh.contains("href=\"/people/shan-yu/\""), "{zh}");
+}
+
+#[test]
+fn a_title_per_language_outside_people_pages_is_an_error_at_the_key() {
+    let dir = site(&[
+        ("site.yaml", SITE),
+        ("content/reports/a.md", "---\ndate: 2018-02-15\ntitle: {en: Cold chains, zh: 冷链}\n---\n\nBody.\n"),
+    ]);
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("content/reports/a.md:3:1") && err.contains("only a people page"), "{err}");
+}

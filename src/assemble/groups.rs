@@ -8,52 +8,108 @@ use crate::text::{cut_slug, name_slug, person_slug};
 use crate::urls;
 use std::collections::BTreeMap;
 
-/// Every person in each language: people pages first, then authors named only in front matter.
-pub(super) fn authors(pages: &[Page]) -> (Vec<Author>, Vec<Vec<usize>>) {
+/// Every person in every language: people pages first, then authors named only in front matter.
+/// An author is matched to a people page by its name in any language (`李娜` and `Li Na` are the
+/// same person when the page says so), and every person is known in every language, so an author
+/// link and the language switch always reach the same person. Where a person has no works in a
+/// language, their page there lists their works in the others.
+pub(super) fn authors(pages: &[Page], langs: &[Lang], default: Lang) -> (Vec<Author>, Vec<Vec<usize>>) {
+    let people = PeopleNames::of(pages);
     let mut by_key: BTreeMap<(Lang, String), Author> = BTreeMap::new();
-    let mut by_name: BTreeMap<(Lang, String), String> = BTreeMap::new();
     for (id, p) in pages.iter().enumerate().filter(|(_, p)| p.collection == Collection::Person) {
-        by_name.insert((p.lang, p.title.to_lowercase()), p.slug.clone());
-        by_name.insert((p.lang, p.slug.clone()), p.slug.clone());
-        by_key.insert(
-            (p.lang, p.slug.clone()),
-            Author {
-                name: p.title.clone(),
-                slug: p.slug.clone(),
-                lang: p.lang,
-                url_path: p.url_path.clone(),
-                page: Some(id),
-                works: Vec::new(),
-            },
-        );
+        by_key.insert((p.lang, p.slug.clone()), author(p.lang, &p.slug, p.title.clone(), Some(id)));
     }
     let mut page_authors: Vec<Vec<(Lang, String)>> = Vec::with_capacity(pages.len());
     for (id, p) in pages.iter().enumerate() {
         let mut keys = Vec::new();
         for name in p.front.authors.iter().flat_map(|a| a.0.iter()) {
-            let slug = by_name
-                .get(&(p.lang, name.to_lowercase()))
-                .or_else(|| by_name.get(&(p.lang, name.clone())))
-                .cloned()
-                .unwrap_or_else(|| person_slug(name));
-            let author = by_key.entry((p.lang, slug.clone())).or_insert_with(|| Author {
-                name: name.clone(),
-                slug: slug.clone(),
-                lang: p.lang,
-                url_path: urls::person(p.lang, &slug),
-                page: None,
-                works: Vec::new(),
-            });
-            if author.works.last() != Some(&id) {
-                author.works.push(id);
+            let slug = people.slug(p.lang, name);
+            let written = people.name(&slug, p.lang).unwrap_or(name).to_string();
+            let entry = by_key.entry((p.lang, slug.clone())).or_insert_with(|| author(p.lang, &slug, written, None));
+            if entry.works.last() != Some(&id) {
+                entry.works.push(id);
             }
             keys.push((p.lang, slug));
         }
         page_authors.push(keys);
     }
+    in_every_language(&mut by_key, &people, langs, default);
     let index: BTreeMap<(Lang, String), usize> = by_key.keys().cloned().enumerate().map(|(i, k)| (k, i)).collect();
     let page_authors = page_authors.into_iter().map(|keys| keys.iter().map(|k| index[k]).collect()).collect();
     (by_key.into_values().collect(), page_authors)
+}
+
+fn author(lang: Lang, slug: &str, name: String, page: Option<PageId>) -> Author {
+    Author { name, slug: slug.to_string(), lang, url_path: urls::person(lang, slug), page, works: Vec::new() }
+}
+
+/// Give every person an entry in each language they lack: named as their people page names them
+/// there (else as in the default language), listing their works in the other languages.
+fn in_every_language(by_key: &mut BTreeMap<(Lang, String), Author>, people: &PeopleNames, langs: &[Lang], default: Lang) {
+    let slugs: std::collections::BTreeSet<String> = by_key.keys().map(|(_, s)| s.clone()).collect();
+    for slug in slugs {
+        // The default language's entry first, so its works and name are the ones borrowed.
+        let mut known: Vec<&Author> = langs.iter().filter_map(|&l| by_key.get(&(l, slug.clone()))).collect();
+        known.sort_by_key(|a| a.lang != default);
+        let Some(&first) = known.first() else { continue };
+        let others_works: Vec<PageId> = known.iter().find(|a| !a.works.is_empty()).map(|a| a.works.clone()).unwrap_or_default();
+        let fallback_name = first.name.clone();
+        let mut added = Vec::new();
+        for &lang in langs {
+            if !by_key.contains_key(&(lang, slug.clone())) {
+                let name = people.name(&slug, lang).map_or_else(|| fallback_name.clone(), str::to_string);
+                added.push(Author { works: others_works.clone(), ..author(lang, &slug, name, None) });
+            }
+        }
+        for lang in langs {
+            if let Some(a) = by_key.get_mut(&(*lang, slug.clone())).filter(|a| a.works.is_empty()) {
+                a.works.clone_from(&others_works);
+            }
+        }
+        by_key.extend(added.into_iter().map(|a| ((a.lang, a.slug.clone()), a)));
+    }
+}
+
+/// What people pages say of names: each person's name per language, and which slug a name
+/// (in a language, or in any) belongs to.
+struct PeopleNames {
+    names: BTreeMap<String, BTreeMap<Lang, String>>,
+    slugs: BTreeMap<(Option<Lang>, String), String>,
+}
+
+impl PeopleNames {
+    fn of(pages: &[Page]) -> PeopleNames {
+        let mut names: BTreeMap<String, BTreeMap<Lang, String>> = BTreeMap::new();
+        let mut slugs = BTreeMap::new();
+        for p in pages.iter().filter(|p| p.collection == Collection::Person) {
+            let own = names.entry(p.slug.clone()).or_default();
+            own.insert(p.lang, p.title.clone());
+            for (lang, name) in p.front.title.iter().flat_map(|t| t.names()) {
+                own.entry(lang.unwrap_or(p.lang)).or_insert_with(|| name.to_string());
+                slugs.entry((None, name.to_lowercase())).or_insert_with(|| p.slug.clone());
+            }
+            slugs.insert((Some(p.lang), p.title.to_lowercase()), p.slug.clone());
+            slugs.entry((None, p.slug.clone())).or_insert_with(|| p.slug.clone());
+        }
+        PeopleNames { names, slugs }
+    }
+
+    /// The slug of the person `name` (as an item in `lang` writes it) is: a people page's, else
+    /// one made from the name.
+    fn slug(&self, lang: Lang, name: &str) -> String {
+        let lower = name.to_lowercase();
+        self.slugs
+            .get(&(Some(lang), lower.clone()))
+            .or_else(|| self.slugs.get(&(None, lower)))
+            .or_else(|| self.slugs.get(&(None, name.to_string())))
+            .cloned()
+            .unwrap_or_else(|| person_slug(name))
+    }
+
+    /// The person's name in `lang` as their people pages give it.
+    fn name(&self, slug: &str, lang: Lang) -> Option<&str> {
+        self.names.get(slug).and_then(|n| n.get(&lang)).map(String::as_str)
+    }
 }
 
 /// One value an item carries for a taxonomy, with the slug of the value it sits under.

@@ -56,7 +56,7 @@ pub fn site(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let (authors, page_authors) = groups::authors(&pages);
+    let (authors, page_authors) = groups::authors(&pages, &config.languages, config.default_language);
     let mut taxonomies = groups::taxonomies(&pages, &config.taxonomies, &config.languages);
     taxonomies.extend(groups::archive(&pages, &config.languages));
     let catalogue = groups::catalogue(&pages);

@@ -12,8 +12,8 @@ use std::fmt;
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
-    /// The item's title (required).
-    pub title: Option<String>,
+    /// The item's title (required); a people page may give one per language.
+    pub title: Option<Title>,
     /// Publication day, or day and time.
     pub date: Option<ContentDate>,
     /// Day of the last substantive update.
@@ -351,6 +351,84 @@ impl<'de> Deserialize<'de> for ContentDate {
             }
         }
         d.deserialize_str(DateVisitor)
+    }
+}
+
+/// A title as written: one for the item's language, or (on a people page) a name per language
+/// (`title: {en: Li Na, zh: 李娜}`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Title {
+    /// `title: Li Na`.
+    Text(String),
+    /// `title: {en: Li Na, zh: 李娜}`.
+    PerLanguage(std::collections::BTreeMap<super::Lang, String>),
+}
+
+impl Title {
+    /// The title in `lang`; a per-language title without that language gives `fallback`'s, else
+    /// its first.
+    pub fn in_lang(&self, lang: super::Lang, fallback: super::Lang) -> &str {
+        match self {
+            Title::Text(t) => t,
+            Title::PerLanguage(names) => names
+                .get(&lang)
+                .or_else(|| names.get(&fallback))
+                .or_else(|| names.values().next())
+                .map_or("", String::as_str),
+        }
+    }
+
+    /// Every name written, with its language when the title says it.
+    pub fn names(&self) -> Vec<(Option<super::Lang>, &str)> {
+        match self {
+            Title::Text(t) => vec![(None, t.as_str())],
+            Title::PerLanguage(names) => names.iter().map(|(l, n)| (Some(*l), n.as_str())).collect(),
+        }
+    }
+
+    /// Whether a name is blank.
+    pub fn is_blank(&self) -> bool {
+        self.names().iter().any(|(_, n)| n.trim().is_empty())
+    }
+}
+
+impl From<&str> for Title {
+    fn from(t: &str) -> Title {
+        Title::Text(t.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Title {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TitleVisitor;
+        impl<'de> Visitor<'de> for TitleVisitor {
+            type Value = Title;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a title, or on a people page a name per language like {en: Li Na, zh: 李娜}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Title, E> {
+                Ok(Title::Text(v.to_string()))
+            }
+            // `title: 2023` is a title too, as YAML reads it.
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Title, E> {
+                Ok(Title::Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Title, E> {
+                Ok(Title::Text(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Title, E> {
+                Ok(Title::Text(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Title, E> {
+                Ok(Title::Text(v.to_string()))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Title, A::Error> {
+                let names = Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Title::PerLanguage(names))
+            }
+        }
+        d.deserialize_any(TitleVisitor)
     }
 }
 

@@ -6,7 +6,7 @@
 //! Must not: hand oversized YAML to the parser.
 
 use crate::error::SiteError;
-use crate::model::{Collection, FrontMatter};
+use crate::model::{Collection, FrontMatter, Title};
 use crate::yaml;
 
 /// Front matter larger than this is rejected before parsing.
@@ -145,9 +145,16 @@ pub(super) fn check_schema(
             ),
         );
     }
-    if fm.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+    if fm.title.as_ref().is_some_and(Title::is_blank) {
         let (line, col) = at_key("title");
         errors.push(SiteError::new(rel_path, line, col, "`title` is empty").with_hint("write the item's title"));
+    }
+    if collection != Collection::Person && matches!(fm.title, Some(Title::PerLanguage(_))) {
+        let (line, col) = at_key("title");
+        errors.push(
+            SiteError::new(rel_path, line, col, "only a people page may give its title per language")
+                .with_hint("write one title here, and the other language's in a translation (`x.zh.md`)"),
+        );
     }
     errors
 }

@@ -162,7 +162,7 @@ pub fn page(config: &Config, source: &SourceFile, raw: &RawBudget) -> (Option<Pa
         url_path: crate::urls::item(location.collection, location.lang, &slug),
         translation_key: format!("{}/{}", location.collection.dir(), location.stem),
         slug,
-        title: front.title.clone().unwrap_or_default(),
+        title: front.title.as_ref().map(|t| t.in_lang(location.lang, config.default_language).to_string()).unwrap_or_default(),
         date: front.date,
         draft: front.draft.unwrap_or(false),
         related: related_links(rel_path, &front, &split),
