@@ -22,7 +22,7 @@ pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/theme
 pub fn site(root: &Path) -> Result<(Config, LoadedSite, Vec<SiteError>), BuildError> {
     let (config, found, warnings) = site_unread(root)?;
     let content = found.content.into_par_iter().map(content_file).collect::<Result<Vec<_>, BuildError>>()?;
-    Ok((config, LoadedSite { config_file: found.config_file, content, theme: found.theme }, warnings))
+    Ok((config, LoadedSite { config_file: found.config_file, content, theme: found.theme, data: found.data }, warnings))
 }
 
 /// Like `site`, but only find the content files: `content_file` reads each.
@@ -36,8 +36,19 @@ pub fn site_unread(root: &Path) -> Result<(Config, LoadedSite<FoundFile>, Vec<Si
     let (markdown, others): (Vec<_>, Vec<_>) = content_files.into_iter().partition(|(rel, _)| rel.ends_with(".md"));
     let content = markdown.into_iter().map(|(rel_path, path)| FoundFile { rel_path, path }).collect();
     let theme = theme(&bounds, &config, &config_text, others, &mut warnings)?;
+    let data = data_files(&bounds, &mut warnings)?;
     let config_file = SourceFile { rel_path: CONFIG_FILE.into(), bytes: config_bytes };
-    Ok((config, LoadedSite { config_file, content, theme }, warnings))
+    Ok((config, LoadedSite { config_file, content, theme, data }, warnings))
+}
+
+/// The tables under `data/` (`.csv`, `.yaml`, `.yml`) that embeds may show.
+fn data_files(bounds: &Bounds, warnings: &mut Vec<SiteError>) -> Result<Vec<SourceFile>, BuildError> {
+    let is_data = |rel: &str| [".csv", ".yaml", ".yml"].iter().any(|ext| rel.to_ascii_lowercase().ends_with(ext));
+    walk(bounds, "data", warnings)
+        .into_iter()
+        .filter(|(rel, _)| is_data(rel))
+        .map(|(rel_path, path)| Ok(SourceFile { bytes: read(&path)?, rel_path }))
+        .collect()
 }
 
 /// Read a content file `site_unread` found.

@@ -195,14 +195,75 @@ pub fn image_marker(index: usize) -> String {
 /// paragraph holds (`<p>` marker `</p>`, which the markup then replaces, as a figure may).
 /// A marker naming no image (`markup` gives `None`) stays as it is.
 pub fn fill_image_markers(html: String, markup: impl Fn(usize, bool) -> Option<String>) -> String {
-    const OPEN: &str = "<!--seedbed-image:";
-    if !html.contains(OPEN) {
+    fill_markers(html, "<!--seedbed-image:", markup)
+}
+
+/// A table cell as a number: `1,300`, `12.5%`, `-3` (thousands separators and a trailing `%`
+/// allowed); `None` when it is not one.
+pub fn parse_number(cell: &str) -> Option<f64> {
+    let bare: String = cell.trim().trim_end_matches('%').chars().filter(|c| !matches!(c, ',' | '_' | ' ')).collect();
+    let value: f64 = bare.parse().ok()?;
+    value.is_finite().then_some(value)
+}
+
+/// A number as a table or chart shows it: `decimals` places, thousands grouped from 10,000 up
+/// (a four-digit number, such as a year, stays as it is in English and Chinese style).
+pub fn format_number(value: f64, decimals: usize) -> String {
+    grouped_number(value, decimals, 4)
+}
+
+/// A number with its thousands grouped from `longer_than` digits up (`3` groups 1,000).
+pub fn grouped_number(value: f64, decimals: usize, longer_than: usize) -> String {
+    let text = format!("{:.*}", decimals, value.abs());
+    let (whole, fraction) = text.split_once('.').map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
+    let mut out = String::new();
+    if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.push('-');
+    }
+    if whole.len() > longer_than {
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+    } else {
+        out.push_str(whole);
+    }
+    if let Some(f) = fraction {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// How many decimal places a number is written with (`12.50` → 2).
+pub fn decimals_written(cell: &str) -> usize {
+    cell.trim()
+        .trim_end_matches('%')
+        .split_once('.')
+        .map_or(0, |(_, f)| f.chars().take_while(char::is_ascii_digit).count())
+}
+
+/// Where table or chart N of a body goes until render draws it from its dataset.
+pub fn data_marker(index: usize) -> String {
+    format!("<!--seedbed-data:{index}-->")
+}
+
+/// Replace each data marker with `markup(N)`; one naming no embed stays as it is.
+pub fn fill_data_markers(html: String, markup: impl Fn(usize) -> Option<String>) -> String {
+    fill_markers(html, "<!--seedbed-data:", |n, _| markup(n))
+}
+
+/// Replace each `<!--seedbed-…:N-->` marker starting with `open`.
+fn fill_markers(html: String, open: &str, markup: impl Fn(usize, bool) -> Option<String>) -> String {
+    if !html.contains(open) {
         return html;
     }
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html.as_str();
-    while let Some(pos) = rest.find(OPEN) {
-        let after = &rest[pos + OPEN.len()..];
+    while let Some(pos) = rest.find(open) {
+        let after = &rest[pos + open.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
         let filled = after[digits..].strip_prefix("-->").and_then(|tail| {
             let n = after[..digits].parse().ok()?;
@@ -221,7 +282,7 @@ pub fn fill_image_markers(html: String, markup: impl Fn(usize, bool) -> Option<S
                 rest = tail;
             }
             None => {
-                out.push_str(&rest[..pos + OPEN.len()]);
+                out.push_str(&rest[..pos + open.len()]);
                 rest = after;
             }
         }
@@ -358,6 +419,20 @@ mod tests {
             (n < 2).then(|| if alone { format!("<figure>{n}</figure>") } else { format!("<img {n}>") })
         });
         assert_eq!(filled, "<figure>0</figure>\n<p>a <img 1> b <!--seedbed-image:7--></p>");
+    }
+
+    #[test]
+    fn numbers_read_with_separators_and_show_grouped_from_five_digits() {
+        assert_eq!(parse_number("1,300"), Some(1300.0));
+        assert_eq!(parse_number("12.5%"), Some(12.5));
+        assert_eq!(parse_number("n/a"), None);
+        assert_eq!(parse_number("NaN"), None);
+        assert_eq!(format_number(2015.0, 0), "2015");
+        assert_eq!(format_number(23000.0, 0), "23,000");
+        assert_eq!(format_number(-1234567.891, 2), "-1,234,567.89");
+        assert_eq!(format_number(-0.001, 1), "0.0");
+        assert_eq!(decimals_written("12.50"), 2);
+        assert_eq!(grouped_number(6726.0, 0, 3), "6,726");
     }
 
     #[test]

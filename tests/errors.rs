@@ -148,3 +148,6 @@ fn settings() -> seedbed::BuildSettings {
         base_url: None,
     }
 }
+// Unknown embeds and arguments, a missing dataset or column, a value that is no number, a broken
+// CSV, an embed inside a line and a bad note kind: all located, in one run.
+error_case!(embed_problems);

@@ -417,3 +417,18 @@ fn a_translation_taking_its_originals_keys_matches_a_full_build_through_edits_of
     let zh = String::from_utf8_lossy(&build.files()["zh/reports/b/index.html"].to_vec()).into_owned();
     assert!(zh.contains("2024年2月2日"), "{zh}");
 }
+
+#[test]
+fn a_data_file_edit_redraws_the_chart_that_shows_it_as_a_full_build_would() {
+    let (_dir, root, mut build) = started();
+    write(&root, "data/rates.csv", "year,rate\n2015,1\n2016,2\n");
+    let chart = "{{< chart data=\"rates.csv\" x=\"year\" y=\"rate\" caption=\"Rates\" >}}";
+    write(&root, "content/reports/c.md", report("Third", "2023-05-01", &format!("Older work.\n\n{chart}\n")));
+    step(&root, &mut build, "a chart and its data added", &["data/rates.csv", "content/reports/c.md"]);
+    let before = build.files().get("reports/c/index.html").map(|b| b.to_vec()).unwrap_or_default();
+    assert!(String::from_utf8_lossy(&before).contains("<title>2016, rate: 2</title>"));
+    write(&root, "data/rates.csv", "year,rate\n2015,1\n2016,7\n");
+    step(&root, &mut build, "the data edited", &["data/rates.csv"]);
+    let after = build.files().get("reports/c/index.html").map(|b| b.to_vec()).unwrap_or_default();
+    assert!(String::from_utf8_lossy(&after).contains("<title>2016, rate: 7</title>"), "the chart shows the new data");
+}

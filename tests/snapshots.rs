@@ -30,3 +30,15 @@ fn catalogue_pages() {
         read(dir.path(), "public/catalogue/policy-briefs/vol-3/no-2/index.html")
     );
 }
+
+/// A figure with credit and source, a table and a line chart from YAML data, a note; embeds
+/// in code are left as written.
+#[test]
+fn embeds_body() {
+    let dir = copy_site(&fixture("sites/embeds"));
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let html = read(dir.path(), "public/reports/tables/index.html");
+    let body = html.split("<div class=\"body\">").nth(1).and_then(|b| b.split("</article>").next()).unwrap_or_default();
+    insta::assert_snapshot!(body);
+}

@@ -45,14 +45,20 @@ fn author(lang: Lang, slug: &str, name: String, page: Option<PageId>) -> Author 
 
 /// Give every person an entry in each language they lack: named as their people page names them
 /// there (else as in the default language), listing their works in the other languages.
-fn in_every_language(by_key: &mut BTreeMap<(Lang, String), Author>, people: &PeopleNames, langs: &[Lang], default: Lang) {
+fn in_every_language(
+    by_key: &mut BTreeMap<(Lang, String), Author>,
+    people: &PeopleNames,
+    langs: &[Lang],
+    default: Lang,
+) {
     let slugs: std::collections::BTreeSet<String> = by_key.keys().map(|(_, s)| s.clone()).collect();
     for slug in slugs {
         // The default language's entry first, so its works and name are the ones borrowed.
         let mut known: Vec<&Author> = langs.iter().filter_map(|&l| by_key.get(&(l, slug.clone()))).collect();
         known.sort_by_key(|a| a.lang != default);
         let Some(&first) = known.first() else { continue };
-        let others_works: Vec<PageId> = known.iter().find(|a| !a.works.is_empty()).map(|a| a.works.clone()).unwrap_or_default();
+        let others_works: Vec<PageId> =
+            known.iter().find(|a| !a.works.is_empty()).map(|a| a.works.clone()).unwrap_or_default();
         let fallback_name = first.name.clone();
         let mut added = Vec::new();
         for &lang in langs {

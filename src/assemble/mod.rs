@@ -4,6 +4,7 @@
 //! translations, authors, taxonomies, the catalogue and aliases; or every problem found.
 //! Must not: render HTML beyond filling in link URLs, or read or write files.
 
+mod embeds;
 mod groups;
 mod images;
 mod translations;
@@ -35,6 +36,7 @@ pub fn site(
     config: Config,
     mut pages: Vec<Page>,
     assets: &BTreeMap<String, u64>,
+    datasets: Vec<crate::model::Dataset>,
     opts: &BuildOptions,
 ) -> Result<(Site, Vec<SiteError>), Vec<SiteError>> {
     let translation_errors = translations::inherit(&mut pages, config.default_language);
@@ -51,6 +53,7 @@ pub fn site(
     let (mut image_errors, image_warnings): (Vec<SiteError>, Vec<SiteError>) =
         image_problems.into_iter().partition(SiteError::is_error);
     errors.append(&mut image_errors);
+    errors.extend(embeds::check(&pages, &datasets, &Default::default()));
     let aliases = aliases(&pages, &mut errors);
     errors.extend(duplicate_urls(&pages, &aliases));
     if !errors.is_empty() {
@@ -72,6 +75,7 @@ pub fn site(
     }
     let site = Site {
         config,
+        datasets,
         pages,
         translations,
         related,
@@ -97,11 +101,14 @@ pub fn link_problems(
     pages: &[Page],
     unparsed: std::collections::BTreeSet<String>,
     assets: &BTreeMap<String, u64>,
+    datasets: &[crate::model::Dataset],
 ) -> Vec<SiteError> {
+    let unreadable_data = unparsed.iter().filter(|p| p.starts_with("data/")).cloned().collect();
     let index = links::PathIndex::new(pages, &[], true).with_unparsed(unparsed);
     let (_, mut errors) = links::resolve(pages, &index, "");
     errors.extend(links::related(pages, &index).1);
     errors.extend(images::resolve(pages, assets).1);
+    errors.extend(embeds::check(pages, datasets, &unreadable_data));
     errors
 }
 

@@ -5,12 +5,14 @@
 //! that a later stage completes.
 
 mod config;
+mod data;
 mod front_matter;
 mod lang;
 mod packed;
 mod site;
 
 pub use config::*;
+pub use data::*;
 pub use front_matter::*;
 pub use lang::*;
 pub use packed::{Packed, RawBudget};
@@ -151,6 +153,8 @@ pub struct LoadedSite<Content = SourceFile> {
     pub content: Vec<Content>,
     /// The theme after the site's overrides.
     pub theme: ThemeFiles,
+    /// The tables under `data/`, sorted by path.
+    pub data: Vec<SourceFile>,
 }
 
 /// One file of the built site, relative to the output root (`reports/x/index.html`).

@@ -98,6 +98,8 @@ pub struct Page {
     pub links: Vec<InternalLink>,
     /// Its images, in order.
     pub images: Vec<BodyImage>,
+    /// Its tables and charts, in order (`text::data_marker` N in the body).
+    pub embeds: Vec<super::Embed>,
     /// The `related:` items, as links positioned at the `related:` key.
     pub related: Vec<InternalLink>,
     /// Words for reading time (a Han character counts as one).
@@ -253,6 +255,8 @@ pub struct Alias {
 /// The whole published site: everything the renderers need, nothing they must compute.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// The tables under `data/`, sorted by path (`find_dataset`).
+    pub datasets: Vec<super::Dataset>,
     /// The settings.
     pub config: Config,
     /// Published pages, newest first, source path as tie-breaker; internal links resolved.

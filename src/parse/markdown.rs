@@ -6,7 +6,7 @@
 //! or resolve links to other pages (assemble does, once every page is known).
 
 use crate::error::{LineCursor, SiteError};
-use crate::model::{BodyImage, Heading, InternalLink};
+use crate::model::{BodyImage, Embed, Heading, InternalLink};
 use crate::parse::highlight;
 use crate::parse::links::{LinkKind, classify, resolve_path};
 use crate::text::{escape_html, is_cjk_wide, is_han};
@@ -30,7 +30,10 @@ pub(crate) struct RenderedBody {
     pub headings: Vec<Heading>,
     pub links: Vec<InternalLink>,
     pub images: Vec<BodyImage>,
-    pub warnings: Vec<SiteError>,
+    /// Tables and charts, each where `text::data_marker` stands in the HTML.
+    pub embeds: Vec<Embed>,
+    /// Errors (an embed written wrong) and warnings.
+    pub problems: Vec<SiteError>,
     pub word_count: usize,
     /// The body's text without markup, blocks separated by a space (what search indexes).
     pub text: String,
@@ -91,7 +94,11 @@ pub(crate) fn render(ctx: &BodyContext, body: &str) -> RenderedBody {
     if ctx.smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
+    let prepared = embeds::prepare(ctx.rel_path, body, ctx.line_offset);
+    let body: &str = &prepared.body;
     let mut state = BodyState::default_for(ctx, body);
+    state.rendered.problems = prepared.errors;
+    state.blocks = prepared.blocks;
     if ctx.keep_text {
         // The text is shorter than its Markdown: one allocation instead of a growing string.
         state.rendered.text.reserve(body.len());
@@ -157,6 +164,8 @@ struct BodyState<'a, 'b> {
     /// The image being read (its alt text is collected, not written): its index in
     /// `rendered.images` and how many images are nested in its alt text.
     image: Option<(usize, usize)>,
+    /// What each embed marker in the body stands for, with its line and column.
+    blocks: Vec<(embeds::Block, usize, usize)>,
     used_ids: HashSet<String>,
     /// For each heading id asked for, the suffix to try next (`id-N`).
     next_suffix: HashMap<String, usize>,
@@ -181,6 +190,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
             code: None,
             kept: Vec::new(),
             image: None,
+            blocks: Vec::new(),
             used_ids: HashSet::new(),
             next_suffix: HashMap::new(),
             footnotes: Vec::new(),
@@ -247,6 +257,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
                     self.emit(Event::End(end));
                 }
             }
+            Event::Html(t) if embeds::marker_index(&t).is_some() => self.embed(embeds::marker_index(&t)),
             Event::Html(_) | Event::InlineHtml(_) if !self.ctx.trusted_html => self.omit_html(offset),
             Event::Start(Tag::Table(_)) => {
                 self.emit(Event::Html("<div class=\"table-scroll\">".into()));
@@ -333,7 +344,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
             self.warned_html = true;
             let (line, col) = self.position(offset);
             self.rendered
-                .warnings
+                .problems
                 .push(SiteError::warning(self.ctx.rel_path, line, col, "raw HTML is left out of the page").with_hint(
                 "write it in Markdown, or set `markdown: {trusted_html: true}` in site.yaml if every editor is trusted",
             ));
@@ -351,7 +362,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
             highlight::plain(&code, "")
         } else {
             highlight::highlight(&code, &lang).unwrap_or_else(|| {
-                self.rendered.warnings.push(
+                self.rendered.problems.push(
                     SiteError::warning(
                         self.ctx.rel_path,
                         line,
@@ -434,7 +445,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
     /// A link or image left out for its scheme (`what`: the thing and the schemes it may use).
     fn warn_scheme(&mut self, what: (&str, &str), scheme: &str, (line, column): (usize, usize)) {
         let message = format!("{} with scheme `{scheme}:` is left out", what.0);
-        self.rendered.warnings.push(SiteError::warning(self.ctx.rel_path, line, column, message).with_hint(what.1));
+        self.rendered.problems.push(SiteError::warning(self.ctx.rel_path, line, column, message).with_hint(what.1));
     }
 
     fn push_link(&mut self, target: String, anchor: Option<String>, line: usize, column: usize) {
@@ -473,6 +484,7 @@ fn count_words(text: &str) -> usize {
     count
 }
 
+mod embeds;
 mod images;
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,9 @@
 //! file that parsed, plus every problem found (errors and warnings), located in its file.
 //! Must not: read files, or look at other pages (links are resolved in assemble).
 
+mod data;
 mod front_matter;
+pub use data::datasets;
 mod highlight;
 mod links;
 pub(crate) mod markdown;
@@ -148,7 +150,7 @@ pub fn page(config: &Config, source: &SourceFile, raw: &RawBudget) -> (Option<Pa
         },
         split.body,
     );
-    problems.extend(body.warnings);
+    problems.extend(body.problems);
     let problems: Vec<SiteError> = problems.into_iter().map(|e| e.with_source(&text)).collect();
     if problems.iter().any(SiteError::is_error) {
         return (None, problems);
@@ -162,7 +164,11 @@ pub fn page(config: &Config, source: &SourceFile, raw: &RawBudget) -> (Option<Pa
         url_path: crate::urls::item(location.collection, location.lang, &slug),
         translation_key: format!("{}/{}", location.collection.dir(), location.stem),
         slug,
-        title: front.title.as_ref().map(|t| t.in_lang(location.lang, config.default_language).to_string()).unwrap_or_default(),
+        title: front
+            .title
+            .as_ref()
+            .map(|t| t.in_lang(location.lang, config.default_language).to_string())
+            .unwrap_or_default(),
         date: front.date,
         draft: front.draft.unwrap_or(false),
         related: related_links(rel_path, &front, &split),
@@ -172,6 +178,7 @@ pub fn page(config: &Config, source: &SourceFile, raw: &RawBudget) -> (Option<Pa
         headings: body.headings,
         links: body.links,
         images: body.images,
+        embeds: body.embeds,
         word_count: body.word_count,
         text: Packed::pack_beyond(&body.text, raw),
     };

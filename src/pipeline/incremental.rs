@@ -262,7 +262,8 @@ impl IncrementalBuild {
         let theme = &loaded.site.theme;
         let before = problems.len();
         log::debug!("incremental: parsed at {:?}", started.elapsed());
-        let (site, mut found) = super::assemble_pages(loaded.config.clone(), pages, theme, problems, &self.settings)?;
+        let input = super::AssembleInput { theme, data: &loaded.site.data };
+        let (site, mut found) = super::assemble_pages(loaded.config.clone(), pages, input, problems, &self.settings)?;
         log::debug!("incremental: assembled at {:?}", started.elapsed());
         let made = std::sync::Mutex::new(Vec::new());
         let keep = |file| made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file);

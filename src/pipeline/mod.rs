@@ -83,7 +83,8 @@ pub fn assemble_site(root: &Path, settings: &BuildSettings) -> Result<Assembled,
             return Err(BuildError::Site(SiteErrors::from_vec(problems)));
         }
     };
-    let (site, problems) = assemble_pages(config, pages, &theme, [problems, parse_problems].concat(), settings)?;
+    let input = AssembleInput { theme: &theme, data: &found.data };
+    let (site, problems) = assemble_pages(config, pages, input, [problems, parse_problems].concat(), settings)?;
     log::debug!("assembled the site at {:?}", started.elapsed());
     Ok(Assembled { site, templates, theme, problems })
 }
@@ -96,25 +97,34 @@ pub(crate) fn with_base_url(mut config: config::Config, settings: &BuildSettings
     config
 }
 
+/// What assemble reads besides the pages: the theme's files and the tables under `data/`.
+pub(crate) struct AssembleInput<'a> {
+    pub theme: &'a model::ThemeFiles,
+    pub data: &'a [model::SourceFile],
+}
+
 /// The assemble stage on parsed pages, failing on the problems found so far.
 pub(crate) fn assemble_pages(
     config: config::Config,
     pages: Vec<model::Page>,
-    theme: &model::ThemeFiles,
+    input: AssembleInput,
     mut problems: Vec<SiteError>,
     settings: &BuildSettings,
 ) -> Result<(Site, Vec<SiteError>), BuildError> {
     let assets: std::collections::BTreeMap<String, u64> =
-        theme.assets.iter().map(|a| (a.out_path.clone(), a.len)).collect();
+        input.theme.assets.iter().map(|a| (a.out_path.clone(), a.len)).collect();
+    let (datasets, data_errors) = parse::datasets(input.data);
+    problems.extend(data_errors);
     if problems.iter().any(SiteError::is_error) {
         let unparsed = problems.iter().filter(|e| e.is_error()).map(|e| e.rel_path.clone()).collect();
-        problems.extend(assemble::link_problems(&pages, unparsed, &assets));
+        problems.extend(assemble::link_problems(&pages, unparsed, &assets, &datasets));
         return Err(BuildError::Site(SiteErrors::from_vec(problems)));
     }
-    let (site, mut warnings) = assemble::site(config, pages, &assets, &settings.options).map_err(|mut e| {
-        e.append(&mut problems.clone());
-        BuildError::Site(SiteErrors::from_vec(e))
-    })?;
+    let (site, mut warnings) =
+        assemble::site(config, pages, &assets, datasets, &settings.options).map_err(|mut e| {
+            e.append(&mut problems.clone());
+            BuildError::Site(SiteErrors::from_vec(e))
+        })?;
     problems.append(&mut warnings);
     Ok((site, problems))
 }

@@ -152,19 +152,28 @@ fn entries<'s>(urls: &Urls<'s>, ids: &[PageId], n: usize, per: usize) -> Vec<Ent
     ids.iter().skip((n - 1) * per).take(per).map(|&id| urls.entry(id)).collect()
 }
 
+/// What a body in `lang` needs to be shown.
+fn body_parts<'r>(rc: &RenderContext<'r>, lang: Lang) -> super::figure::BodyParts<'r> {
+    let label = |key| rc.templates.label(lang, key);
+    let chart_labels =
+        super::embeds::ChartLabels { bar: label("chart_bar"), line: label("chart_line"), data: label("chart_data") };
+    super::figure::BodyParts { images: rc.images, chart_labels }
+}
+
 /// Insert the job's own values; returns the template to render.
 fn fill_context(job: &Job, rc: &RenderContext, urls: &Urls, ctx: &mut impl ContextSink) -> &'static str {
     let site = rc.site;
     match *job {
         Job::Home(lang) => home(site, urls, lang, ctx),
         Job::Item(id) => {
-            ctx.set("item", &item::view(urls, id, rc.citations.get(id).and_then(Option::as_ref), rc.images));
+            let parts = body_parts(rc, site.pages[id].lang);
+            ctx.set("item", &item::view(urls, id, rc.citations.get(id).and_then(Option::as_ref), &parts));
             ctx.set("meta", &super::meta::item(urls, id));
             site.pages[id].collection.kind_template()
         }
         Job::Person { author, n, total } => {
             let a = &site.authors[author];
-            ctx.set("person", &person::person_view(urls, a, rc.images));
+            ctx.set("person", &person::person_view(urls, a, &body_parts(rc, a.lang)));
             ctx.set("meta", &super::meta::person(urls, a));
             paged_entries(urls, &a.works, &urls.author(a), n, total, ctx);
             "person.html"

@@ -12,8 +12,19 @@ use std::fmt::Write as _;
 /// How wide a body's images are shown: the text column, or the whole screen on a phone.
 const SIZES: &str = "(min-width: 50rem) 46rem, 100vw";
 
-/// Page `id`'s body HTML with its links' URLs and its images' markup in.
-pub(super) fn body_html(site: &Site, images: &ImageTable, id: PageId) -> String {
+/// What a body's markup needs besides the site: its images' facts and a chart's words.
+pub(super) struct BodyParts<'a> {
+    pub images: &'a ImageTable,
+    pub chart_labels: super::embeds::ChartLabels,
+}
+
+/// Page `id`'s body HTML with its links' URLs, its images' markup, and its tables and charts in.
+pub(super) fn body_html(site: &Site, parts: &BodyParts, id: PageId) -> String {
+    let html = with_images(site, parts.images, id);
+    super::embeds::fill(html, site, id, &parts.chart_labels)
+}
+
+fn with_images(site: &Site, images: &ImageTable, id: PageId) -> String {
     let mut html = crate::text::fill_link_placeholders(site.pages[id].body_html.unpack(), &site.link_urls[id]);
     let (shown, paths) = (&site.pages[id].images, &site.image_paths[id]);
     let base_path = site.config.base_path();

@@ -7,6 +7,7 @@
 
 mod catalogue;
 mod context;
+mod embeds;
 mod figure;
 mod item;
 mod jobs;

@@ -4,7 +4,6 @@
 
 use super::views::Urls;
 use crate::model::Author;
-use crate::outputs::images::ImageTable;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -17,7 +16,7 @@ pub(super) struct PersonView<'a> {
     pub body_html: Option<String>,
 }
 
-pub(super) fn person_view<'s>(urls: &Urls<'s>, a: &'s Author, images: &ImageTable) -> PersonView<'s> {
+pub(super) fn person_view<'s>(urls: &Urls<'s>, a: &'s Author, body: &super::figure::BodyParts) -> PersonView<'s> {
     let page = a.page.map(|id| &urls.site.pages[id]);
     PersonView {
         name: &a.name,
@@ -25,6 +24,6 @@ pub(super) fn person_view<'s>(urls: &Urls<'s>, a: &'s Author, images: &ImageTabl
         affiliation: page.and_then(|p| p.front.affiliation.as_deref()),
         role: page.and_then(|p| p.front.role.as_deref()),
         summary: page.and_then(|p| p.front.summary.as_deref()),
-        body_html: a.page.map(|id| super::figure::body_html(urls.site, images, id)),
+        body_html: a.page.map(|id| super::figure::body_html(urls.site, body, id)),
     }
 }

@@ -11,6 +11,7 @@ use super::jobs::Job;
 use super::sink::EntryJson;
 use super::{RenderContext, context, item, views};
 use crate::error::SiteError;
+use crate::model::find_dataset;
 use crate::model::{OutputFile, Site};
 use crate::outputs::images::ImageTable;
 use crate::urls::output_file;
@@ -56,7 +57,8 @@ pub(super) fn render_unless_same(
 }
 
 /// For each item of `new`, whether its page renders as it did in `old` (same config and
-/// templates assumed): the item, its links' URLs, its images and their sizes and copies, and its
+/// templates assumed): the item, its links' URLs, its images and their sizes and copies, the
+/// datasets its tables and charts show, and its
 /// `item::Surroundings` are equal. Items
 /// with a programme are always rendered: their speakers link to whichever people pages exist.
 pub fn unchanged_items((old, old_images): (&Site, &ImageTable), (new, new_images): (&Site, &ImageTable)) -> Vec<bool> {
@@ -72,6 +74,10 @@ pub fn unchanged_items((old, old_images): (&Site, &ImageTable), (new, new_images
                     && new.link_urls[id] == old.link_urls[was]
                     && new.image_paths[id] == old.image_paths[was]
                     && new.image_paths[id].iter().flatten().all(|p| new_images.get(p) == old_images.get(p))
+                    && page.embeds.iter().all(|e| {
+                        let path = e.data_path();
+                        find_dataset(&new.datasets, &path) == find_dataset(&old.datasets, &path)
+                    })
                     && item::surroundings(&new_urls, id) == item::surroundings(&old_urls, was)
             })
         })

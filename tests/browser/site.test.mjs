@@ -152,6 +152,22 @@ test("every page template has no serious or critical axe-core violations", async
   assert.deepEqual(failures, []);
 });
 
+test("a chart is an image named by its caption, passes axe in full, and shows its data table", async () => {
+  for (const scheme of ["light", "dark"]) {
+    const page = await newPage({ colorScheme: scheme });
+    await page.goto(site.url + "/zh/reports/returning-migrants-rural-revitalization/");
+    const chart = page.getByRole("img", { name: /^图1 汇川区/ });
+    assert.equal(await chart.count(), 1, "the chart is found by its role and caption");
+    assert.equal(await page.locator(".embed-chart rect").count(), 3, "one bar per row of the CSV");
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(() => window.axe.run(".embed-chart", { resultTypes: ["violations"] }));
+    assert.deepEqual(result.violations.map((v) => `${v.id} (${v.impact})`), []);
+    await page.locator(".chart-data summary").click();
+    assert.ok(await page.getByRole("cell", { name: "2.5" }).isVisible(), "the data table opens");
+    await page.context().close();
+  }
+});
+
 test("without JavaScript every item is reachable by links", async () => {
   const page = await newPage({ javaScriptEnabled: false });
   await page.goto(site.url + "/");

@@ -31,7 +31,7 @@ impl<'a> BodyState<'a, '_> {
 
     /// The output paths an image in the site may be (`Some(None)` for an http(s) image), `None`
     /// to drop it.
-    fn image_candidates(&mut self, dest: &str, line: usize, column: usize) -> Option<Option<Vec<String>>> {
+    pub(super) fn image_candidates(&mut self, dest: &str, line: usize, column: usize) -> Option<Option<Vec<String>>> {
         match classify(dest, true) {
             LinkKind::Unsafe(scheme) => {
                 let what = ("image", "images may use http, https or a path to a file in the site");
@@ -60,7 +60,7 @@ impl<'a> BodyState<'a, '_> {
         }
     }
 
-    fn warn_without_alt(&mut self, index: usize) {
+    pub(super) fn warn_without_alt(&mut self, index: usize) {
         let image = &self.rendered.images[index];
         if !image.alt.trim().is_empty() {
             return;
@@ -68,7 +68,7 @@ impl<'a> BodyState<'a, '_> {
         let message = format!("image `{}` has no alt text", image.written);
         let warning = SiteError::warning(self.ctx.rel_path, image.line, image.column, message)
             .with_hint("say what it shows between the brackets: ![Use rate by county, 2015-2023](chart.png)");
-        self.rendered.warnings.push(warning);
+        self.rendered.problems.push(warning);
     }
 }
 

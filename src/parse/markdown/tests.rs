@@ -24,7 +24,7 @@ fn raw_html_is_omitted_by_default_and_kept_when_trusted() {
     let body = "hello <script>alert(1)</script>\n\n<div>x</div>\n";
     let safe = render(&ctx(false), body);
     assert!(!safe.html.contains("<script") && !safe.html.contains("<div>"), "{}", safe.html);
-    assert_eq!(safe.warnings.len(), 1);
+    assert_eq!(safe.problems.len(), 1);
     assert!(render(&ctx(true), body).html.contains("<div>x</div>"));
 }
 
@@ -60,8 +60,8 @@ fn markdown_links_become_placeholders_with_positions() {
 fn code_blocks_are_highlighted_or_warned_about() {
     let r = render(&ctx(false), "```rust\nfn main() {}\n```\n\n```nosuchlang\nx\n```\n");
     assert!(r.html.contains("hl-"));
-    assert_eq!(r.warnings.len(), 1);
-    assert_eq!(r.warnings[0].line, 8);
+    assert_eq!(r.problems.len(), 1);
+    assert_eq!(r.problems[0].line, 8);
 }
 
 #[test]
@@ -130,7 +130,7 @@ fn images_become_markers_with_alt_title_position_and_the_files_they_may_be() {
     );
     assert_eq!(chart.candidates, Some(vec!["reports/chart a.png".to_string(), "reports/a/chart a.png".to_string()]));
     assert_eq!(r.images[1].candidates, None, "an http(s) image is used as written");
-    assert_eq!(r.warnings.len(), 1, "the second has no alt text: {:?}", r.warnings);
+    assert_eq!(r.problems.len(), 1, "the second has no alt text: {:?}", r.problems);
 }
 
 #[test]
@@ -144,5 +144,5 @@ fn a_translation_shares_its_items_image_folder_and_a_rooted_path_is_from_the_top
 fn an_image_with_an_unsafe_scheme_is_dropped_and_its_alt_text_stays() {
     let r = render(&ctx(false), "![a chart](javascript:alert(1))\n");
     assert_eq!(r.html, "<p>a chart</p>\n");
-    assert!(r.images.is_empty() && r.warnings.len() == 1);
+    assert!(r.images.is_empty() && r.problems.len() == 1);
 }

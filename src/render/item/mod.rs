@@ -12,7 +12,6 @@ mod story;
 
 use super::views::{Link, Urls};
 use crate::model::{CitationTexts, ContentDate, Heading, Lang, PageId};
-use crate::outputs::images::ImageTable;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -81,7 +80,7 @@ pub(super) fn view<'s>(
     urls: &Urls<'s>,
     id: PageId,
     citation: Option<&CitationTexts>,
-    images: &ImageTable,
+    body: &super::figure::BodyParts,
 ) -> ItemView<'s> {
     let site = urls.site;
     let p = &site.pages[id];
@@ -94,7 +93,7 @@ pub(super) fn view<'s>(
         date_display: p.date.map(|d| p.lang.date_label(d.date())),
         updated_display: f.updated.map(|d| p.lang.date_label(d.date())),
         summary: f.summary.as_deref(),
-        body_html: (!report.abstract_only).then(|| super::figure::body_html(site, images, id)),
+        body_html: (!report.abstract_only).then(|| super::figure::body_html(site, body, id)),
         toc: p.headings.iter().filter(|h| h.level == 2).collect(),
         reading_minutes: p.word_count.div_ceil(220).max(1),
         authors: urls.authors_of(id),

@@ -1,0 +1,80 @@
+//! Data an editor keeps under `data/` (CSV and YAML tables) and the embeds that show it.
+//!
+//! Input: nothing (plain types). Output: `Dataset`, `Embed`. Must not: parse or render.
+
+/// A table read from `data/`: a header row and rows of cells, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dataset {
+    /// Relative to the site root: `data/use-rate.csv`.
+    pub rel_path: String,
+    /// The header row.
+    pub columns: Vec<String>,
+    /// Each row's cells, as many as `columns`.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Dataset {
+    /// The index of the column named `name`.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+}
+
+/// The dataset kept at `path` among datasets sorted by path.
+pub fn find_dataset<'d>(datasets: &'d [Dataset], path: &str) -> Option<&'d Dataset> {
+    datasets.binary_search_by(|d| d.rel_path.as_str().cmp(path)).ok().map(|i| &datasets[i])
+}
+
+/// How a chart draws its series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// One group of bars per row.
+    Bar,
+    /// One line per series across the rows.
+    Line,
+}
+
+/// An embed that shows a dataset, as written in a body (`{{< table data="x.csv" >}}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Embed {
+    /// Where it is written, for messages.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    /// The dataset, as written: `use-rate.csv` is `data/use-rate.csv`.
+    pub data: String,
+    /// A table or a chart.
+    pub shows: Shows,
+    /// Shown under it.
+    pub caption: Option<String>,
+    /// Where the figures come from, shown after the caption.
+    pub source: Option<String>,
+}
+
+/// What an embed draws from its dataset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shows {
+    /// The rows as an HTML table, of `columns` (all when empty).
+    Table {
+        /// The columns shown, in this order.
+        columns: Vec<String>,
+    },
+    /// A chart of the `y` columns against `x`.
+    Chart {
+        /// Bars or lines.
+        kind: ChartKind,
+        /// The column of labels along the horizontal axis.
+        x: String,
+        /// The numeric columns drawn, one series each.
+        y: Vec<String>,
+        /// The unit of the values (`%`, `yuan`), written after the axis numbers.
+        unit: Option<String>,
+    },
+}
+
+impl Embed {
+    /// `data/<data>`, the path the dataset is kept under.
+    pub fn data_path(&self) -> String {
+        format!("data/{}", self.data.trim_start_matches('/'))
+    }
+}
