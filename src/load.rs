@@ -101,12 +101,29 @@ pub fn asset_bytes(source: &AssetSource) -> std::io::Result<Vec<u8>> {
 /// or `None` when that path leads out of the site (a link elsewhere: copies read from it would be
 /// published).
 pub fn image_cache(root: &Path) -> Option<PathBuf> {
-    let cache = root.join(".seedbed-cache").join("images");
+    cache_folder(root, "images")
+}
+
+/// Where the text of the site's PDFs is kept between builds (`.seedbed-cache/pdf-text/`), under
+/// the same rule as `image_cache`.
+pub fn pdf_text_cache(root: &Path) -> Option<PathBuf> {
+    cache_folder(root, "pdf-text")
+}
+
+/// A cached PDF text, if it is there.
+pub fn cached_text(cache: &Path, name: &str) -> Option<String> {
+    let path = cache.join(name);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if meta.is_file() { std::fs::read_to_string(path).ok() } else { None }
+}
+
+fn cache_folder(root: &Path, name: &str) -> Option<PathBuf> {
+    let cache = root.join(".seedbed-cache").join(name);
     let root = root.canonicalize().ok()?;
     match cache.canonicalize() {
         Ok(real) => real.starts_with(&root).then_some(real),
         // Not made yet: the first build makes it.
-        Err(_) => (!root.join(".seedbed-cache").is_symlink()).then(|| root.join(".seedbed-cache").join("images")),
+        Err(_) => (!root.join(".seedbed-cache").is_symlink()).then(|| root.join(".seedbed-cache").join(name)),
     }
 }
 

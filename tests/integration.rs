@@ -15,6 +15,7 @@ mod images;
 mod incremental;
 mod languages;
 mod memory;
+mod pdfs;
 mod search;
 mod search_chinese;
 mod serve;

@@ -36,9 +36,10 @@ pub fn site(
     config: Config,
     mut pages: Vec<Page>,
     assets: &BTreeMap<String, u64>,
-    datasets: Vec<crate::model::Dataset>,
+    extracted: crate::model::Extracted,
     opts: &BuildOptions,
 ) -> Result<(Site, Vec<SiteError>), Vec<SiteError>> {
+    let crate::model::Extracted { datasets, pdf_texts } = extracted;
     let translation_errors = translations::inherit(&mut pages, config.default_language);
     let (mut pages, held_back): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|p| is_published(p, opts));
     pages.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.rel_path.cmp(&b.rel_path)));
@@ -67,6 +68,8 @@ pub fn site(
     let (pdfs, mut warnings) = research::pdf_urls(&pages, assets);
     warnings.extend(image_warnings);
     let (pdf_urls, pdf_bytes) = pdfs.into_iter().map(|pdf| pdf.map_or((None, None), |(u, b)| (Some(u), b))).unzip();
+    let pdf_text_of = research::pdf_texts_of(&pages, &pdf_texts);
+    let withheld = research::withheld_pdfs(&pages);
     warnings.extend(research::citation_warnings(&pages));
     let citable = pages.iter().map(research::is_citable).collect();
     let mut collections: BTreeMap<(Collection, crate::model::Lang), Vec<PageId>> = BTreeMap::new();
@@ -88,6 +91,9 @@ pub fn site(
         aliases,
         pdf_urls,
         pdf_bytes,
+        pdf_texts,
+        pdf_text_of,
+        withheld,
         citable,
         collections,
     };

@@ -1,8 +1,9 @@
-//! Research-publishing checks: which PDFs exist, which reports can be cited.
+//! Research-publishing checks: which PDFs exist and which the public may fetch, which reports
+//! can be cited.
 
 use crate::error::SiteError;
-use crate::model::{Collection, Page};
-use std::collections::BTreeMap;
+use crate::model::{Access, Collection, Page, PdfText};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A PDF's URL, and its size when the file is in the site.
 pub(crate) type PdfLink = (String, Option<u64>);
@@ -15,6 +16,10 @@ pub(crate) fn pdf_urls(pages: &[Page], assets: &BTreeMap<String, u64>) -> (Vec<O
         .iter()
         .map(|p| {
             let pdf = p.front.pdf.as_deref()?.trim();
+            // An abstract-only report's own PDF is not published: its page offers a request.
+            if is_withheld(p) {
+                return None;
+            }
             if pdf.starts_with("https://") || pdf.starts_with("http://") {
                 return Some((pdf.to_string(), None));
             }
@@ -36,6 +41,32 @@ pub(crate) fn pdf_urls(pages: &[Page], assets: &BTreeMap<String, u64>) -> (Vec<O
         })
         .collect();
     (urls, warnings)
+}
+
+/// Whether `page` is an abstract-only report naming a PDF among the site's files.
+fn is_withheld(page: &Page) -> bool {
+    page.front.access == Some(Access::AbstractOnly) && page.front.pdf.as_deref().is_some_and(|pdf| !pdf.contains("://"))
+}
+
+/// The site's files that only abstract-only reports name as their PDF: left out of the output.
+pub(crate) fn withheld_pdfs(pages: &[Page]) -> BTreeSet<String> {
+    let path = |p: &Page| p.front.pdf.as_deref().map(|pdf| pdf.trim().trim_start_matches('/').to_string());
+    let public: BTreeSet<String> = pages.iter().filter(|p| !is_withheld(p)).filter_map(path).collect();
+    pages.iter().filter(|p| is_withheld(p)).filter_map(path).filter(|p| !public.contains(p)).collect()
+}
+
+/// By page: the index in `texts` of its PDF's text, when the public may read the PDF.
+pub(crate) fn pdf_texts_of(pages: &[Page], texts: &[PdfText]) -> Vec<Option<usize>> {
+    pages
+        .iter()
+        .map(|p| {
+            let pdf = p.front.pdf.as_deref()?.trim().trim_start_matches('/');
+            if p.front.access == Some(Access::AbstractOnly) {
+                return None;
+            }
+            texts.binary_search_by(|t| t.path.as_str().cmp(pdf)).ok()
+        })
+        .collect()
 }
 
 /// Reports without the data a citation needs (authors, a date) still build, but get no

@@ -20,6 +20,34 @@ impl Dataset {
     }
 }
 
+/// What assemble is given besides the pages: the tables under `data/` and the text of the
+/// reports' PDFs, each sorted by path.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    /// `data/` tables.
+    pub datasets: Vec<Dataset>,
+    /// Open reports' PDFs.
+    pub pdf_texts: Vec<PdfText>,
+}
+
+/// The text of a report's PDF, for search, and its page count, for the download button.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PdfText {
+    /// Its path among the site's files (`files/x.pdf`).
+    pub path: String,
+    /// How many pages it has.
+    pub pages: u32,
+    /// Its words, separated by single spaces.
+    pub text: super::Packed,
+}
+
+impl PdfText {
+    /// A PDF's facts as the site keeps them.
+    pub fn new(path: &str, pages: u32, text: &str) -> PdfText {
+        PdfText { path: path.to_string(), pages, text: super::Packed::pack(text) }
+    }
+}
+
 /// The dataset kept at `path` among datasets sorted by path.
 pub fn find_dataset<'d>(datasets: &'d [Dataset], path: &str) -> Option<&'d Dataset> {
     datasets.binary_search_by(|d| d.rel_path.as_str().cmp(path)).ok().map(|i| &datasets[i])

@@ -284,6 +284,12 @@ pub struct Site {
     pub pdf_urls: Vec<Option<String>>,
     /// For each page, the size of its PDF when the file is in the site.
     pub pdf_bytes: Vec<Option<u64>>,
+    /// The text of each open report's PDF, sorted by path.
+    pub pdf_texts: Vec<super::PdfText>,
+    /// By page id: which of `pdf_texts` is its PDF (none for an abstract-only report's).
+    pub pdf_text_of: Vec<Option<usize>>,
+    /// Files of the site not published: PDFs only abstract-only reports name.
+    pub withheld: std::collections::BTreeSet<String>,
     /// For each page, whether it can be cited (a report with a title, an author and a date).
     pub citable: Vec<bool>,
     /// Pages of each collection in each language, newest first.
@@ -291,6 +297,11 @@ pub struct Site {
 }
 
 impl Site {
+    /// How many pages page `id`'s PDF has, when the public may read it and it could be read.
+    pub fn pdf_pages(&self, id: PageId) -> Option<u32> {
+        self.pdf_text_of[id].map(|t| self.pdf_texts[t].pages)
+    }
+
     /// The affiliation author `author`'s people page gives.
     pub fn affiliation(&self, author: usize) -> Option<&str> {
         self.authors[author].page.and_then(|id| self.pages[id].front.affiliation.as_deref())

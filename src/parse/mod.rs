@@ -10,6 +10,7 @@ pub use data::datasets;
 mod highlight;
 mod links;
 pub(crate) mod markdown;
+pub mod pdf;
 
 use crate::config::Config;
 use crate::error::{SiteError, line_col};

@@ -254,7 +254,7 @@ impl IncrementalBuild {
         let started = std::time::Instant::now();
         let Some(loaded) = &self.loaded else { return Err(anyhow::anyhow!("the site was not loaded").into()) };
         let (pages, parse_problems) = parse::pages_changed(&loaded.config, &loaded.site.content, &mut self.parse);
-        let problems = [loaded.warnings.clone(), parse_problems].concat();
+        let mut problems = [loaded.warnings.clone(), parse_problems].concat();
         let templates = match &loaded.templates {
             Ok(t) => Arc::clone(t),
             Err(e) => return Err(BuildError::Site(SiteErrors::from_vec([problems, e.clone()].concat()))),
@@ -262,7 +262,9 @@ impl IncrementalBuild {
         let theme = &loaded.site.theme;
         let before = problems.len();
         log::debug!("incremental: parsed at {:?}", started.elapsed());
-        let input = super::AssembleInput { theme, data: &loaded.site.data };
+        let (pdf_texts, pdf_problems) = super::pdfs::texts(&self.root, &pages, theme);
+        problems.extend(pdf_problems);
+        let input = super::AssembleInput { theme, data: &loaded.site.data, pdf_texts };
         let (site, mut found) = super::assemble_pages(loaded.config.clone(), pages, input, problems, &self.settings)?;
         log::debug!("incremental: assembled at {:?}", started.elapsed());
         let made = std::sync::Mutex::new(Vec::new());

@@ -8,6 +8,7 @@
 
 mod images;
 pub mod incremental;
+mod pdfs;
 
 use crate::error::{BuildError, SiteError, SiteErrors};
 use crate::model::{OutputFile, Site};
@@ -83,8 +84,10 @@ pub fn assemble_site(root: &Path, settings: &BuildSettings) -> Result<Assembled,
             return Err(BuildError::Site(SiteErrors::from_vec(problems)));
         }
     };
-    let input = AssembleInput { theme: &theme, data: &found.data };
-    let (site, problems) = assemble_pages(config, pages, input, [problems, parse_problems].concat(), settings)?;
+    let (pdf_texts, pdf_problems) = pdfs::texts(root, &pages, &theme);
+    let input = AssembleInput { theme: &theme, data: &found.data, pdf_texts };
+    let (site, problems) =
+        assemble_pages(config, pages, input, [problems, parse_problems, pdf_problems].concat(), settings)?;
     log::debug!("assembled the site at {:?}", started.elapsed());
     Ok(Assembled { site, templates, theme, problems })
 }
@@ -97,10 +100,12 @@ pub(crate) fn with_base_url(mut config: config::Config, settings: &BuildSettings
     config
 }
 
-/// What assemble reads besides the pages: the theme's files and the tables under `data/`.
+/// What assemble reads besides the pages: the theme's files, the tables under `data/` and the
+/// text of the reports' PDFs (`pdfs::texts`).
 pub(crate) struct AssembleInput<'a> {
     pub theme: &'a model::ThemeFiles,
     pub data: &'a [model::SourceFile],
+    pub pdf_texts: Vec<model::PdfText>,
 }
 
 /// The assemble stage on parsed pages, failing on the problems found so far.
@@ -120,8 +125,9 @@ pub(crate) fn assemble_pages(
         problems.extend(assemble::link_problems(&pages, unparsed, &assets, &datasets));
         return Err(BuildError::Site(SiteErrors::from_vec(problems)));
     }
+    let extracted = model::Extracted { datasets, pdf_texts: input.pdf_texts };
     let (site, mut warnings) =
-        assemble::site(config, pages, &assets, datasets, &settings.options).map_err(|mut e| {
+        assemble::site(config, pages, &assets, extracted, &settings.options).map_err(|mut e| {
             e.append(&mut problems.clone());
             BuildError::Site(SiteErrors::from_vec(e))
         })?;

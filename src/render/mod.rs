@@ -180,7 +180,7 @@ pub fn site_except(input: &RenderInput, reuse: &Reuse, emit: Emit) -> Result<Ren
     if !errors.is_empty() {
         return Err(summarise_template_errors(errors));
     }
-    for a in &theme.assets {
+    for a in theme.assets.iter().filter(|a| !site.withheld.contains(&a.out_path)) {
         emit(OutputFile { path: a.out_path.clone(), contents: OutputContents::Copy(a.source.clone()) });
     }
     let mut page_paths: Vec<_> = jobs

@@ -74,6 +74,7 @@ pub fn unchanged_items((old, old_images): (&Site, &ImageTable), (new, new_images
                     && new.link_urls[id] == old.link_urls[was]
                     && new.image_paths[id] == old.image_paths[was]
                     && new.image_paths[id].iter().flatten().all(|p| new_images.get(p) == old_images.get(p))
+                    && new.pdf_pages(id) == old.pdf_pages(was)
                     && page.embeds.iter().all(|e| {
                         let path = e.data_path();
                         find_dataset(&new.datasets, &path) == find_dataset(&old.datasets, &path)

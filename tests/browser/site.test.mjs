@@ -234,6 +234,11 @@ test("search: typed and linked queries, highlights, Chinese, hostile and prototy
   await page.waitForSelector('#search-results[data-query="microloans"] li');
   const loans = await page.locator("#search-results li a").evaluateAll((as) => as.slice(0, 3).map((a) => a.textContent));
   assert.ok(loans.some((t) => /Micro-loans/.test(t)), `top three: ${loans}`);
+  // A word only in the report's PDF finds the report.
+  await page.goto(site.url + "/search/?q=questionnaire");
+  await page.waitForSelector('#search-results[data-query="questionnaire"] li');
+  const fromPdf = await page.locator("#search-results li a").allTextContents();
+  assert.ok(fromPdf.some((t) => /^Migrant Workers Returning Home/.test(t)), `found: ${fromPdf}`);
   for (const q of ["constructor", "__proto__", "toString", "hasOwnProperty", "<img src=x onerror=alert(1)>",
     "</script><script>alert(2)</script>", "javascript:alert(3)"]) {
     await page.goto(site.url + "/search/?q=" + encodeURIComponent(q));

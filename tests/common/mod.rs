@@ -126,3 +126,51 @@ pub fn node_lines(script: &str, lines: &[String]) -> Vec<String> {
     assert!(out.status.success(), "node failed");
     String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
 }
+
+/// A small, valid PDF: one page per entry of `pages`, each line of it set in Helvetica (Latin
+/// text only), with a correct cross-reference table, as a word processor would save it.
+pub fn pdf(pages: &[&[&str]]) -> Vec<u8> {
+    pdf_with_font("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>", pages)
+}
+
+/// `pdf` with another font dictionary (a broken one makes a file PDF readers stumble on).
+pub fn pdf_with_font(font_dictionary: &str, pages: &[&[&str]]) -> Vec<u8> {
+    let n = pages.len();
+    let font = 3 + 2 * n;
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {n} >>",
+            (0..n).map(|i| format!("{} 0 R", 3 + 2 * i)).collect::<Vec<_>>().join(" ")
+        ),
+    ];
+    for (i, lines) in pages.iter().enumerate() {
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {} 0 R /Resources << /Font << /F1 {font} 0 R >> >> >>",
+            4 + 2 * i
+        ));
+        let mut stream = String::from("BT /F1 12 Tf 72 720 Td 16 TL\n");
+        for line in lines.iter() {
+            let escaped = line.replace('\\', "\\\\").replace('(', "\\(").replace(')', "\\)");
+            stream.push_str(&format!("({escaped}) Tj T*\n"));
+        }
+        stream.push_str("ET");
+        objects.push(format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()));
+    }
+    objects.push(font_dictionary.to_string());
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    out
+}

@@ -25,7 +25,7 @@ type Postings = BTreeMap<Box<str>, Vec<u32>>;
 /// Postings and shards as the last build made them.
 struct Last {
     docs: usize,
-    averages: [u64; 5],
+    averages: [u64; super::FIELD_COUNT],
     postings: Postings,
     /// By file name: the shard's first and last term.
     shards: HashMap<String, (Box<str>, Box<str>)>,

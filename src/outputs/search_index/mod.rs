@@ -16,7 +16,7 @@ mod tokens;
 
 pub use facets::FACETS;
 pub use kept::{IndexMemo, IndexUpdate};
-pub use postings::{FIELDS, K1};
+pub use postings::{FIELD_COUNT, FIELDS, K1};
 pub use tokens::tokens;
 
 use crate::model::{Access, Emit, OutputFile, Page, Site, collected};
@@ -40,8 +40,8 @@ fn published_body(p: &Page) -> String {
     if p.front.access == Some(Access::AbstractOnly) { String::new() } else { p.text.unpack() }
 }
 
-/// The five fields of a document, in `FIELDS` order.
-fn fields<'a>(site: &Site, p: &'a Page, id: usize) -> [Cow<'a, str>; 5] {
+/// The fields of a document, in `FIELDS` order.
+fn fields<'a>(site: &Site, p: &'a Page, id: usize) -> [Cow<'a, str>; FIELD_COUNT] {
     let body = published_body(p);
     let headings: Vec<&str> = if p.front.access == Some(Access::AbstractOnly) {
         Vec::new()
@@ -56,6 +56,7 @@ fn fields<'a>(site: &Site, p: &'a Page, id: usize) -> [Cow<'a, str>; 5] {
         Cow::Owned(authors),
         Cow::Borrowed(summary),
         Cow::Owned(body),
+        Cow::Owned(site.pdf_text_of[id].map(|t| site.pdf_texts[t].text.unpack()).unwrap_or_default()),
     ]
 }
 
@@ -130,7 +131,7 @@ const WINDOW: usize = 2048;
 
 /// Every term's postings, made window by window (`postings::Merge`).
 fn merged_postings(site: &Site, order: &[usize]) -> Vec<(Box<str>, Vec<u32>)> {
-    let lengths: Vec<[u32; 5]> =
+    let lengths: Vec<[u32; FIELD_COUNT]> =
         order.par_iter().map(|&id| postings::field_lengths(&fields(site, &site.pages[id], id))).collect();
     let mut merge = postings::Merge::new(&lengths);
     let mut pending = Vec::new();

@@ -14,8 +14,18 @@ use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
 /// BM25F: per-field weight and length normalisation, one saturation constant.
-pub const FIELDS: [(&str, f64, f64); 5] =
-    [("title", 3.0, 0.75), ("headings", 2.0, 0.75), ("authors", 2.0, 0.3), ("summary", 1.5, 0.75), ("body", 1.0, 0.75)];
+/// The last, a report's PDF, weighs least: a word only there still finds the report, below one
+/// that says it in its page.
+pub const FIELDS: [(&str, f64, f64); FIELD_COUNT] = [
+    ("title", 3.0, 0.75),
+    ("headings", 2.0, 0.75),
+    ("authors", 2.0, 0.3),
+    ("summary", 1.5, 0.75),
+    ("body", 1.0, 0.75),
+    ("pdf", 0.5, 0.75),
+];
+/// How many fields a document has.
+pub const FIELD_COUNT: usize = 6;
 /// BM25's term-frequency saturation.
 pub const K1: f64 = 1.2;
 /// Term weights are stored as integers in thousandths (hundredths cost 0.003 nDCG@10 on CISI).
@@ -29,16 +39,17 @@ const MAX_POSTINGS: usize = 5000;
 type Row<'a> = (u32, u32, &'a [u32]);
 
 /// Values per posting before weighting: document, the term's frequency in the first four fields
-/// (a byte each, saturating: no title holds a word 255 times), its frequency in the body.
+/// (a byte each, saturating: no title holds a word 255 times), its frequency in the body (24
+/// bits) and in the PDF (a byte: BM25 saturates long before 255).
 const ROW: usize = 3;
 
-fn pack(tf: [u32; 5]) -> [u32; 2] {
+fn pack(tf: [u32; FIELD_COUNT]) -> [u32; 2] {
     let byte = |f: usize| tf[f].min(255);
-    [byte(0) | byte(1) << 8 | byte(2) << 16 | byte(3) << 24, tf[4]]
+    [byte(0) | byte(1) << 8 | byte(2) << 16 | byte(3) << 24, tf[4].min(0xff_ffff) | byte(5) << 24]
 }
 
-fn unpack(packed: u32, body: u32) -> [u32; 5] {
-    [packed & 255, packed >> 8 & 255, packed >> 16 & 255, packed >> 24, body]
+fn unpack(packed: u32, rest: u32) -> [u32; FIELD_COUNT] {
+    [packed & 255, packed >> 8 & 255, packed >> 16 & 255, packed >> 24, rest & 0xff_ffff, rest >> 24]
 }
 
 /// The postings of a run of consecutive documents, with terms numbered within the block (blocks
@@ -50,7 +61,7 @@ pub(super) struct Block {
     /// Per local term: flat rows of `ROW` values, Han terms followed by count and positions.
     rows: Vec<Vec<u32>>,
     /// Per document of the block: the length of each field in tokens.
-    lengths: Vec<[u32; 5]>,
+    lengths: Vec<[u32; FIELD_COUNT]>,
 }
 
 /// Raw token → local term. Most tokens fit in 16 bytes: keeping those inline in the table saves
@@ -93,16 +104,16 @@ impl RawTerms {
 }
 
 /// Index documents `first..` (each given as its five fields).
-pub(super) fn block<S: AsRef<str>>(first: u32, docs: impl Iterator<Item = [S; 5]>) -> Block {
+pub(super) fn block<S: AsRef<str>>(first: u32, docs: impl Iterator<Item = [S; FIELD_COUNT]>) -> Block {
     let mut block = Block { first, terms: Vec::new(), rows: Vec::new(), lengths: Vec::new() };
     // Raw (unstemmed) token → local term, and term → local term: each distinct word is stemmed once.
     let mut by_raw = RawTerms::default();
     let mut by_term: HashMap<Box<str>, u32> = HashMap::default();
-    let mut tf: Vec<[u32; 5]> = Vec::new();
+    let mut tf: Vec<[u32; FIELD_COUNT]> = Vec::new();
     let mut positions: Vec<Vec<u32>> = Vec::new();
     let mut touched: Vec<u32> = Vec::new();
     for (doc, fields) in (first..).zip(docs) {
-        let mut lengths = [0u32; 5];
+        let mut lengths = [0u32; FIELD_COUNT];
         // Token positions run on across fields, with a gap between fields so no phrase spans two.
         let mut position = 0u32;
         #[allow(clippy::explicit_counter_loop)] // the closure advances it too
@@ -117,7 +128,7 @@ pub(super) fn block<S: AsRef<str>>(first: u32, docs: impl Iterator<Item = [S; 5]
                         if id == next {
                             block.terms.push(term);
                             block.rows.push(Vec::new());
-                            tf.push([0; 5]);
+                            tf.push([0; FIELD_COUNT]);
                             positions.push(Vec::new());
                         }
                         by_raw.insert(raw, id);
@@ -125,7 +136,7 @@ pub(super) fn block<S: AsRef<str>>(first: u32, docs: impl Iterator<Item = [S; 5]
                     }
                 };
                 let i = id as usize;
-                if tf[i] == [0; 5] {
+                if tf[i] == [0; FIELD_COUNT] {
                     touched.push(id);
                 }
                 tf[i][f] += 1;
@@ -190,12 +201,12 @@ impl Block {
 /// cannot tell (CISI figures move by 0.0001 at most; a step of 1/64 octave cost 0.004 nDCG@10),
 /// and an edit to one document of a large site then almost never moves an average: only the
 /// postings of that document's own terms change weight, so `serve` writes only their shards.
-pub(super) fn averages(blocks: &[Block]) -> [u64; 5] {
+pub(super) fn averages(blocks: &[Block]) -> [u64; FIELD_COUNT] {
     averages_of(blocks.iter().flat_map(|b| &b.lengths))
 }
 
 /// `averages` of the documents' field lengths.
-fn averages_of<'l>(lengths: impl Iterator<Item = &'l [u32; 5]> + Clone) -> [u64; 5] {
+fn averages_of<'l>(lengths: impl Iterator<Item = &'l [u32; FIELD_COUNT]> + Clone) -> [u64; FIELD_COUNT] {
     let n = lengths.clone().count().max(1) as f64;
     std::array::from_fn(|f| {
         let sum: u64 = lengths.clone().map(|l| l[f] as u64).sum();
@@ -206,11 +217,14 @@ fn averages_of<'l>(lengths: impl Iterator<Item = &'l [u32; 5]> + Clone) -> [u64;
 
 /// Per document and field: the field's weight over its BM25F length normalisation, so a
 /// posting's weight is five multiplications (the client applies idf and k1).
-pub(super) fn factors(blocks: &[Block], averages: &[u64; 5]) -> Vec<[f64; 5]> {
+pub(super) fn factors(blocks: &[Block], averages: &[u64; FIELD_COUNT]) -> Vec<[f64; FIELD_COUNT]> {
     factors_of(blocks.iter().flat_map(|b| &b.lengths), averages)
 }
 
-fn factors_of<'l>(lengths: impl Iterator<Item = &'l [u32; 5]>, averages: &[u64; 5]) -> Vec<[f64; 5]> {
+fn factors_of<'l>(
+    lengths: impl Iterator<Item = &'l [u32; FIELD_COUNT]>,
+    averages: &[u64; FIELD_COUNT],
+) -> Vec<[f64; FIELD_COUNT]> {
     lengths
         .map(|l| {
             std::array::from_fn(|f| {
@@ -222,7 +236,7 @@ fn factors_of<'l>(lengths: impl Iterator<Item = &'l [u32; 5]>, averages: &[u64; 
 }
 
 /// A document's field lengths in tokens, as its block would count them.
-pub(super) fn field_lengths<S: AsRef<str>>(fields: &[S; 5]) -> [u32; 5] {
+pub(super) fn field_lengths<S: AsRef<str>>(fields: &[S; FIELD_COUNT]) -> [u32; FIELD_COUNT] {
     std::array::from_fn(|f| {
         let mut n = 0;
         each_raw_token(fields[f].as_ref(), |_, _| n += 1);
@@ -236,7 +250,7 @@ pub(super) fn field_lengths<S: AsRef<str>>(fields: &[S; 5]) -> [u32; 5] {
 /// field lengths first (`field_lengths`). For `build`, which so holds no more than the postings;
 /// `serve` keeps its blocks.
 pub(super) struct Merge {
-    factors: Vec<[f64; 5]>,
+    factors: Vec<[f64; FIELD_COUNT]>,
     /// A word's rows are cut back to its `cap` heaviest once it has twice as many.
     cap: usize,
     terms: HashMap<Box<str>, MergedTerm>,
@@ -252,11 +266,11 @@ struct MergedTerm {
 
 impl Merge {
     /// A merge for documents of these field lengths (in document order).
-    pub(super) fn new(lengths: &[[u32; 5]]) -> Merge {
+    pub(super) fn new(lengths: &[[u32; FIELD_COUNT]]) -> Merge {
         Merge::with_cap(lengths, MAX_POSTINGS)
     }
 
-    fn with_cap(lengths: &[[u32; 5]], cap: usize) -> Merge {
+    fn with_cap(lengths: &[[u32; FIELD_COUNT]], cap: usize) -> Merge {
         let factors = factors_of(lengths.iter(), &averages_of(lengths.iter()));
         Merge { factors, cap, terms: HashMap::default() }
     }
@@ -346,7 +360,7 @@ pub(super) fn postings<'b>(blocks: &'b [Block], stop: super::Stop) -> Option<Vec
 }
 
 /// The postings of `terms` alone, as `postings` makes them (`None`: no document has the term).
-pub(super) fn postings_of(blocks: &[Block], terms: &[&str], factors: &[[f64; 5]]) -> Vec<Option<Vec<u32>>> {
+pub(super) fn postings_of(blocks: &[Block], terms: &[&str], factors: &[[f64; FIELD_COUNT]]) -> Vec<Option<Vec<u32>>> {
     let wanted: HashMap<&str, usize> = terms.iter().enumerate().map(|(k, &t)| (t, k)).collect();
     let mut parts: Vec<Vec<(usize, usize)>> = vec![Vec::new(); terms.len()];
     for (b, block) in blocks.iter().enumerate() {
@@ -364,7 +378,7 @@ pub(super) fn postings_of(blocks: &[Block], terms: &[&str], factors: &[[f64; 5]]
 }
 
 /// One term's postings from every block that has it, weighted and encoded.
-fn merge(term: &str, parts: &[(usize, usize)], blocks: &[Block], factors: &[[f64; 5]]) -> Vec<u32> {
+fn merge(term: &str, parts: &[(usize, usize)], blocks: &[Block], factors: &[[f64; FIELD_COUNT]]) -> Vec<u32> {
     let han = term.starts_with(is_han);
     let mut rows: Vec<Row> = Vec::with_capacity(parts.iter().map(|&(b, i)| blocks[b].rows[i].len() / ROW).sum());
     for &(b, i) in parts {
@@ -434,8 +448,8 @@ fn encode_capped(han: bool, df: u32, mut rows: Vec<Row>, cap: usize) -> Vec<u32>
 mod tests {
     use super::*;
 
-    fn fields<'a>(title: &'a str, body: &'a str) -> [&'a str; 5] {
-        [title, "", "", "", body]
+    fn fields<'a>(title: &'a str, body: &'a str) -> [&'a str; FIELD_COUNT] {
+        [title, "", "", "", body, ""]
     }
 
     fn index(docs: &[Block]) -> BTreeMap<&str, Vec<u32>> {
@@ -476,7 +490,7 @@ mod tests {
         // Weights vary with the body's length, so cutting back keeps rows by weight, not order.
         let bodies: Vec<String> =
             (0..40).map(|i| format!("{} 返乡创业 loans{}", "the ".repeat(1 + i % 7), i % 3)).collect();
-        let docs: Vec<[&str; 5]> = bodies.iter().map(|b| fields("Returning migrants", b)).collect();
+        let docs: Vec<[&str; FIELD_COUNT]> = bodies.iter().map(|b| fields("Returning migrants", b)).collect();
         let blocks =
             || (0..docs.len()).step_by(6).map(|d| block(d as u32, docs[d..(d + 6).min(docs.len())].iter().copied()));
         let all: Vec<Block> = blocks().collect();
@@ -496,7 +510,7 @@ mod tests {
                 (term.to_string(), encode_capped(false, flat[0], rows, cap))
             })
             .collect();
-        let lengths: Vec<[u32; 5]> = docs.iter().map(field_lengths).collect();
+        let lengths: Vec<[u32; FIELD_COUNT]> = docs.iter().map(field_lengths).collect();
         let mut merge = Merge::with_cap(&lengths, cap);
         blocks().for_each(|b| merge.add(b));
         let merged: Vec<(String, Vec<u32>)> = merge.finish().into_iter().map(|(t, f)| (t.into(), f)).collect();
@@ -525,7 +539,10 @@ mod tests {
 
     #[test]
     fn field_frequencies_survive_packing() {
-        assert_eq!(unpack(pack([1, 2, 3, 300, 70_000])[0], 70_000), [1, 2, 3, 255, 70_000]);
+        let [first, rest] = pack([1, 2, 3, 300, 70_000, 400]);
+        assert_eq!(unpack(first, rest), [1, 2, 3, 255, 70_000, 255]);
+        let [first, rest] = pack([0, 0, 0, 0, 1 << 25, 7]);
+        assert_eq!(unpack(first, rest), [0, 0, 0, 0, 0xff_ffff, 7], "the body's count saturates, the PDF's stays");
     }
 
     #[test]

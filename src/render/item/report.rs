@@ -14,6 +14,8 @@ pub(crate) struct ReportPart {
     pub issue_label: Option<String>,
     pub issue_url: Option<String>,
     pub abstract_only: bool,
+    /// How many pages the PDF has, when it could be read.
+    pub pdf_pages: Option<u32>,
     pub full_text_request_url: Option<String>,
     pub pdf_url: Option<String>,
     /// "2.3 MB", for a PDF in the site.
@@ -58,6 +60,7 @@ pub(super) fn part(urls: &Urls, id: PageId, citation: Option<&CitationTexts>) ->
         full_text_request_url: abstract_only.then(|| request_url(site, &p.title)).flatten(),
         pdf_url: site.pdf_urls[id].as_ref().map(|u| if u.starts_with('/') { urls.path(u) } else { u.clone() }),
         pdf_size: site.pdf_bytes[id].map(crate::text::file_size),
+        pdf_pages: site.pdf_pages(id),
         doi: f.bare_doi().map(str::to_string),
         doi_url: f.bare_doi().map(crate::urls::doi),
         report_number: f.report_number.clone(),
