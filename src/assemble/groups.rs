@@ -53,26 +53,21 @@ fn in_every_language(
 ) {
     let slugs: std::collections::BTreeSet<String> = by_key.keys().map(|(_, s)| s.clone()).collect();
     for slug in slugs {
-        // The default language's entry first, so its works and name are the ones borrowed.
+        // The default language's entry first, so its name and works are the ones borrowed.
         let mut known: Vec<&Author> = langs.iter().filter_map(|&l| by_key.get(&(l, slug.clone()))).collect();
         known.sort_by_key(|a| a.lang != default);
-        let Some(&first) = known.first() else { continue };
-        let others_works: Vec<PageId> =
-            known.iter().find(|a| !a.works.is_empty()).map(|a| a.works.clone()).unwrap_or_default();
-        let fallback_name = first.name.clone();
-        let mut added = Vec::new();
+        let Some(first) = known.first() else { continue };
+        let name = first.name.clone();
+        let works = known.iter().find(|a| !a.works.is_empty()).map(|a| a.works.clone()).unwrap_or_default();
         for &lang in langs {
-            if !by_key.contains_key(&(lang, slug.clone())) {
-                let name = people.name(&slug, lang).map_or_else(|| fallback_name.clone(), str::to_string);
-                added.push(Author { works: others_works.clone(), ..author(lang, &slug, name, None) });
+            let entry = by_key.entry((lang, slug.clone())).or_insert_with(|| {
+                let named = people.name(&slug, lang).map_or_else(|| name.clone(), str::to_string);
+                author(lang, &slug, named, None)
+            });
+            if entry.works.is_empty() {
+                entry.works.clone_from(&works);
             }
         }
-        for lang in langs {
-            if let Some(a) = by_key.get_mut(&(*lang, slug.clone())).filter(|a| a.works.is_empty()) {
-                a.works.clone_from(&others_works);
-            }
-        }
-        by_key.extend(added.into_iter().map(|a| ((a.lang, a.slug.clone()), a)));
     }
 }
 
