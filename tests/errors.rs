@@ -47,6 +47,7 @@ error_case!(wrong_type_date);
 error_case!(wrong_type_authors);
 error_case!(missing_required);
 error_case!(null_title);
+// A misspelt `tilte:` is one error that names `title`, not also "missing required field `title`".
 error_case!(unknown_field);
 error_case!(invalid_slug);
 error_case!(invalid_utf8);

@@ -105,8 +105,12 @@ pub(super) fn check_schema(
     // A report without a date still builds (it is listed last and gets no citation tags, with a
     // warning from assemble); proceedings and stories are events and need one.
     required.extend(crate::model::required_keys(collection_required, fm.series.is_some()));
+    // A misspelt key (`tilte:`) is already an error that names the key it meant: not missing too.
+    let keys = FrontMatter::keys();
+    let misspelt: Vec<String> =
+        yaml::top_level_keys(split.yaml).into_iter().map(|(k, ..)| k).filter(|k| !keys.contains(&k.as_str())).collect();
     for key in required {
-        if present.iter().any(|p| p == key) {
+        if present.iter().any(|p| p == key) || misspelt.iter().any(|m| crate::error::did_you_mean(m, [key]).is_some()) {
             continue;
         }
         // `title: ~` parses as absent; say so at the key rather than calling it missing.
