@@ -155,8 +155,14 @@ fn entries<'s>(urls: &Urls<'s>, ids: &[PageId], n: usize, per: usize) -> Vec<Ent
 /// What a body in `lang` needs to be shown.
 fn body_parts<'r>(rc: &RenderContext<'r>, lang: Lang) -> super::figure::BodyParts<'r> {
     let label = |key| rc.templates.label(lang, key);
-    let chart_labels =
-        super::embeds::ChartLabels { bar: label("chart_bar"), line: label("chart_line"), data: label("chart_data") };
+    let chart_labels = super::embeds::ChartLabels {
+        bar: label("chart_bar"),
+        line: label("chart_line"),
+        data: label("chart_data"),
+        colon: label("label_colon"),
+        comma: label("list_comma"),
+        semicolon: label("label_semicolon"),
+    };
     super::figure::BodyParts { images: rc.images, chart_labels }
 }
 

@@ -31,11 +31,11 @@ pub(super) fn figure(n: usize, set: &Dataset, embed: &Embed, labels: &ChartLabel
     let caption = embed.caption.as_deref().unwrap_or_default();
     let kind_label = if *kind == ChartKind::Bar { &labels.bar } else { &labels.line };
     let span = match (names.first(), names.last()) {
-        (Some(a), Some(b)) if names.len() > 1 => format!("; {x} {a}–{b}"),
+        (Some(a), Some(b)) if names.len() > 1 => format!("{}{x} {a}–{b}", labels.semicolon),
         _ => String::new(),
     };
     let ys: Vec<&str> = series.iter().map(|(n, _)| *n).collect();
-    let desc = format!("{kind_label}: {}{span}", ys.join(", "));
+    let desc = format!("{kind_label}{}{}{span}", labels.colon, ys.join(&labels.comma));
     let id = format!("sb-chart-{n}");
     let mut html = format!(
         "<figure class=\"embed-chart\">\n{}",
@@ -217,7 +217,14 @@ mod tests {
     use super::*;
 
     fn labels() -> ChartLabels {
-        ChartLabels { bar: "Bar chart".into(), line: "Line chart".into(), data: "The data".into() }
+        ChartLabels {
+            bar: "Bar chart".into(),
+            line: "Line chart".into(),
+            data: "The data".into(),
+            colon: ": ".into(),
+            comma: ", ".into(),
+            semicolon: "; ".into(),
+        }
     }
 
     #[test]

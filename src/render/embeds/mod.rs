@@ -15,6 +15,11 @@ pub(super) struct ChartLabels {
     pub bar: String,
     pub line: String,
     pub data: String,
+    /// Between a label and what follows (": ", "："), between list items (", ", "，"), between
+    /// parts of a sentence ("; ", "；").
+    pub colon: String,
+    pub comma: String,
+    pub semicolon: String,
 }
 
 /// `html` with each table and chart of page `id` drawn in.
