@@ -110,6 +110,16 @@ fn with_pinyin(name: &str, first: Option<&str>) -> String {
     out
 }
 
+/// A cache key for `bytes` as made by `recipe`: 16 bytes of their SHA-256, in hex (a change to
+/// the recipe must not reuse what an older one made).
+pub fn content_key(recipe: &str, bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    hash.update(recipe.as_bytes());
+    hash.update(bytes);
+    hash.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
 /// A slug no longer than `MAX_SLUG_BYTES`: a longer one keeps its start and gets a hash of the whole.
 pub fn cut_slug(s: String) -> String {
     if s.len() <= MAX_SLUG_BYTES {

@@ -45,14 +45,19 @@ pub(crate) fn pdf_urls(pages: &[Page], assets: &BTreeMap<String, u64>) -> (Vec<O
 
 /// Whether `page` is an abstract-only report naming a PDF among the site's files.
 fn is_withheld(page: &Page) -> bool {
-    page.front.access == Some(Access::AbstractOnly) && page.front.pdf.as_deref().is_some_and(|pdf| !pdf.contains("://"))
+    page.front.access == Some(Access::AbstractOnly) && page.front.local_pdf().is_some()
 }
 
 /// The site's files that only abstract-only reports name as their PDF: left out of the output.
 pub(crate) fn withheld_pdfs(pages: &[Page]) -> BTreeSet<String> {
-    let path = |p: &Page| p.front.pdf.as_deref().map(|pdf| pdf.trim().trim_start_matches('/').to_string());
-    let public: BTreeSet<String> = pages.iter().filter(|p| !is_withheld(p)).filter_map(path).collect();
-    pages.iter().filter(|p| is_withheld(p)).filter_map(path).filter(|p| !public.contains(p)).collect()
+    let public: BTreeSet<&str> = pages.iter().filter(|p| !is_withheld(p)).filter_map(|p| p.front.local_pdf()).collect();
+    pages
+        .iter()
+        .filter(|p| is_withheld(p))
+        .filter_map(|p| p.front.local_pdf())
+        .filter(|p| !public.contains(p))
+        .map(str::to_string)
+        .collect()
 }
 
 /// By page: the index in `texts` of its PDF's text, when the public may read the PDF.
@@ -60,10 +65,7 @@ pub(crate) fn pdf_texts_of(pages: &[Page], texts: &[PdfText]) -> Vec<Option<usiz
     pages
         .iter()
         .map(|p| {
-            let pdf = p.front.pdf.as_deref()?.trim().trim_start_matches('/');
-            if p.front.access == Some(Access::AbstractOnly) {
-                return None;
-            }
+            let pdf = p.front.local_pdf().filter(|_| p.front.access != Some(Access::AbstractOnly))?;
             texts.binary_search_by(|t| t.path.as_str().cmp(pdf)).ok()
         })
         .collect()

@@ -142,6 +142,11 @@ impl FrontMatter {
     pub fn bare_doi(&self) -> Option<&str> {
         self.doi.as_deref().and_then(bare_doi)
     }
+
+    /// `pdf:` as a path among the site's files (`files/x.pdf`), when it is not a URL.
+    pub fn local_pdf(&self) -> Option<&str> {
+        self.pdf.as_deref().map(|pdf| pdf.trim().trim_start_matches('/')).filter(|pdf| !pdf.contains("://"))
+    }
 }
 
 /// `10.1234/abc` from `10.1234/abc`, `doi:10.1234/abc` or `https://doi.org/10.1234/abc`; `None`

@@ -8,10 +8,10 @@
 use crate::error::SiteError;
 use crate::model::{Asset, AssetSource, Emit, OutputContents, OutputFile, Site, ThemeFiles};
 use crate::outputs::images::{self, ImageFacts, ImageTable, SizedCopy};
-use crate::{load, urls, write};
+use crate::{load, urls};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// What the stage made, for the build's log.
@@ -78,7 +78,7 @@ fn facts(asset: &Asset, cache: Option<&Path>, tally: &Tally, emit: Emit) -> Resu
         let made = images::encode(&bytes, &missing).map_err(unreadable)?;
         tally.encoded.fetch_add(made.len(), Relaxed);
         for (w, copy) in made {
-            store(cache, &name(w), &copy);
+            super::keep_in_cache(cache, &name(w), &copy);
             copies.push((w, copy.len() as u64, OutputContents::Bytes(copy)));
         }
         copies.sort_by_key(|c| c.0);
@@ -94,14 +94,6 @@ fn facts(asset: &Asset, cache: Option<&Path>, tally: &Tally, emit: Emit) -> Resu
         })
         .collect();
     Ok(ImageFacts { width: plan.width, height: plan.height, copies })
-}
-
-/// Keep a copy for the next build; a cache that cannot be written only costs time.
-fn store(cache: Option<&Path>, name: &str, copy: &[u8]) {
-    let Some(cache) = cache else { return };
-    if let Err(e) = write::atomic::file(&PathBuf::from(cache).join(name), copy) {
-        log::debug!("image cache: {e:#}");
-    }
 }
 
 /// Every SVG of the site (not the built-in theme's) that would run script when opened.

@@ -238,6 +238,15 @@ pub(crate) fn render_input<'a>(
     render::RenderInput { site, templates, theme, citations, search_facets: &search_index::FACETS, images }
 }
 
+/// Keep what a stage made for the next build (`.seedbed-cache/`): a cache that cannot be written
+/// only costs time.
+fn keep_in_cache(cache: Option<&Path>, name: &str, bytes: &[u8]) {
+    let Some(cache) = cache else { return };
+    if let Err(e) = crate::write::atomic::file(&cache.join(name), bytes) {
+        log::debug!("cache {}: {e:#}", cache.display());
+    }
+}
+
 fn fail_on_errors(problems: &[SiteError]) -> Result<(), BuildError> {
     if problems.iter().any(SiteError::is_error) {
         return Err(BuildError::Site(SiteErrors::from_vec(problems.to_vec())));

@@ -6,9 +6,8 @@
 
 use crate::error::SiteError;
 use crate::model::{Access, Page, PdfText, ThemeFiles};
-use crate::{load, parse, write};
+use crate::{load, parse};
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -21,9 +20,7 @@ pub(crate) fn texts(root: &Path, pages: &[Page], theme: &ThemeFiles) -> (Vec<Pdf
     let wanted: BTreeSet<&str> = pages
         .iter()
         .filter(|p| p.front.access != Some(Access::AbstractOnly))
-        .filter_map(|p| p.front.pdf.as_deref())
-        .map(|pdf| pdf.trim().trim_start_matches('/'))
-        .filter(|pdf| !pdf.contains("://"))
+        .filter_map(|p| p.front.local_pdf())
         .collect();
     if wanted.is_empty() {
         return (Vec::new(), Vec::new());
@@ -48,22 +45,13 @@ fn text(asset: &crate::model::Asset, cache: Option<&Path>) -> Result<PdfText, Si
         )
     };
     let bytes = load::asset_bytes(&asset.source).map_err(|e| unreadable(e.to_string()))?;
-    let mut hash = Sha256::new();
-    hash.update(RECIPE.as_bytes());
-    hash.update(&bytes);
-    let digest = hash.finalize();
-    let name: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>() + ".txt";
+    let name = format!("{}.txt", crate::text::content_key(RECIPE, &bytes));
     if let Some((pages, text)) =
         cache.and_then(|c| load::cached_text(c, &name)).and_then(|e| parse::pdf::from_cache(&e))
     {
         return Ok(PdfText::new(&asset.out_path, pages, &text));
     }
     let (pages, text) = parse::pdf::text(&bytes).map_err(unreadable)?;
-    if let Some(cache) = cache {
-        // A cache that cannot be written only costs time.
-        if let Err(e) = write::atomic::file(&cache.join(&name), parse::pdf::cache_entry(pages, &text).as_bytes()) {
-            log::debug!("pdf text cache: {e:#}");
-        }
-    }
+    super::keep_in_cache(cache, &name, parse::pdf::cache_entry(pages, &text).as_bytes());
     Ok(PdfText::new(&asset.out_path, pages, &text))
 }

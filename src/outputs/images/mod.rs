@@ -7,7 +7,6 @@
 
 pub(crate) mod svg;
 
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// The widths copies are made at, when the image is wider; an image up to the last width also
@@ -88,10 +87,7 @@ pub fn plan(bytes: &[u8]) -> Result<ImagePlan, String> {
         }
         widths
     };
-    let mut hash = Sha256::new();
-    hash.update(RECIPE.as_bytes());
-    hash.update(bytes);
-    let key = hash.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let key = crate::text::content_key(RECIPE, bytes);
     Ok(ImagePlan { width, height, widths, key })
 }
 
