@@ -31,12 +31,25 @@ struct RawConfig {
     search_index: Option<bool>,
     digest: Option<DigestConfig>,
     allowed_outside: Option<Vec<String>>,
+    language_fallback: Option<Fallback>,
+    term_translations: Option<Vec<std::collections::BTreeMap<Lang, String>>>,
     extra: Option<serde_yaml::Value>,
 }
 
+/// `language_fallback:` on or off for every language, or per language (`{zh: false}`; a
+/// language not named keeps the default, on).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Fallback {
+    All(bool),
+    PerLang(std::collections::BTreeMap<Lang, bool>),
+}
+
 /// The keys of `RawConfig`, for "did you mean" (a test checks them against the struct).
-pub(crate) const RAW_KEYS: [&str; 15] = [
+pub(crate) const RAW_KEYS: [&str; 17] = [
     "allowed_outside",
+    "language_fallback",
+    "term_translations",
     "search_index",
     "digest",
     "title",
@@ -207,6 +220,8 @@ fn resolve(raw: RawConfig) -> Config {
         search_index,
         digest,
         allowed_outside,
+        language_fallback,
+        term_translations,
         extra,
     } = raw;
     let default_language = default_language.unwrap_or(Lang::En);
@@ -214,6 +229,15 @@ fn resolve(raw: RawConfig) -> Config {
     languages.sort();
     languages.dedup();
     languages.sort_by_key(|l| *l != default_language);
+    let fallback = languages
+        .iter()
+        .copied()
+        .filter(|l| match &language_fallback {
+            None => true,
+            Some(Fallback::All(on)) => *on,
+            Some(Fallback::PerLang(map)) => map.get(l).copied().unwrap_or(true),
+        })
+        .collect();
     Config {
         title,
         description: description.unwrap_or(Localized::Same(String::new())),
@@ -229,6 +253,8 @@ fn resolve(raw: RawConfig) -> Config {
         search_index: search_index.unwrap_or(true),
         digest: digest.unwrap_or_default(),
         allowed_outside: allowed_outside.unwrap_or_default(),
+        fallback,
+        term_translations: term_translations.unwrap_or_default(),
         extra: extra.unwrap_or(serde_yaml::Value::Null),
         positions: crate::model::Positions::default(),
     }
@@ -270,6 +296,16 @@ mod tests {
         assert_eq!(c.languages, vec![Lang::En]);
         assert_eq!(c.items_per_page, 20);
         assert_eq!(c.base_path(), "");
+    }
+
+    #[test]
+    fn language_fallback_is_on_unless_turned_off_for_all_or_per_language() {
+        let base = "title: T\nbase_url: https://x.org/\nlanguages: [en, zh]\n";
+        let fallback = |extra: &str| Config::parse(&format!("{base}{extra}")).map(|c| c.fallback);
+        assert_eq!(fallback(""), Ok(vec![Lang::En, Lang::Zh]));
+        assert_eq!(fallback("language_fallback: false\n"), Ok(vec![]));
+        assert_eq!(fallback("language_fallback: {zh: false}\n"), Ok(vec![Lang::En]));
+        assert!(fallback("language_fallback: sometimes\n").is_err());
     }
 
     #[test]

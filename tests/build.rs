@@ -362,7 +362,14 @@ fn untranslated_items_switch_language_to_the_listing_not_a_missing_page() {
     let dir = copy_site(&repo_root());
     assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
     let page = read(dir.path(), "public/stories/gansu-labour-platform/index.html");
-    assert!(page.contains("<a href=\"/zh/stories/\" hreflang=\"zh\" lang=\"zh\">"), "{page}");
+    assert!(
+        page.contains("<a href=\"/zh/stories/\" hreflang=\"zh\" lang=\"zh\" title=\"本页暂无中文版。\">"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<p class=\"translation-note\" lang=\"zh\">本页暂无中文版。<a href=\"/zh/stories/\""),
+        "{page}"
+    );
     assert!(!page.contains("<link rel=\"alternate\" hreflang=\"zh\""), "no hreflang for a page that does not exist");
 }
 

@@ -204,8 +204,9 @@ fn a_title_edit_renders_only_the_pages_that_show_the_item() {
     write(&root, "content/reports/c.md", report("Third, retitled", "2023-05-01", "Older work."));
     let update = step(&root, &mut build, "retitling the oldest report", &["content/reports/c.md"]);
     // Its page, a page relating to it, the last page of every list it is on (two per page), the
-    // home page's latest reports, its catalogue issue, and the forum (a programme: always).
-    // Not: the first pages of those lists, other items, anything in Chinese.
+    // home page's latest reports, its catalogue issue, and the forum (a programme: always); and
+    // the same lists in Chinese, where it is listed untranslated, and the Chinese page relating
+    // to it. Not: the first pages of those lists, other items.
     let expected = [
         "a-z/t/index.html",
         "catalogue/research-report/vol-1/no-1/index.html",
@@ -218,6 +219,15 @@ fn a_title_edit_renders_only_the_pages_that_show_the_item() {
         "reports/page/2/index.html",
         "topics/credit/page/2/index.html",
         "years/2023/page/2/index.html",
+        "zh/a-z/t/index.html",
+        "zh/catalogue/research-report/vol-1/no-1/index.html",
+        "zh/index.html",
+        "zh/people/liu-zheng/page/2/index.html",
+        "zh/regions/sichuan/page/2/index.html",
+        "zh/reports/a/index.html",
+        "zh/reports/page/2/index.html",
+        "zh/topics/credit/page/2/index.html",
+        "zh/years/2023/page/2/index.html",
     ];
     assert_eq!(update.rendered, expected);
 }

@@ -9,6 +9,7 @@ mod corpora;
 mod digest;
 mod digest_smtp;
 mod errors;
+mod fallback;
 mod feeds;
 mod hostile;
 mod images;

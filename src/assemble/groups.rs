@@ -1,19 +1,21 @@
-//! Group published pages: authors (linked to people pages), taxonomy terms, the catalogue.
+//! Group published pages by person: authors, linked to people pages, per language.
 //!
-//! Input: pages already sorted newest first. Output: plain lists sorted by slug or number,
-//! each holding `PageId`s in site order, so renderers never sort.
+//! Input: pages already sorted newest first, each language's listed items. Output: authors
+//! sorted by language and slug, each holding `PageId`s in site order, so renderers never sort.
 
-use crate::model::{Author, Collection, Issue, Lang, Page, PageId, Series, Taxonomy, Term};
-use crate::text::{cut_slug, name_slug, person_slug};
+use super::terms::Listed;
+use crate::model::{Author, Collection, Lang, Page, PageId};
+use crate::text::person_slug;
 use crate::urls;
 use std::collections::BTreeMap;
 
 /// Every person in every language: people pages first, then authors named only in front matter.
 /// An author is matched to a people page by its name in any language (`李娜` and `Li Na` are the
 /// same person when the page says so), and every person is known in every language, so an author
-/// link and the language switch always reach the same person. Where a person has no works in a
-/// language, their page there lists their works in the others.
-pub(super) fn authors(pages: &[Page], langs: &[Lang], default: Lang) -> (Vec<Author>, Vec<Vec<usize>>) {
+/// link and the language switch always reach the same person. A person's works in a language are
+/// the items listed there (`listed`: with fallback, untranslated items too); where they have none,
+/// their page there lists their works in the others.
+pub(super) fn authors(pages: &[Page], listed: &Listed, default: Lang) -> (Vec<Author>, Vec<Vec<usize>>) {
     let people = PeopleNames::of(pages);
     let mut by_key: BTreeMap<(Lang, String), Author> = BTreeMap::new();
     for (id, p) in pages.iter().enumerate().filter(|(_, p)| p.collection == Collection::Person) {
@@ -33,7 +35,9 @@ pub(super) fn authors(pages: &[Page], langs: &[Lang], default: Lang) -> (Vec<Aut
         }
         page_authors.push(keys);
     }
-    in_every_language(&mut by_key, &people, langs, default);
+    listed_elsewhere(&mut by_key, &people, pages, listed, &page_authors);
+    let langs: Vec<Lang> = listed.keys().copied().collect();
+    in_every_language(&mut by_key, &people, &langs, default);
     let index: BTreeMap<(Lang, String), usize> = by_key.keys().cloned().enumerate().map(|(i, k)| (k, i)).collect();
     let page_authors = page_authors.into_iter().map(|keys| keys.iter().map(|k| index[k]).collect()).collect();
     (by_key.into_values().collect(), page_authors)
@@ -41,6 +45,31 @@ pub(super) fn authors(pages: &[Page], langs: &[Lang], default: Lang) -> (Vec<Aut
 
 fn author(lang: Lang, slug: &str, name: String, page: Option<PageId>) -> Author {
     Author { name, slug: slug.to_string(), lang, url_path: urls::person(lang, slug), page, works: Vec::new() }
+}
+
+/// Add to each person's works in a language the untranslated items listed there.
+fn listed_elsewhere(
+    by_key: &mut BTreeMap<(Lang, String), Author>,
+    people: &PeopleNames,
+    pages: &[Page],
+    listed: &Listed,
+    page_authors: &[Vec<(Lang, String)>],
+) {
+    for (&lang, ids) in listed {
+        for &id in ids.iter().filter(|&&id| pages[id].lang != lang) {
+            for key in &page_authors[id] {
+                let written = by_key.get(key).map(|a| a.name.clone()).unwrap_or_default();
+                let named = people.name(&key.1, lang).map_or(written, str::to_string);
+                let entry = by_key.entry((lang, key.1.clone())).or_insert_with(|| author(lang, &key.1, named, None));
+                entry.works.push(id);
+            }
+        }
+    }
+    for a in by_key.values_mut() {
+        // Page ids are in site order: sorted ids are newest first.
+        a.works.sort_unstable();
+        a.works.dedup();
+    }
 }
 
 /// Give every person an entry in each language they lack: named as their people page names them
@@ -110,168 +139,5 @@ impl PeopleNames {
     /// The person's name in `lang` as their people pages give it.
     fn name(&self, slug: &str, lang: Lang) -> Option<&str> {
         self.names.get(slug).and_then(|n| n.get(&lang)).map(String::as_str)
-    }
-}
-
-/// One value an item carries for a taxonomy, with the slug of the value it sits under.
-struct TermName {
-    name: String,
-    slug: String,
-    parent: Option<String>,
-}
-
-impl TermName {
-    fn top(name: &str) -> TermName {
-        TermName { name: name.to_string(), slug: name_slug(name), parent: None }
-    }
-}
-
-/// The values an item carries for a taxonomy; a story's `region` counts as one of its regions,
-/// and its county as a region under that province.
-fn term_names(page: &Page, taxonomy: &str) -> Vec<TermName> {
-    let listed = match taxonomy {
-        "topics" => page.front.topics.as_ref(),
-        "regions" => page.front.regions.as_ref(),
-        _ => None,
-    };
-    let mut names: Vec<TermName> = listed.iter().flat_map(|l| l.0.iter()).map(|n| TermName::top(n)).collect();
-    if taxonomy == "regions"
-        && let Some(r) = &page.front.region
-    {
-        let province = TermName::top(&r.province);
-        if let Some(county) = &r.county {
-            let name = (page.lang.spec().county_label)(county, &r.province);
-            let slug = cut_slug(format!("{}-{}", province.slug, name_slug(county)));
-            names.push(TermName { name, slug, parent: Some(province.slug.clone()) });
-        }
-        if !names.iter().any(|n| n.slug == province.slug) {
-            names.push(province);
-        }
-    }
-    names
-}
-
-pub(super) fn taxonomies(pages: &[Page], names: &[String], languages: &[Lang]) -> Vec<Taxonomy> {
-    let mut out = Vec::new();
-    for name in names {
-        for &lang in languages {
-            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-            for (id, p) in pages.iter().enumerate().filter(|(_, p)| p.lang == lang && p.collection.is_dated()) {
-                for t in term_names(p, name) {
-                    let entry = terms.entry(t.slug.clone()).or_insert_with(|| Term {
-                        name: t.name,
-                        url_path: urls::term(lang, name, &t.slug),
-                        slug: t.slug,
-                        parent: t.parent,
-                        pages: Vec::new(),
-                    });
-                    if entry.pages.last() != Some(&id) {
-                        entry.pages.push(id);
-                    }
-                }
-            }
-            out.push(Taxonomy {
-                name: name.clone(),
-                lang,
-                url_path: urls::taxonomy(lang, name),
-                terms: terms.into_values().collect(),
-            });
-        }
-    }
-    out
-}
-
-/// Browsing indexes that need no JavaScript, per language: items by year (newest year first)
-/// and by the first letter of their title (A–Z; Chinese titles by their pinyin initial).
-pub(super) fn archive(pages: &[Page], languages: &[Lang]) -> Vec<Taxonomy> {
-    let mut out = Vec::new();
-    for &lang in languages {
-        let dated = || pages.iter().enumerate().filter(move |(_, p)| p.lang == lang && p.collection.is_dated());
-        let mut years: BTreeMap<i16, Vec<PageId>> = BTreeMap::new();
-        let mut letters: BTreeMap<String, Vec<PageId>> = BTreeMap::new();
-        for (id, p) in dated() {
-            if let Some(d) = p.date {
-                years.entry(d.date().year()).or_default().push(id);
-            }
-            letters.entry(initial(&p.title)).or_default().push(id);
-        }
-        let years = years.into_iter().rev().map(|(y, ids)| Term {
-            name: y.to_string(),
-            slug: y.to_string(),
-            parent: None,
-            url_path: urls::term(lang, "years", &y.to_string()),
-            pages: ids,
-        });
-        out.push(Taxonomy {
-            name: "years".into(),
-            lang,
-            url_path: urls::taxonomy(lang, "years"),
-            terms: years.collect(),
-        });
-        let letters = letters.into_iter().map(|(l, mut ids)| {
-            ids.sort_by(|&a, &b| pages[a].title.to_lowercase().cmp(&pages[b].title.to_lowercase()).then(a.cmp(&b)));
-            let name = if l == "0-9" { l.clone() } else { l.to_uppercase() };
-            Term { name, url_path: urls::term(lang, "a-z", &l), slug: l, parent: None, pages: ids }
-        });
-        out.push(Taxonomy {
-            name: "a-z".into(),
-            lang,
-            url_path: urls::taxonomy(lang, "a-z"),
-            terms: letters.collect(),
-        });
-    }
-    out
-}
-
-/// `a`–`z`, `0-9`, or `other`, from the title's first letter once transliterated.
-fn initial(title: &str) -> String {
-    match slug::slugify(title).chars().next() {
-        Some(c) if c.is_ascii_lowercase() => c.to_string(),
-        Some(c) if c.is_ascii_digit() => "0-9".to_string(),
-        _ => "other".to_string(),
-    }
-}
-
-/// Series → issues (newest first) → reports, per language.
-pub(super) fn catalogue(pages: &[Page]) -> Vec<Series> {
-    type IssuesByNumber = BTreeMap<(u32, u32), Vec<PageId>>;
-    let mut series: BTreeMap<(Lang, String), (String, IssuesByNumber)> = BTreeMap::new();
-    for (id, p) in pages.iter().enumerate().filter(|(_, p)| p.collection == Collection::Report) {
-        let (Some(name), Some(volume), Some(number)) = (&p.front.series, p.front.volume, p.front.number) else {
-            continue;
-        };
-        let entry = series.entry((p.lang, name_slug(name))).or_insert_with(|| (name.clone(), BTreeMap::new()));
-        entry.1.entry((volume, number)).or_default().push(id);
-    }
-    series
-        .into_iter()
-        .map(|((lang, slug), (name, issues))| {
-            let url_path = urls::series(lang, &slug);
-            let issues = issues
-                .into_iter()
-                .rev()
-                .map(|((volume, number), ids)| Issue {
-                    volume,
-                    number,
-                    year: ids.iter().filter_map(|&i| pages[i].date).map(|d| d.date().year()).min().unwrap_or(0),
-                    url_path: urls::issue(&url_path, volume, number),
-                    pages: ids,
-                })
-                .collect();
-            Series { name, slug, lang, url_path, issues }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn initials_cover_latin_chinese_and_digits() {
-        assert_eq!(initial("Migrant workers"), "m");
-        assert_eq!(initial("2016 Forum"), "0-9");
-        assert_eq!(initial("汇川区小额贷款"), "h");
-        assert_eq!(initial("¿?"), "other");
     }
 }

@@ -5,8 +5,10 @@
 //! Must not: render HTML beyond filling in link URLs, or read or write files.
 
 mod embeds;
+mod fallback;
 mod groups;
 mod images;
+mod terms;
 mod translations;
 
 pub(crate) use translations::as_assembled;
@@ -60,11 +62,16 @@ pub fn site(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let (authors, page_authors) = groups::authors(&pages, &config.languages, config.default_language);
-    let mut taxonomies = groups::taxonomies(&pages, &config.taxonomies, &config.languages);
-    taxonomies.extend(groups::archive(&pages, &config.languages));
-    let catalogue = groups::catalogue(&pages);
     let translations = translations(&pages);
+    let listed = fallback::listed(&pages, &translations, &config.languages, &config.fallback);
+    let mut lists: Vec<&str> = config.taxonomies.iter().map(String::as_str).collect();
+    lists.push("series");
+    let renames =
+        fallback::Renames::learn(&pages, &translations, &lists, terms::named_values).given(&config.term_translations);
+    let (authors, page_authors) = groups::authors(&pages, &listed, config.default_language);
+    let mut taxonomies = terms::taxonomies(&pages, &config.taxonomies, &listed, &renames);
+    taxonomies.extend(terms::archive(&pages, &listed));
+    let catalogue = terms::catalogue(&pages, &listed, &renames);
     let (pdfs, mut warnings) = research::pdf_urls(&pages, assets);
     warnings.extend(image_warnings);
     let (pdf_urls, pdf_bytes) = pdfs.into_iter().map(|pdf| pdf.map_or((None, None), |(u, b)| (Some(u), b))).unzip();
@@ -73,8 +80,13 @@ pub fn site(
     warnings.extend(research::citation_warnings(&pages));
     let citable = pages.iter().map(research::is_citable).collect();
     let mut collections: BTreeMap<(Collection, crate::model::Lang), Vec<PageId>> = BTreeMap::new();
-    for (id, p) in pages.iter().enumerate() {
+    for (id, p) in pages.iter().enumerate().filter(|(_, p)| !p.collection.is_dated()) {
         collections.entry((p.collection, p.lang)).or_default().push(id);
+    }
+    for (&lang, ids) in &listed {
+        for &id in ids {
+            collections.entry((pages[id].collection, lang)).or_default().push(id);
+        }
     }
     let site = Site {
         config,
@@ -95,6 +107,7 @@ pub fn site(
         pdf_text_of,
         withheld,
         citable,
+        listed,
         collections,
     };
     Ok((site, warnings))

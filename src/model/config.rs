@@ -118,6 +118,11 @@ pub struct Config {
     /// Folders outside the site (absolute, or relative to it) that symbolic links in the site
     /// may point into; every other link out of the site is an error.
     pub allowed_outside: Vec<String>,
+    /// The languages whose listings also show items not translated into them (`language_fallback`).
+    pub fallback: Vec<Lang>,
+    /// Topics, regions and series named per language (`{en: Public policy, zh: 公共政策}`), so an
+    /// untranslated item is listed under the name a language uses.
+    pub term_translations: Vec<BTreeMap<Lang, String>>,
     /// Anything else, for custom templates.
     pub extra: serde_yaml::Value,
     /// Where each top-level key, and each key under `digest:` (`digest.from`), is written.

@@ -177,6 +177,8 @@ pub struct Author {
 pub struct Term {
     /// As written.
     pub name: String,
+    /// The language `name` is in: the taxonomy's, unless only untranslated items carry the term.
+    pub name_lang: Lang,
     /// Its URL slug.
     pub slug: String,
     /// The slug of the term this one sits under (a county's province), if any.
@@ -220,6 +222,8 @@ pub struct Issue {
 pub struct Series {
     /// As written.
     pub name: String,
+    /// The language `name` is in: the series', unless only untranslated reports are in it.
+    pub name_lang: Lang,
     /// Its URL slug.
     pub slug: String,
     /// Its language.
@@ -292,7 +296,10 @@ pub struct Site {
     pub withheld: std::collections::BTreeSet<String>,
     /// For each page, whether it can be cited (a report with a title, an author and a date).
     pub citable: Vec<bool>,
-    /// Pages of each collection in each language, newest first.
+    /// Per language, every dated item its listings show, newest first: its own, and where
+    /// fallback is on, one version of each item it has no translation of.
+    pub listed: std::collections::BTreeMap<Lang, Vec<PageId>>,
+    /// Pages of each collection in each language, newest first (dated ones as `listed`).
     pub collections: std::collections::BTreeMap<(Collection, Lang), Vec<PageId>>,
 }
 
@@ -305,6 +312,21 @@ impl Site {
     /// The affiliation author `author`'s people page gives.
     pub fn affiliation(&self, author: usize) -> Option<&str> {
         self.authors[author].page.and_then(|id| self.pages[id].front.affiliation.as_deref())
+    }
+
+    /// The entry of the person `author` is in `lang` (every person has one in every language;
+    /// `author` itself if not).
+    pub fn author_in(&self, author: usize, lang: Lang) -> usize {
+        let a = &self.authors[author];
+        if a.lang == lang {
+            return author;
+        }
+        self.authors.binary_search_by(|b| (b.lang, b.slug.as_str()).cmp(&(lang, a.slug.as_str()))).unwrap_or(author)
+    }
+
+    /// Every dated item listed in `lang`, newest first.
+    pub fn listed(&self, lang: Lang) -> &[PageId] {
+        self.listed.get(&lang).map_or(&[], Vec::as_slice)
     }
 
     /// Pages of one collection in one language, newest first.

@@ -39,10 +39,7 @@ pub(crate) fn all(site: &Site, label: &dyn Fn(Lang, &str) -> String) -> Vec<Outp
 fn specs(site: &Site, label: &dyn Fn(Lang, &str) -> String) -> Vec<FeedSpec> {
     let mut specs = Vec::new();
     for &lang in &site.config.languages {
-        let dated: Vec<PageId> = (0..site.pages.len())
-            .filter(|&i| site.pages[i].lang == lang && site.pages[i].collection.is_dated())
-            .take(FEED_ITEMS)
-            .collect();
+        let dated: Vec<PageId> = site.listed(lang).iter().copied().take(FEED_ITEMS).collect();
         let site_title = site.config.title.get(lang).to_string();
         specs.push(FeedSpec { lang, title: site_title.clone(), page_path: urls::home(lang), items: dated });
         for c in [Collection::Report, Collection::Proceedings, Collection::Story] {
@@ -172,6 +169,9 @@ struct JsonItem {
     content_text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     date_published: Option<String>,
+    /// An untranslated item's own language, in another language's feed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'static str>,
     authors: Vec<JsonAuthor>,
 }
 
@@ -194,6 +194,7 @@ fn json_feed(site: &Site, spec: &FeedSpec) -> String {
                 .unwrap_or_else(|| p.date.map(|d| p.lang.date_label(d.date())).unwrap_or_default()),
             summary,
             date_published: p.date.map(|d| rfc3339(site, d)),
+            language: (p.lang != spec.lang).then(|| p.lang.code()),
             authors: site.page_authors[id].iter().map(|&a| JsonAuthor { name: site.authors[a].name.clone() }).collect(),
         }
     });

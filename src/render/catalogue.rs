@@ -35,7 +35,7 @@ pub(super) fn issue_view<'s>(urls: &Urls<'s>, s: &Series, i: &Issue, limit: usiz
         number: i.number,
         year: i.year,
         count: i.pages.len(),
-        entries: i.pages.iter().take(limit).map(|&id| urls.entry(id)).collect(),
+        entries: i.pages.iter().take(limit).map(|&id| urls.entry(id, s.lang)).collect(),
     }
 }
 
@@ -47,6 +47,8 @@ pub(super) fn issue_link(urls: &Urls, s: &Series, i: &Issue) -> Link {
 #[derive(Serialize)]
 pub(super) struct SeriesView<'a> {
     pub name: &'a str,
+    /// The language of `name`, when it is not the page's (a series only untranslated reports are in).
+    pub lang: Option<&'static str>,
     pub url: String,
     pub issues: Vec<IssueView<'a>>,
 }
@@ -54,6 +56,7 @@ pub(super) struct SeriesView<'a> {
 pub(super) fn series_view<'s>(urls: &Urls<'s>, s: &'s Series) -> SeriesView<'s> {
     SeriesView {
         name: &s.name,
+        lang: (s.name_lang != s.lang).then(|| s.name_lang.code()),
         url: urls.series(s),
         issues: s.issues.iter().map(|i| issue_view(urls, s, i, 0)).collect(),
     }

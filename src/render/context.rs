@@ -20,6 +20,9 @@ struct LanguageView {
     /// Absolute URL of the same page in this language, when there is one (for `hreflang`).
     same_page_permalink: Option<String>,
     current: bool,
+    /// On an item with no version in this language: a note saying so and the text of a link to
+    /// this language's listing, in this language.
+    untranslated: Option<[String; 2]>,
 }
 
 #[derive(Serialize)]
@@ -52,12 +55,15 @@ fn base_context(rc: &RenderContext, job: &Job, url_path: &str, ctx: &mut impl Co
         .iter()
         .map(|&l| {
             let (path, exact) = alternate(site, job, url_path, l, known);
+            let item = matches!(job, Job::Item(_));
             LanguageView {
                 code: l.code(),
                 name: l.spec().name,
                 url: urls.path(&path),
                 same_page_permalink: exact.then(|| site.config.permalink(&path)),
                 current: l == lang,
+                untranslated: (item && !exact && l != lang)
+                    .then(|| [templates.label(l, "not_translated"), templates.label(l, "browse_in_language")]),
             }
         })
         .collect();
@@ -108,10 +114,11 @@ fn alternate(site: &Site, job: &Job, url_path: &str, lang: Lang, known: &HashSet
         if site.pages[id].lang == lang {
             return (site.pages[id].url_path.clone(), true);
         }
-        // Untranslated: the same collection's listing in that language, never a missing page.
+        // Untranslated: the same collection's listing in that language (where, with fallback,
+        // the item is listed), never a missing or empty page.
         let listing = match site.pages[id].collection {
-            Collection::Page => home,
-            c => (urls::listing(c, lang), false),
+            c if c.is_dated() && !site.collection(c, lang).is_empty() => (urls::listing(c, lang), false),
+            _ => home,
         };
         return site.translations[id]
             .iter()
@@ -148,8 +155,8 @@ fn fill(job: &Job, path: &str, rc: &RenderContext, ctx: &mut impl ContextSink) -
     template
 }
 
-fn entries<'s>(urls: &Urls<'s>, ids: &[PageId], n: usize, per: usize) -> Vec<EntryView<'s>> {
-    ids.iter().skip((n - 1) * per).take(per).map(|&id| urls.entry(id)).collect()
+fn entries<'s>(urls: &Urls<'s>, ids: &[PageId], lang: Lang, per: usize) -> Vec<EntryView<'s>> {
+    ids.iter().take(per).map(|&id| urls.entry(id, lang)).collect()
 }
 
 /// What a body in `lang` needs to be shown.
@@ -181,13 +188,13 @@ fn fill_context(job: &Job, rc: &RenderContext, urls: &Urls, ctx: &mut impl Conte
             let a = &site.authors[author];
             ctx.set("person", &person::person_view(urls, a, &body_parts(rc, a.lang)));
             ctx.set("meta", &super::meta::person(urls, a));
-            paged_entries(urls, &a.works, &urls.author(a), n, total, ctx);
+            paged_entries(urls, (&a.works, a.lang), &urls.author(a), (n, total), ctx);
             "person.html"
         }
         Job::Listing { collection, lang, n, total } => {
             ctx.set("collection", collection.dir());
             let first = urls.path(&crate::urls::listing(collection, lang));
-            paged_entries(urls, site.collection(collection, lang), &first, n, total, ctx);
+            paged_entries(urls, (site.collection(collection, lang), lang), &first, (n, total), ctx);
             "list.html"
         }
         Job::People(lang) => {
@@ -195,7 +202,7 @@ fn fill_context(job: &Job, rc: &RenderContext, urls: &Urls, ctx: &mut impl Conte
                 .authors
                 .iter()
                 .filter(|a| a.lang == lang)
-                .map(|a| TermView { name: a.name.clone(), url: urls.author(a), count: a.works.len() })
+                .map(|a| TermView { name: a.name.clone(), url: urls.author(a), count: a.works.len(), lang: None })
                 .collect();
             ctx.set("people", &people);
             "people.html"
@@ -243,17 +250,23 @@ fn search_labels(rc: &RenderContext, lang: Lang) -> String {
 }
 
 /// One page of a list, and the pager that links the list's pages.
-fn paged_entries(urls: &Urls, ids: &[PageId], first_url: &str, n: usize, total: usize, ctx: &mut impl ContextSink) {
+fn paged_entries(
+    urls: &Urls,
+    (ids, lang): (&[PageId], Lang),
+    first_url: &str,
+    (n, total): (usize, usize),
+    ctx: &mut impl ContextSink,
+) {
     let per = urls.site.config.items_per_page;
     let start = ((n - 1) * per).min(ids.len());
-    ctx.set_entries("entries", urls, &ids[start..(start + per).min(ids.len())]);
+    ctx.set_entries("entries", urls, &ids[start..(start + per).min(ids.len())], lang);
     ctx.set("pagination", &urls.pagination(first_url, n, total));
 }
 
 fn home(site: &Site, urls: &Urls, lang: Lang, ctx: &mut impl ContextSink) -> &'static str {
     let latest: BTreeMap<&str, Vec<EntryView>> = [Collection::Report, Collection::Proceedings, Collection::Story]
         .into_iter()
-        .map(|c| (c.dir(), entries(urls, site.collection(c, lang), 1, 5)))
+        .map(|c| (c.dir(), entries(urls, site.collection(c, lang), lang, 5)))
         .collect();
     ctx.set("latest", &latest);
     let newest_issue = site
@@ -281,26 +294,23 @@ fn term_page(
     ctx.set("taxonomy", &tax.name);
     ctx.set("taxonomy_url", &base);
     ctx.set("term", &Link { name: tm.name.clone(), url: first.clone() });
+    ctx.set("term_lang", &(tm.name_lang != tax.lang).then(|| tm.name_lang.code()));
     let subterms: Vec<TermView> = tax
         .terms
         .iter()
         .filter(|c| c.parent.as_deref() == Some(tm.slug.as_str()))
-        .map(|c| TermView { name: c.name.clone(), url: format!("{base}{}/", c.slug), count: c.pages.len() })
+        .map(|c| TermView::of(c, &base, tax.lang))
         .collect();
     ctx.set("subterms", &subterms);
     ctx.set("browse", &browse(site, urls, t));
-    paged_entries(urls, &tm.pages, &first, n, total, ctx);
+    paged_entries(urls, (&tm.pages, tax.lang), &first, (n, total), ctx);
     "term.html"
 }
 
 fn terms(site: &Site, urls: &Urls, t: usize, ctx: &mut impl ContextSink) -> &'static str {
     let tax = &site.taxonomies[t];
     let base = urls.path(&site.taxonomies[t].url_path);
-    let terms: Vec<TermView> = tax
-        .terms
-        .iter()
-        .map(|tm| TermView { name: tm.name.clone(), url: format!("{base}{}/", tm.slug), count: tm.pages.len() })
-        .collect();
+    let terms: Vec<TermView> = tax.terms.iter().map(|tm| TermView::of(tm, &base, tax.lang)).collect();
     ctx.set("taxonomy", &tax.name);
     ctx.set("terms", &terms);
     ctx.set("browse", &browse(site, urls, t));
@@ -344,4 +354,17 @@ struct TermView {
     name: String,
     url: String,
     count: usize,
+    /// The language of `name`, when it is not the page's (a term only untranslated items carry).
+    lang: Option<&'static str>,
+}
+
+impl TermView {
+    fn of(tm: &crate::model::Term, base: &str, lang: Lang) -> TermView {
+        TermView {
+            name: tm.name.clone(),
+            url: format!("{base}{}/", tm.slug),
+            count: tm.pages.len(),
+            lang: (tm.name_lang != lang).then(|| tm.name_lang.code()),
+        }
+    }
 }

@@ -5,9 +5,11 @@
 //! Must not: leave out any value a template is given from the fingerprint.
 
 use super::views::{EntryView, Urls};
-use crate::model::PageId;
+use crate::model::{Lang, PageId};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// Where a page's template values go: a `tera::Context` to render, or a `Fingerprint`.
@@ -20,9 +22,9 @@ pub(super) trait ContextSink {
         self.set(key, value);
     }
 
-    /// The entries (`views::EntryView`) of the items `ids`, one page of a list.
-    fn set_entries(&mut self, key: &'static str, urls: &Urls, ids: &[PageId]) {
-        let entries: Vec<EntryView> = ids.iter().map(|&id| urls.entry(id)).collect();
+    /// The entries (`views::EntryView`) of the items `ids`, one page of a list in `lang`.
+    fn set_entries(&mut self, key: &'static str, urls: &Urls, ids: &[PageId], lang: Lang) {
+        let entries: Vec<EntryView> = ids.iter().map(|&id| urls.entry(id, lang)).collect();
         self.set(key, &entries);
     }
 }
@@ -40,21 +42,40 @@ pub(super) struct Fingerprint<'e> {
     entries: &'e EntryJson,
 }
 
-/// Every item's list entry as JSON, made once per render: an item is on several lists.
-pub(super) struct EntryJson(Vec<Vec<u8>>);
+/// Every item's list entry as JSON, made once per render: an item is on several lists. Entries
+/// in another language's lists (fallback) are made once per such language.
+#[derive(Default)]
+pub(super) struct EntryJson {
+    own: Vec<Vec<u8>>,
+    elsewhere: HashMap<(Lang, PageId), Vec<u8>>,
+}
 
 impl EntryJson {
     pub(super) fn new(urls: &Urls) -> EntryJson {
-        let json = (0..urls.site.pages.len())
-            .into_par_iter()
-            .map(|id| serde_json::to_vec(&urls.entry(id)).unwrap_or_default())
+        let site = urls.site;
+        let json = |id, lang| serde_json::to_vec(&urls.entry(id, lang)).unwrap_or_default();
+        let own = (0..site.pages.len()).into_par_iter().map(|id| json(id, site.pages[id].lang)).collect();
+        let foreign: Vec<(Lang, PageId)> = (site.listed.iter())
+            .flat_map(|(&lang, ids)| {
+                ids.iter().filter(move |&&id| site.pages[id].lang != lang).map(move |&id| (lang, id))
+            })
             .collect();
-        EntryJson(json)
+        let elsewhere = foreign.into_par_iter().map(|(lang, id)| ((lang, id), json(id, lang))).collect();
+        EntryJson { own, elsewhere }
     }
 
-    /// The JSON of a list of entries, as `serde_json` writes the `Vec` of them.
-    fn list(&self, ids: &[PageId], out: &mut Vec<u8>) {
-        join_json_array(ids.iter().map(|&id| self.0.get(id).map_or(&[][..], Vec::as_slice)), out);
+    /// The JSON of a list of entries in `lang`, as `serde_json` writes the `Vec` of them.
+    fn list(&self, urls: &Urls, ids: &[PageId], lang: Lang, out: &mut Vec<u8>) {
+        let made: Vec<std::borrow::Cow<[u8]>> = ids
+            .iter()
+            .map(|&id| match self.elsewhere.get(&(lang, id)) {
+                _ if urls.site.pages[id].lang == lang => Cow::Borrowed(self.own.get(id).map_or(&[][..], Vec::as_slice)),
+                Some(json) => Cow::Borrowed(json.as_slice()),
+                // Not listed there, yet on one of its lists (a person's works borrowed from another language).
+                None => Cow::Owned(serde_json::to_vec(&urls.entry(id, lang)).unwrap_or_default()),
+            })
+            .collect();
+        join_json_array(made.iter().map(|j| &j[..]), out);
     }
 }
 
@@ -96,10 +117,10 @@ impl ContextSink for Fingerprint<'_> {
 
     fn set_fixed<T: Serialize + ?Sized>(&mut self, _key: &'static str, _value: &T) {}
 
-    fn set_entries(&mut self, key: &'static str, _urls: &Urls, ids: &[PageId]) {
+    fn set_entries(&mut self, key: &'static str, urls: &Urls, ids: &[PageId], lang: Lang) {
         self.json.extend_from_slice(key.as_bytes());
         self.json.push(b':');
-        self.entries.list(ids, &mut self.json);
+        self.entries.list(urls, ids, lang, &mut self.json);
         self.json.push(b',');
     }
 }
@@ -109,7 +130,7 @@ mod tests {
     use super::*;
 
     fn fingerprint(values: &[(&'static str, serde_json::Value)], template: &str) -> u64 {
-        let entries = EntryJson(Vec::new());
+        let entries = EntryJson::default();
         let mut fp = Fingerprint::new(&entries);
         for (key, value) in values {
             fp.set(key, value);
@@ -141,6 +162,8 @@ mod tests {
     fn entries_joined_from_their_own_json_are_the_json_of_the_list() {
         let entry = |title: &'static str, summary: Option<&'static str>| EntryView {
             title,
+            lang: "en",
+            badge: Some("English"),
             url: format!("/reports/{title}/"),
             collection: "report",
             date: Some("2024-01-05".into()),
@@ -150,10 +173,10 @@ mod tests {
             issue_label: None,
         };
         let list = [entry("a", Some("Loans, <b>credit</b>")), entry("贷款", None), entry("c", Some("]"))];
-        let cache = EntryJson(list.iter().map(|e| serde_json::to_vec(e).expect("json")).collect());
+        let cache: Vec<Vec<u8>> = list.iter().map(|e| serde_json::to_vec(e).expect("json")).collect();
         for ids in [&[][..], &[1], &[0, 1, 2], &[2, 0]] {
             let mut joined = Vec::new();
-            cache.list(ids, &mut joined);
+            join_json_array(ids.iter().map(|&i| cache[i].as_slice()), &mut joined);
             let chosen: Vec<&EntryView> = ids.iter().map(|&i| &list[i]).collect();
             assert_eq!(String::from_utf8_lossy(&joined), serde_json::to_string(&chosen).expect("json"));
         }

@@ -1,7 +1,7 @@
 //! Template views: serialize-only structs built from the `Site` for one output page.
 //! Lists carry summaries only (never bodies), so a listing's cost grows with its own size.
 
-use crate::model::{Author, Collection, ContentDate, Issue, Page, PageId, Series, Site};
+use crate::model::{Author, Collection, ContentDate, Issue, Lang, Page, PageId, Series, Site};
 use serde::Serialize;
 
 #[derive(Serialize, Clone, PartialEq, Eq)]
@@ -10,10 +10,16 @@ pub(crate) struct Link {
     pub url: String,
 }
 
-/// One item in a list: enough for a title, date, byline and summary.
+/// One item in a list: enough for a title, date, byline and summary. Shown in a list of another
+/// language (fallback), its own text keeps its `lang` and a badge names the language; the date
+/// and author links are the list's language's.
 #[derive(Serialize)]
 pub(crate) struct EntryView<'a> {
     pub title: &'a str,
+    /// The item's language.
+    pub lang: &'static str,
+    /// Its language's own name (`English`), when the list is in another language.
+    pub badge: Option<&'static str>,
     pub url: String,
     pub collection: &'static str,
     pub date: Option<String>,
@@ -58,10 +64,15 @@ impl<'s> Urls<'s> {
     }
 
     pub(crate) fn authors_of(&self, id: PageId) -> Vec<Link> {
+        self.authors_in(id, self.site.pages[id].lang)
+    }
+
+    /// The authors of item `id` as a list in `lang` names and links them (their page in `lang`).
+    pub(crate) fn authors_in(&self, id: PageId, lang: Lang) -> Vec<Link> {
         self.site.page_authors[id]
             .iter()
             .map(|&a| {
-                let author = &self.site.authors[a];
+                let author = &self.site.authors[self.site.author_in(a, lang)];
                 Link { name: author.name.clone(), url: self.author(author) }
             })
             .collect()
@@ -75,16 +86,19 @@ impl<'s> Urls<'s> {
         self.path(&issue.url_path)
     }
 
-    pub(crate) fn entry(&self, id: PageId) -> EntryView<'s> {
+    /// Item `id` as an entry of a list in `lang`.
+    pub(crate) fn entry(&self, id: PageId, lang: Lang) -> EntryView<'s> {
         let p: &'s Page = &self.site.pages[id];
         EntryView {
             title: &p.title,
+            lang: p.lang.code(),
+            badge: (p.lang != lang).then(|| p.lang.spec().name),
             url: self.page(id),
             collection: p.collection.kind(),
             date: p.date.map(ContentDate::iso),
-            date_display: p.date.map(|d| p.lang.date_label(d.date())),
+            date_display: p.date.map(|d| lang.date_label(d.date())),
             summary: p.front.summary.as_deref(),
-            authors: self.authors_of(id),
+            authors: self.authors_in(id, lang),
             issue_label: issue_label(p),
         }
     }
