@@ -33,6 +33,8 @@ struct RawConfig {
     allowed_outside: Option<Vec<String>>,
     language_fallback: Option<Fallback>,
     term_translations: Option<Vec<std::collections::BTreeMap<Lang, String>>>,
+    menus: Option<crate::model::Menus>,
+    share_image: Option<crate::model::ShareImage>,
     extra: Option<serde_yaml::Value>,
 }
 
@@ -46,8 +48,10 @@ enum Fallback {
 }
 
 /// The keys of `RawConfig`, for "did you mean" (a test checks them against the struct).
-pub(crate) const RAW_KEYS: [&str; 17] = [
+pub(crate) const RAW_KEYS: [&str; 19] = [
     "allowed_outside",
+    "share_image",
+    "menus",
     "language_fallback",
     "term_translations",
     "search_index",
@@ -138,6 +142,17 @@ fn validate(raw: &RawConfig, text: &str) -> Vec<SiteError> {
             "add it to the list",
         ));
     }
+    for name in raw.menus.iter().flat_map(|m| m.all_named()) {
+        if !crate::model::MENU_KEYS.contains(&name) {
+            let hint = match crate::error::did_you_mean(name, crate::model::MENU_KEYS) {
+                Some(k) => format!("did you mean `{k}`? Or write a link as {{name: …, url: /path/}}"),
+                None => {
+                    format!("use one of {}, or a link {{name: …, url: /path/}}", crate::model::MENU_KEYS.join(", "))
+                }
+            };
+            errors.push(at("menus", format!("unknown menu entry `{name}`"), &hint));
+        }
+    }
     if let Some(d) = &raw.digest {
         for (key, url) in [("subscribe_endpoint", &d.subscribe_endpoint), ("unsubscribe_url", &d.unsubscribe_url)] {
             if url.as_ref().is_some_and(|u| !u.starts_with("https://")) {
@@ -222,6 +237,8 @@ fn resolve(raw: RawConfig) -> Config {
         allowed_outside,
         language_fallback,
         term_translations,
+        menus,
+        share_image,
         extra,
     } = raw;
     let default_language = default_language.unwrap_or(Lang::En);
@@ -255,6 +272,8 @@ fn resolve(raw: RawConfig) -> Config {
         allowed_outside: allowed_outside.unwrap_or_default(),
         fallback,
         term_translations: term_translations.unwrap_or_default(),
+        menus: menus.unwrap_or_default(),
+        share_image,
         extra: extra.unwrap_or(serde_yaml::Value::Null),
         positions: crate::model::Positions::default(),
     }

@@ -276,11 +276,12 @@ fn hostile_front_matter_stays_text_in_html_meta_and_json_ld() {
         if !path.ends_with(".html") {
             continue;
         }
-        // The only <script> elements are JSON-LD blocks and the search page's own two; payloads
-        // never open one or an <img>.
+        // The only <script> elements are JSON-LD blocks, the search page's own two and an
+        // item's share script; payloads never open one or an <img>.
         let search = [
             "<script type=\"application/json\" id=\"search-labels\">",
             "<script type=\"module\" src=\"/search/ui.mjs\">",
+            "<script type=\"module\" src=\"/share.mjs\">",
         ];
         let own = text.matches("<script type=\"application/ld+json\">").count()
             + search.iter().map(|s| text.matches(s).count()).sum::<usize>();

@@ -20,5 +20,6 @@ mod pdfs;
 mod search;
 mod search_chinese;
 mod serve;
+mod sharing;
 mod snapshots;
 mod translations;

@@ -57,6 +57,7 @@ pub fn site(
         image_problems.into_iter().partition(SiteError::is_error);
     errors.append(&mut image_errors);
     errors.extend(embeds::check(&pages, &datasets, &Default::default()));
+    errors.extend(share_image_missing(&config, assets));
     let aliases = aliases(&pages, &mut errors);
     errors.extend(duplicate_urls(&pages, &aliases));
     if !errors.is_empty() {
@@ -266,6 +267,24 @@ fn duplicate_urls(pages: &[Page], aliases: &[Alias]) -> Vec<SiteError> {
             .with_hint("give one of them a different `slug:` or remove the clashing alias")
         })
         .collect()
+}
+
+/// `share_image:` in `site.yaml` names a raster image that is not in the site.
+fn share_image_missing(config: &Config, assets: &BTreeMap<String, u64>) -> Option<SiteError> {
+    let image = config.share_image.as_ref()?;
+    let path = image.out_path();
+    let raster = crate::outputs::images::is_raster(path);
+    if assets.contains_key(path) && raster {
+        return None;
+    }
+    let at = config.positions.of("share_image");
+    let message = if raster {
+        format!("`share_image` `{}` is not in the site", image.src)
+    } else {
+        format!("`share_image` `{}` is not a PNG, JPEG or WebP image", image.src)
+    };
+    let hint = "put the picture under static/ and write its path from there, like /images/share.png (1200×630 suits every network)";
+    Some(SiteError::new(crate::config::CONFIG_FILE, at.line, at.column, message).with_hint(hint))
 }
 
 /// A warning per item that lacks a version in some site language; `check` prints these

@@ -26,6 +26,131 @@ impl Localized {
     }
 }
 
+/// The names of the links seedbed can put in a menu by itself (`menus:` in `site.yaml`).
+pub const MENU_KEYS: [&str; 12] = [
+    "home",
+    "reports",
+    "catalogue",
+    "proceedings",
+    "stories",
+    "people",
+    "browse",
+    "search",
+    "about",
+    "subscribe",
+    "contact",
+    "feeds",
+];
+
+/// One entry of a menu.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum MenuEntry {
+    /// A link seedbed makes (`MENU_KEYS`): a listing, the catalogue, a plain page by its slug.
+    Named(String),
+    /// Any link, named per language: `{name: {en: Data, zh: 数据}, url: /data/}`. A path that
+    /// has a version in the page's language (`/zh/data/`) links there.
+    Link {
+        /// What the link says.
+        name: Localized,
+        /// A path in the site (`/data/`) or an address (`https://…`).
+        url: Localized,
+    },
+}
+
+/// A menu: the same entries in every language, or a list per language.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Menu {
+    /// The same entries in every language.
+    Same(Vec<MenuEntry>),
+    /// Entries per language; a language not listed gets the default menu.
+    PerLang(BTreeMap<Lang, Vec<MenuEntry>>),
+}
+
+/// The header and footer menus (`menus:` in `site.yaml`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Menus {
+    /// The header's links (the search box and language switch are always there).
+    #[serde(default = "Menus::default_main")]
+    pub main: Menu,
+    /// The footer's links.
+    #[serde(default = "Menus::default_footer")]
+    pub footer: Menu,
+}
+
+impl Menus {
+    fn named(keys: &[&str]) -> Menu {
+        Menu::Same(keys.iter().map(|k| MenuEntry::Named(k.to_string())).collect())
+    }
+
+    fn default_main() -> Menu {
+        Menus::named(&["reports", "catalogue", "proceedings", "stories", "people", "browse"])
+    }
+
+    fn default_footer() -> Menu {
+        Menus::named(&["about", "subscribe", "contact", "feeds"])
+    }
+
+    /// The entries of `menu` in `lang`; `default` when a per-language menu leaves it out.
+    pub fn entries(menu: &Menu, lang: Lang, default: fn() -> Menu) -> Vec<MenuEntry> {
+        match menu {
+            Menu::Same(entries) => entries.clone(),
+            Menu::PerLang(map) => map.get(&lang).cloned().unwrap_or_else(|| Menus::entries(&default(), lang, default)),
+        }
+    }
+
+    /// The header's entries in `lang`.
+    pub fn main_in(&self, lang: Lang) -> Vec<MenuEntry> {
+        Menus::entries(&self.main, lang, Menus::default_main)
+    }
+
+    /// The footer's entries in `lang`.
+    pub fn footer_in(&self, lang: Lang) -> Vec<MenuEntry> {
+        Menus::entries(&self.footer, lang, Menus::default_footer)
+    }
+
+    /// Every named entry of both menus in every language, for checking.
+    pub fn all_named(&self) -> impl Iterator<Item = &str> {
+        fn lists(m: &Menu) -> Vec<&MenuEntry> {
+            match m {
+                Menu::Same(e) => e.iter().collect(),
+                Menu::PerLang(map) => map.values().flatten().collect(),
+            }
+        }
+        let mut all = lists(&self.main);
+        all.extend(lists(&self.footer));
+        all.into_iter().filter_map(|e| match e {
+            MenuEntry::Named(n) => Some(n.as_str()),
+            MenuEntry::Link { .. } => None,
+        })
+    }
+}
+
+impl Default for Menus {
+    fn default() -> Self {
+        Menus { main: Menus::default_main(), footer: Menus::default_footer() }
+    }
+}
+
+/// The picture shown when a page with none of its own is shared (`share_image:`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ShareImage {
+    /// A raster image under `static/`, as its path in the site (`/images/share.png`).
+    pub src: String,
+    /// What it shows.
+    pub alt: Localized,
+}
+
+impl ShareImage {
+    /// `src` as an output path (`images/share.png`).
+    pub fn out_path(&self) -> &str {
+        self.src.trim().trim_start_matches('/')
+    }
+}
+
 /// How readers ask for the full text of an abstract-only report.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -123,6 +248,10 @@ pub struct Config {
     /// Topics, regions and series named per language (`{en: Public policy, zh: 公共政策}`), so an
     /// untranslated item is listed under the name a language uses.
     pub term_translations: Vec<BTreeMap<Lang, String>>,
+    /// The header and footer menus.
+    pub menus: Menus,
+    /// The picture shown when a page with none of its own is shared.
+    pub share_image: Option<ShareImage>,
     /// Anything else, for custom templates.
     pub extra: serde_yaml::Value,
     /// Where each top-level key, and each key under `digest:` (`digest.from`), is written.

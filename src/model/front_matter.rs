@@ -28,6 +28,11 @@ pub struct FrontMatter {
     pub aliases: Option<StringList>,
     /// A sentence or two for listings, feeds and search results.
     pub summary: Option<String>,
+    /// The picture shown when the item is shared (a path, as an image in the body is written);
+    /// without it, the body's first image.
+    pub image: Option<String>,
+    /// What `image` shows, for readers who cannot see it.
+    pub image_alt: Option<String>,
     /// Author names or people slugs.
     pub authors: Option<StringList>,
     /// Topic names.
@@ -109,6 +114,8 @@ pub const FRONT_MATTER_KEYS: &[(&str, KeyUse)] = &[
     ("draft", KeyUse::Every),
     ("aliases", KeyUse::Every),
     ("summary", KeyUse::Every),
+    ("image", KeyUse::Every),
+    ("image_alt", KeyUse::Every),
     ("authors", KeyUse::Only(PUBLICATIONS)),
     ("topics", KeyUse::Only(PEOPLE_AND_PUBLICATIONS)),
     ("regions", KeyUse::Only(PEOPLE_AND_PUBLICATIONS)),

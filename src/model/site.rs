@@ -96,8 +96,10 @@ pub struct Page {
     pub headings: Vec<Heading>,
     /// Its links to other Markdown files.
     pub links: Vec<InternalLink>,
-    /// Its images, in order.
+    /// Its images, in order; the front matter's `image:` last (it has no marker in the body).
     pub images: Vec<BodyImage>,
+    /// Which of `images` is the front matter's `image:`, shown when the item is shared.
+    pub share_image: Option<usize>,
     /// Its tables and charts, in order (`text::data_marker` N in the body).
     pub embeds: Vec<super::Embed>,
     /// The `related:` items, as links positioned at the `related:` key.

@@ -486,5 +486,6 @@ fn count_words(text: &str) -> usize {
 
 mod embeds;
 mod images;
+pub(crate) use images::front_image;
 #[cfg(test)]
 mod tests;

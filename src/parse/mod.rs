@@ -152,11 +152,32 @@ pub fn page(config: &Config, source: &SourceFile, raw: &RawBudget) -> (Option<Pa
         split.body,
     );
     problems.extend(body.problems);
+    let positions = positions(&split, &front);
+    let mut images = body.images;
+    let share_image = match front.image.as_deref().map(|src| {
+        let alt = front.image_alt.clone().unwrap_or_default();
+        markdown::front_image(rel_path, src, alt, positions.of("image"))
+    }) {
+        Some(Ok(image)) => {
+            if image.alt.trim().is_empty() {
+                let at = positions.of("image");
+                let message = format!("`image: {}` has no `image_alt`", image.written);
+                let hint = "say what the picture shows for readers who cannot see it: image_alt: \"…\"";
+                problems.push(SiteError::warning(rel_path, at.line, at.column, message).with_hint(hint));
+            }
+            images.push(image);
+            Some(images.len() - 1)
+        }
+        Some(Err(e)) => {
+            problems.push(e);
+            None
+        }
+        None => None,
+    };
     let problems: Vec<SiteError> = problems.into_iter().map(|e| e.with_source(&text)).collect();
     if problems.iter().any(SiteError::is_error) {
         return (None, problems);
     }
-    let positions = positions(&split, &front);
     let page = Page {
         positions,
         rel_path: rel_path.to_string(),
@@ -178,7 +199,8 @@ pub fn page(config: &Config, source: &SourceFile, raw: &RawBudget) -> (Option<Pa
         body_html: Packed::pack_beyond(&body.html, raw),
         headings: body.headings,
         links: body.links,
-        images: body.images,
+        images,
+        share_image,
         embeds: body.embeds,
         word_count: body.word_count,
         text: Packed::pack_beyond(&body.text, raw),

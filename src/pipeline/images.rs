@@ -24,12 +24,14 @@ struct Tally {
 /// Sizes and copies of the images `site`'s bodies show, and every problem with the site's images.
 pub(crate) fn make(root: &Path, site: &Site, theme: &ThemeFiles, emit: Emit) -> (ImageTable, Vec<SiteError>) {
     let started = std::time::Instant::now();
-    let shown: BTreeSet<&str> = (0..site.pages.len())
+    let mut shown: BTreeSet<&str> = (0..site.pages.len())
         .flat_map(|id| site.pages[id].images.iter().zip(&site.image_paths[id]))
         .filter(|(image, _)| !image.link)
         .filter_map(|(_, path)| path.as_deref())
         .filter(|p| images::is_raster(p))
         .collect();
+    // The picture shared pages show: its size goes in their `og:image:width`.
+    shown.extend(site.config.share_image.as_ref().map(|s| s.out_path()));
     let cache = load::image_cache(root);
     let tally = Tally::default();
     let made: Vec<(String, Result<ImageFacts, SiteError>)> = shown

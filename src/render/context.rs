@@ -3,7 +3,7 @@
 
 use super::jobs::{Job, job_lang};
 use super::sink::{ContextSink, EntryJson, Fingerprint};
-use super::views::{EntryView, Link, NAV_COLLECTIONS, Urls};
+use super::views::{EntryView, Link, Urls};
 use super::{RenderContext, Templates, catalogue, home_url, item, person};
 use crate::error::SiteError;
 use crate::model::{Collection, Lang, OutputFile, PageId, Site};
@@ -23,13 +23,6 @@ struct LanguageView {
     /// On an item with no version in this language: a note saying so and the text of a link to
     /// this language's listing, in this language.
     untranslated: Option<[String; 2]>,
-}
-
-#[derive(Serialize)]
-struct NavView {
-    key: &'static str,
-    url: String,
-    current: bool,
 }
 
 /// How a reader subscribes to the digest (`partials/subscribe.html`).
@@ -67,23 +60,13 @@ fn base_context(rc: &RenderContext, job: &Job, url_path: &str, ctx: &mut impl Co
             }
         })
         .collect();
-    let section = |p: &str| url_path.starts_with(p);
-    let mut nav: Vec<NavView> = NAV_COLLECTIONS
-        .iter()
-        .map(|c| {
-            let p = urls::listing(*c, lang);
-            NavView { key: c.dir(), current: section(&p), url: urls.path(&p) }
-        })
-        .collect();
-    let years = urls::taxonomy(lang, "years");
-    let browsing = ["years", "a-z", "topics", "regions"].iter().any(|t| section(&urls::taxonomy(lang, t)));
-    nav.push(NavView { key: "browse", current: browsing, url: urls.path(&years) });
-    if site.config.search_index {
-        let search = urls::search(lang);
-        nav.push(NavView { key: "search", current: section(&search), url: urls.path(&search) });
-    }
-    let cat = urls::catalogue(lang);
-    nav.insert(1, NavView { key: "catalogue", current: section(&cat), url: urls.path(&cat) });
+    let place = super::menus::MenuPlace { site, templates, lang, url_path, known };
+    ctx.set("nav", &place.links(&site.config.menus.main_in(lang)));
+    ctx.set("footer_nav", &place.links(&site.config.menus.footer_in(lang)));
+    ctx.set("search_url", &site.config.search_index.then(|| urls.path(&urls::search(lang))));
+    let picture = super::share::site_picture(site, rc.images, lang);
+    let (picture_properties, picture_names) = super::share::picture_tags(picture.as_ref());
+    ctx.set_fixed("site_meta", &serde_json::json!({"properties": picture_properties, "names": picture_names}));
     ctx.set("lang", lang.code());
     ctx.set_fixed("site_title", site.config.title.get(lang));
     ctx.set_fixed("site_description", site.config.description.get(lang));
@@ -92,7 +75,6 @@ fn base_context(rc: &RenderContext, job: &Job, url_path: &str, ctx: &mut impl Co
     ctx.set("url", &urls.path(url_path));
     ctx.set("permalink", &site.config.permalink(url_path));
     ctx.set("languages", &languages);
-    ctx.set("nav", &nav);
     ctx.set_fixed("t", &templates.strings.get(&lang));
     // A language code is `[a-z]+`: nothing in the subject but the space needs escaping.
     let subject = format!("Subscribe%20({})", lang.code());
@@ -181,13 +163,19 @@ fn fill_context(job: &Job, rc: &RenderContext, urls: &Urls, ctx: &mut impl Conte
         Job::Item(id) => {
             let parts = body_parts(rc, site.pages[id].lang);
             ctx.set("item", &item::view(urls, id, rc.citations.get(id).and_then(Option::as_ref), &parts));
-            ctx.set("meta", &super::meta::item(urls, id));
+            let picture = super::share::item_picture(site, rc.images, id);
+            ctx.set("meta", &super::meta::item(urls, id, picture.as_ref()));
+            ctx.set("share", &super::share::links(site, id));
             site.pages[id].collection.kind_template()
         }
         Job::Person { author, n, total } => {
             let a = &site.authors[author];
             ctx.set("person", &person::person_view(urls, a, &body_parts(rc, a.lang)));
-            ctx.set("meta", &super::meta::person(urls, a));
+            let picture = a.page.map_or_else(
+                || super::share::site_picture(site, rc.images, a.lang),
+                |id| super::share::item_picture(site, rc.images, id),
+            );
+            ctx.set("meta", &super::meta::person(urls, a, picture.as_ref()));
             paged_entries(urls, (&a.works, a.lang), &urls.author(a), (n, total), ctx);
             "person.html"
         }

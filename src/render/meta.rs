@@ -36,7 +36,7 @@ pub(crate) fn script_safe_json(value: &Value) -> String {
         .replace('&', "\\u0026")
 }
 
-pub(crate) fn item(urls: &Urls, id: PageId) -> MetaView {
+pub(super) fn item(urls: &Urls, id: PageId, picture: Option<&super::share::SharePicture>) -> MetaView {
     let site = urls.site;
     let p = &site.pages[id];
     let permalink = site.config.permalink(&p.url_path);
@@ -56,7 +56,9 @@ pub(crate) fn item(urls: &Urls, id: PageId) -> MetaView {
     if let Some(d) = p.date {
         properties.push(("article:published_time", d.iso()));
     }
-    let mut names = vec![("twitter:card", "summary".to_string()), ("twitter:title", p.title.clone())];
+    let (picture_properties, mut names) = super::share::picture_tags(picture);
+    properties.extend(picture_properties);
+    names.push(("twitter:title", p.title.clone()));
     if !summary.is_empty() {
         names.push(("twitter:description", summary));
     }
@@ -205,7 +207,7 @@ fn story(p: &Page) -> Value {
 }
 
 /// A person page: Open Graph profile and schema.org Person.
-pub(crate) fn person(urls: &Urls, a: &Author) -> MetaView {
+pub(super) fn person(urls: &Urls, a: &Author, picture: Option<&super::share::SharePicture>) -> MetaView {
     let site = urls.site;
     let page = a.page.map(|id| &site.pages[id]);
     let permalink = site.config.permalink(&a.url_path);
@@ -218,14 +220,16 @@ pub(crate) fn person(urls: &Urls, a: &Author) -> MetaView {
             "description": page.and_then(|p| p.front.summary.clone()),
         }),
     );
-    let properties = vec![
+    let mut properties = vec![
         ("og:type", "profile".to_string()),
         ("og:title", a.name.clone()),
         ("og:url", permalink),
         ("og:site_name", site.config.title.get(a.lang).to_string()),
         ("og:locale", locale(a.lang).to_string()),
     ];
-    MetaView { properties, names: vec![("twitter:card", "summary".to_string())], jsonld: script_safe_json(&doc) }
+    let (picture_properties, names) = super::share::picture_tags(picture);
+    properties.extend(picture_properties);
+    MetaView { properties, names, jsonld: script_safe_json(&doc) }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Template views: serialize-only structs built from the `Site` for one output page.
 //! Lists carry summaries only (never bodies), so a listing's cost grows with its own size.
 
-use crate::model::{Author, Collection, ContentDate, Issue, Lang, Page, PageId, Series, Site};
+use crate::model::{Author, ContentDate, Issue, Lang, Page, PageId, Series, Site};
 use serde::Serialize;
 
 #[derive(Serialize, Clone, PartialEq, Eq)]
@@ -127,7 +127,3 @@ pub(super) fn issue_label(p: &Page) -> Option<String> {
     let (series, volume, number) = (p.front.series.as_ref()?, p.front.volume?, p.front.number?);
     Some(p.lang.issue_label(series, volume, number, None))
 }
-
-/// The collections a language's navigation lists, in menu order.
-pub(super) const NAV_COLLECTIONS: [Collection; 4] =
-    [Collection::Report, Collection::Proceedings, Collection::Story, Collection::Person];

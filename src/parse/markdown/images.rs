@@ -3,7 +3,7 @@
 
 use super::BodyState;
 use crate::error::SiteError;
-use crate::model::BodyImage;
+use crate::model::{BodyImage, Position};
 use crate::parse::links::{LinkKind, classify, resolve_path};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
@@ -70,6 +70,23 @@ impl<'a> BodyState<'a, '_> {
             .with_hint("say what it shows between the brackets: ![Use rate by county, 2015-2023](chart.png)");
         self.rendered.problems.push(warning);
     }
+}
+
+/// The front matter's `image:` (the picture shown when the item is shared) as one of the page's
+/// images, not shown in its body; an address that is neither http(s) nor a path is an error.
+pub(crate) fn front_image(rel_path: &str, src: &str, alt: String, at: Position) -> Result<BodyImage, SiteError> {
+    let src = src.trim();
+    let candidates = match classify(src, true) {
+        LinkKind::Unsafe(scheme) => {
+            let message = format!("`image:` uses the `{scheme}:` scheme");
+            let hint = "give a path to an image in the site (share.png, /images/share.png) or an https address";
+            return Err(SiteError::new(rel_path, at.line, at.column, message).with_hint(hint));
+        }
+        _ if src.contains("://") || src.starts_with("//") => None,
+        _ => Some(site_file_paths(rel_path, src)),
+    };
+    let (line, column) = (at.line, at.column);
+    Ok(BodyImage { written: src.to_string(), candidates, alt, title: String::new(), line, column, link: false })
 }
 
 /// Whether a link's `dest` is a relative path to a file (`data.csv`, `../files/x.pdf`), which a
