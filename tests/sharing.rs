@@ -99,7 +99,9 @@ fn menus_from_site_yaml_link_pages_in_each_language_and_unknown_names_are_errors
         "English-only page: {header}"
     );
     assert!(header.contains("<a href=\"/zh/data/\">数据</a>"), "the path's Chinese version: {header}");
-    assert!(header.contains("<form class=\"header-search\" role=\"search\" action=\"/zh/search/\" method=\"get\">"));
+    assert!(
+        header.contains("<form class=\"header-search\" role=\"search\" aria-label=\"全站搜索\" action=\"/zh/search/\"")
+    );
     let footer = zh.split("<footer class=\"site-footer\">").nth(1).unwrap_or_default();
     assert!(
         footer.contains(">联系我们</a>") && footer.contains("订阅源：") && !footer.contains(">关于我们<"),

@@ -19,7 +19,7 @@ export function serve(root) {
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
     const found = fs.existsSync(file);
     const body = fs.readFileSync(found ? file : path.join(base, "404.html"));
-    res.writeHead(found ? 200 : 404, { "content-type": TYPES[path.extname(found ? file : ".html")] ?? "application/octet-stream" });
+    res.writeHead(found ? 200 : 404, { "content-type": TYPES[found ? path.extname(file) : ".html"] ?? "application/octet-stream" });
     res.end(body);
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({
