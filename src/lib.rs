@@ -20,6 +20,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod text;
+pub mod typography;
 mod urls;
 pub mod write;
 mod yaml;

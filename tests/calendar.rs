@@ -29,8 +29,33 @@ fn forum_and_session_calendars_follow_rfc_5545() {
     assert_eq!(session.matches("BEGIN:VEVENT").count(), 1);
     assert!(session.contains("SUMMARY:Financing first businesses: micro-loans and guarantee funds\r\n"));
     let page = read(dir.path(), &format!("{FORUM}index.html"));
-    assert!(page.contains("forum-2016-returnee-entrepreneurship-session-2.ics\" download>Add to calendar</a>"));
-    assert!(page.contains("Speakers: <a href=\"/people/liu-zheng/\">Liu Zheng</a>, Wang Lihua"));
+    assert!(
+        page.contains("Speakers: <a href=\"/people/liu-zheng/\">Liu Zheng</a><span class=\"affiliation\"> (Rural Enterprise Research Centre)</span>, Wang Lihua"),
+        "{page}"
+    );
+    assert!(page.contains("Times are in China Standard Time (UTC+8)."), "{page}");
+}
+
+#[test]
+fn a_past_forum_offers_no_calendar_links_but_keeps_its_files() {
+    let dir = built();
+    let page = read(dir.path(), &format!("{FORUM}index.html"));
+    assert!(!page.contains("Add to calendar") && !page.contains(".ics"), "the forum was in 2016: {page}");
+    assert!(dir.path().join(format!("{FORUM}forum-2016-returnee-entrepreneurship-session-2.ics")).exists());
+    // Built on 1 August 2016, the forum is to come.
+    let root = dir.path().to_str().expect("utf-8");
+    let before = Command::new(env!("CARGO_BIN_EXE_seedbed"))
+        .args(["build", "--root", root, "--future"])
+        .env("SOURCE_DATE_EPOCH", "1470009600")
+        .output()
+        .expect("run seedbed");
+    assert_eq!(before.status.code(), Some(0), "{}", stderr(&before));
+    let page = read(dir.path(), &format!("{FORUM}index.html"));
+    assert!(
+        page.contains("forum-2016-returnee-entrepreneurship-session-2.ics\" download>Add to calendar</a>"),
+        "{page}"
+    );
+    assert!(page.contains("download>Add the forum to your calendar</a>"));
 }
 
 #[test]

@@ -23,3 +23,4 @@ mod serve;
 mod sharing;
 mod snapshots;
 mod translations;
+mod typography;

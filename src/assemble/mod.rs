@@ -109,6 +109,7 @@ pub fn site(
         withheld,
         citable,
         listed,
+        today: opts.today,
         collections,
     };
     Ok((site, warnings))

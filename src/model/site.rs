@@ -301,6 +301,8 @@ pub struct Site {
     /// Per language, every dated item its listings show, newest first: its own, and where
     /// fallback is on, one version of each item it has no translation of.
     pub listed: std::collections::BTreeMap<Lang, Vec<PageId>>,
+    /// The day of the build (`SOURCE_DATE_EPOCH`, else the clock): events before it are past.
+    pub today: jiff::civil::Date,
     /// Pages of each collection in each language, newest first (dated ones as `listed`).
     pub collections: std::collections::BTreeMap<(Collection, Lang), Vec<PageId>>,
 }

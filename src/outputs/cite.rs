@@ -148,10 +148,10 @@ fn join_names(names: &[String], last_sep: &str) -> String {
     }
 }
 
-/// "Research Report Vol. 20, No. 1".
+/// "Research Report Vol. 20, No. 1"; in Chinese "研究报告 第20卷 第1期".
 fn series_issue(w: &Work) -> Option<String> {
     w.series.as_ref().map(|series| match (w.volume, w.number) {
-        (Some(v), Some(n)) => format!("{series} Vol. {v}, No. {n}"),
+        (Some(v), Some(n)) => (w.lang.spec().citation_issue)(series, v, n),
         _ => series.clone(),
     })
 }

@@ -153,6 +153,10 @@ pub fn page(config: &Config, source: &SourceFile, raw: &RawBudget) -> (Option<Pa
     );
     problems.extend(body.problems);
     let positions = positions(&split, &front);
+    let smart = config.markdown.smart_punctuation.unwrap_or(true);
+    let smarten = |text: &str| if smart { crate::typography::smart_punctuation(text) } else { text.to_string() };
+    let mut front = front;
+    front.summary = front.summary.as_deref().map(smarten);
     let mut images = body.images;
     let share_image = match front.image.as_deref().map(|src| {
         let alt = front.image_alt.clone().unwrap_or_default();
@@ -189,7 +193,7 @@ pub fn page(config: &Config, source: &SourceFile, raw: &RawBudget) -> (Option<Pa
         title: front
             .title
             .as_ref()
-            .map(|t| t.in_lang(location.lang, config.default_language).to_string())
+            .map(|t| smarten(t.in_lang(location.lang, config.default_language)))
             .unwrap_or_default(),
         date: front.date,
         draft: front.draft.unwrap_or(false),

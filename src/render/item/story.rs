@@ -25,7 +25,7 @@ fn story_facts(p: &Page) -> Vec<(&'static str, String)> {
     if let Some(r) = &f.region {
         facts.push((
             "fact_place",
-            r.county.as_ref().map_or_else(|| r.province.clone(), |c| format!("{c}, {}", r.province)),
+            r.county.as_ref().map_or_else(|| r.province.clone(), |c| (p.lang.spec().county_label)(c, &r.province)),
         ));
     }
     if let Some(i) = &f.industry {
@@ -36,7 +36,7 @@ fn story_facts(p: &Page) -> Vec<(&'static str, String)> {
     }
     if let Some(fig) = &f.figures {
         if let Some(j) = fig.jobs_created {
-            facts.push(("fact_jobs_created", j.to_string()));
+            facts.push(("fact_jobs_created", p.lang.integer(j)));
         }
         if let Some(l) = &fig.loans {
             facts.push(("fact_loans", l.clone()));
@@ -45,7 +45,7 @@ fn story_facts(p: &Page) -> Vec<(&'static str, String)> {
             facts.push(("fact_revenue", r.clone()));
         }
         if let Some(t) = fig.trainees {
-            facts.push(("fact_trainees", t.to_string()));
+            facts.push(("fact_trainees", p.lang.integer(t)));
         }
     }
     facts
