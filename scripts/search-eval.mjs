@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Run every query of a TSV file (qid<TAB>text) through the search client shipped in a built
 // site, and print one line per result: qid<TAB>slug<TAB>rank (top --depth, default 100).
-// Usage: node scripts/search-eval.mjs --site PUBLIC_DIR --queries QUERIES.tsv [--depth 100]
+// Usage: node scripts/search-eval.mjs --site PUBLIC_DIR --queries QUERIES.tsv [--depth 100] [--prefix]
+// --prefix: each query's last word is still being typed (matched as the start of longer words),
+// as the search page runs a query while the reader types.
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -11,6 +13,7 @@ const opt = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? 
 const site = opt("--site");
 const queries = opt("--queries");
 const depth = Number(opt("--depth", "100"));
+const prefix = args.includes("--prefix");
 if (!site || !queries) {
   console.error("usage: search-eval.mjs --site PUBLIC_DIR --queries QUERIES.tsv [--depth 100]");
   process.exit(2);
@@ -21,7 +24,7 @@ const client = await createSearch(async (p) => JSON.parse(await fs.promises.read
 const lines = [];
 for (const row of fs.readFileSync(queries, "utf8").split("\n").filter(Boolean)) {
   const [qid, text] = row.split("\t");
-  const results = (await client.search(text ?? "")).slice(0, depth);
+  const results = (await client.search(text ?? "", { prefix })).slice(0, depth);
   for (const [i, r] of results.entries()) {
     const f = await client.fragment(r.doc);
     lines.push(`${qid}\t${f.slug}\t${i + 1}`);

@@ -233,8 +233,18 @@ fn search_labels(rc: &RenderContext, lang: Lang) -> String {
         "facets": rc.search_facets.iter().map(|f| (*f, templates.label(lang, &format!("facet_{f}")))).collect::<BTreeMap<_, _>>(),
         "filters": templates.label(lang, "search_filters"),
         "clear": templates.label(lang, "search_clear"),
+        "months": month_patterns(lang),
     });
     super::meta::script_safe_json(&labels)
+}
+
+/// How `lang` writes a date in each month, with `{d}` and `{y}` for the day and year, so the
+/// search page writes dates as the site does.
+fn month_patterns(lang: Lang) -> Vec<String> {
+    (1..=12)
+        .filter_map(|m| jiff::civil::Date::new(2000, m, 28).ok())
+        .map(|d| lang.date_label(d).replace("2000", "{y}").replace("28", "{d}"))
+        .collect()
 }
 
 /// One page of a list, and the pager that links the list's pages.

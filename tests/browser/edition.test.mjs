@@ -224,3 +224,29 @@ test("screenshots of every page kind, both languages, at 375 and 1280 px", async
   await menu.screenshot({ path: path.join(SHOTS, "menu-open-zh-375.png") });
   await menu.context().close();
 });
+
+test("search results: dates as the site writes them, a language on every result, filters fetched when opened", async () => {
+  const page = await newPage({ viewport: DESKTOP });
+  const fetched = [];
+  page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(site.url + "/zh/search/?q=guarantee");
+  await page.waitForSelector('#search-results[data-query="guarantee"] li');
+  const results = await page.locator("#search-results li").evaluateAll((lis) => lis.map((li) => ({
+    lang: li.querySelector(".entry-title").getAttribute("lang"),
+    date: li.querySelector("time")?.textContent ?? null,
+    badge: li.querySelector(".lang-badge")?.textContent ?? null,
+    snippet: li.querySelector(".snippet").textContent,
+  })));
+  assert.ok(results.length > 0);
+  for (const r of results) {
+    assert.ok(r.lang === "en" || r.lang === "zh", JSON.stringify(r));
+    if (r.date) assert.match(r.date, /^\d{4}年\d{1,2}月\d{1,2}日$/, "a Chinese page writes dates in Chinese");
+    assert.equal(r.badge, r.lang === "zh" ? null : "English");
+    assert.doesNotMatch(r.snippet, /^(… )?[.,;:]/, `a snippet starts with a word: ${r.snippet}`);
+  }
+  assert.ok(!fetched.includes("/search/facets.json"), "no filter data before the filters are opened");
+  await page.locator("#search-filter-panel summary").click();
+  await page.waitForSelector("#search-filters fieldset");
+  assert.ok(fetched.includes("/search/facets.json"));
+  await page.context().close();
+});

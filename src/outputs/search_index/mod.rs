@@ -65,7 +65,8 @@ struct Manifest<'a> {
     version: u32,
     docs: usize,
     k1: f64,
-    /// Stored weights are the BM25F term weight times this.
+    /// Stored weights are the BM25F term weight times this, times two, plus one when the term
+    /// is in the title.
     weight_scale: f64,
     /// The first term of each shard, sorted: shard `i` holds terms from `shards[i]` up to
     /// `shards[i + 1]`, in `t/NAME.json`, NAME being the hash of its first term (`shards::shard_name`).
@@ -213,7 +214,7 @@ impl Made<'_> {
 
     fn manifest(&self, vocabulary: &BTreeMap<String, Vec<(&str, u32)>>) -> OutputFile {
         let manifest = Manifest {
-            version: 4,
+            version: 5,
             docs: self.order.len(),
             k1: postings::K1,
             weight_scale: postings::WEIGHT_SCALE,

@@ -283,9 +283,7 @@ impl Merge {
             let mut k = 0;
             while k < flat.len() {
                 let (doc, tf) = (flat[k], unpack(flat[k + 1], flat[k + 2]));
-                let f = &self.factors[doc as usize];
-                let weight: f64 = (0..5).map(|j| tf[j] as f64 * f[j]).sum();
-                merged.flat.extend([doc, (weight * WEIGHT_SCALE).round().max(1.0) as u32]);
+                merged.flat.extend([doc, stored_weight(&tf, &self.factors[doc as usize])]);
                 merged.df += 1;
                 k += ROW;
                 if han {
@@ -394,12 +392,18 @@ fn merge(term: &str, parts: &[(usize, usize)], blocks: &[Block], factors: &[[f64
                 pos = &flat[k + 1..k + 1 + count];
                 k += 1 + count;
             }
-            let f = &factors[doc as usize];
-            let weight: f64 = (0..5).map(|j| tf[j] as f64 * f[j]).sum();
-            rows.push((doc, (weight * WEIGHT_SCALE).round().max(1.0) as u32, pos));
+            rows.push((doc, stored_weight(&tf, &factors[doc as usize]), pos));
         }
     }
     encode(han, rows)
+}
+
+/// A posting's stored weight: the BM25F term weight over every field (in thousandths, at least
+/// one), doubled, plus one when the term is in the title, which the client boosts for a word
+/// being typed (a report titled "Guarantee Funds" above a page that only mentions guarantees).
+fn stored_weight(tf: &[u32; FIELD_COUNT], factors: &[f64; FIELD_COUNT]) -> u32 {
+    let weight: f64 = (0..FIELD_COUNT).map(|j| f64::from(tf[j]) * factors[j]).sum();
+    ((weight * WEIGHT_SCALE).round().max(1.0) as u32) << 1 | u32::from(tf[0] > 0)
 }
 
 /// Keep the `n` heaviest rows (of equal weights, the first), in the order they were. Linear: the

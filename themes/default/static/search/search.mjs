@@ -4,9 +4,11 @@
 // search/f/N.json), downloading only the files a query needs.
 //
 // Ranking: BM25F (the index stores each posting's field-weighted, length-normalised term
-// frequency; the client applies idf and saturation), OR semantics. Pages containing a Chinese
-// query string exactly (its bigrams at consecutive positions) rank above pages that only contain
-// its characters.
+// frequency, and whether the term is in the title; the client applies idf and saturation), OR
+// semantics. Pages containing a Chinese query string exactly (its bigrams at consecutive
+// positions) rank above pages that only contain its characters. A word being typed counts more
+// where it begins a word of the title. "Quoted words" must all be in a page (a quoted Chinese
+// string, exactly); -word leaves out the pages that have the word.
 import { stem } from "./stem.mjs";
 
 const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/u;
@@ -15,6 +17,25 @@ const ALNUM = /[\p{Alphabetic}\p{N}]/u;
 const PREFIX_TERMS = 8;
 /** Bigrams a lone Chinese character expands to, most common first. */
 const CHARACTER_TERMS = 16;
+/** Queries of more words than this are read as plain text: no quoted phrases or -words. */
+const OPERATOR_WORDS = 12;
+/** How much a word being typed adds, in units of its idf, where it is in the page's title. */
+const TITLE_PREFIX_BONUS = 1;
+
+/**
+ * A query as typed, taken apart: the text to rank by (quotes and excluded words removed), the
+ * quoted parts (each must all be in a page), and the excluded words (`-word`).
+ */
+export function parseQuery(text) {
+  const quoted = [];
+  const excluded = [];
+  // A long text is a passage pasted in (an abstract), whose quotes and dashes are its own
+  // punctuation, not search operators.
+  if ((text.match(/[\p{Alphabetic}\p{N}]+/gu) ?? []).length > OPERATOR_WORDS) return { text, quoted, excluded };
+  let rest = text.replace(/"([^"]*)"?/g, (_, inner) => { if (inner.trim()) quoted.push(inner); return ` ${inner} `; });
+  rest = rest.replace(/(^|\s)-([\p{Alphabetic}\p{N}][^\s]*)/gu, (_, space, word) => { excluded.push(word); return space; });
+  return { text: rest, quoted, excluded };
+}
 
 /** Search tokens of `text`, exactly as the index builder makes them. */
 export function tokens(text) {
@@ -48,6 +69,90 @@ function parse(text) {
   return { tokens: out, phrases, lone };
 }
 
+/** Where the query occurs in `text`: [start, end) of matching words and of Chinese query strings. */
+export function matchRanges(text, query, stems) {
+  const ranges = [];
+  for (const m of text.matchAll(/[\p{Alphabetic}\p{N}]+/gu)) {
+    if (stems.has(stem(m[0].toLowerCase()))) ranges.push([m.index, m.index + m[0].length]);
+  }
+  for (const run of query.match(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/gu) ?? []) {
+    const pieces = text.includes(run) ? [run] : [...run].slice(1).map((c, i) => run[i] + c);
+    for (const piece of pieces) {
+      for (let at = text.indexOf(piece); at >= 0; at = text.indexOf(piece, at + piece.length)) ranges.push([at, at + piece.length]);
+    }
+  }
+  // Sorted, and no two overlapping: a Chinese string and a word inside it are marked once.
+  ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  return ranges.filter((r, i) => i === 0 || r[0] >= ranges.slice(0, i).reduce((end, q) => Math.max(end, q[1]), 0));
+}
+
+/** Sentences of `text` with any repeated one left out (a body that restates its summary). */
+export function withoutRepeats(text) {
+  const seen = new Set();
+  return (text.match(/[^.!?。！？]+[.!?。！？]*\s*/gu) ?? [text]).filter((s) => {
+    const key = s.replace(/\s+/g, " ").trim().toLowerCase();
+    if (key.length < 12) return true;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).join("");
+}
+
+/** A character, never half a surrogate pair. */
+const at = (text, i) => String.fromCodePoint(text.codePointAt(i) ?? 32);
+/** Whether a snippet may start or end at `i`: not inside a word (between Han characters is fine) or a surrogate pair. */
+function isBoundary(text, i) {
+  if (i <= 0 || i >= text.length) return true;
+  const code = text.charCodeAt(i);
+  if (code >= 0xdc00 && code <= 0xdfff) return false;
+  const before = String.fromCodePoint(text.codePointAt(i - 1 - (text.charCodeAt(i - 1) >= 0xdc00 && text.charCodeAt(i - 1) <= 0xdfff ? 1 : 0)));
+  const after = at(text, i);
+  return !(ALNUM.test(before) && ALNUM.test(after)) || (HAN.test(before) || HAN.test(after));
+}
+
+/** Where a snippet of about `length` characters around the matches starts and ends. */
+export function snippetWindow(text, ranges, length = 220, lead = 60) {
+  // The window that holds the most different matched words, earliest first.
+  let best = 0, bestCount = -1;
+  for (let i = 0; i < ranges.length; i++) {
+    const words = new Set(ranges.filter((r) => r[0] >= ranges[i][0] && r[1] <= ranges[i][0] + length - lead)
+      .map(([a, b]) => text.slice(a, b).toLowerCase()));
+    if (words.size > bestCount) { best = i; bestCount = words.size; }
+  }
+  const first = ranges[best]?.[0] ?? 0;
+  // Start at the sentence the match is in when it begins near it, else at a word boundary.
+  const sentence = Math.max(...[". ", "! ", "? ", "。", "！", "？"].map((p) => { const k = text.lastIndexOf(p, first - 1); return k < 0 ? -1 : k + p.length; }), 0);
+  let start = first - sentence <= lead ? sentence : first - lead;
+  while (start < first && !isBoundary(text, start)) start++;
+  while (start < first && /[\s\p{P}]/u.test(at(text, start)) && !/[“‘(（《「]/u.test(at(text, start))) start++;
+  let end = Math.min(text.length, start + length);
+  while (end > start && !isBoundary(text, end)) end--;
+  while (end > start && /\s/u.test(text[end - 1])) end--;
+  return [start, end];
+}
+
+/**
+ * What a result shows of `text` for `query` (`stems`: the query's stemmed words, with typo
+ * fixes): about 220 characters around the matches, starting and ending between words (or
+ * between Han characters, never inside a surrogate pair), with no sentence twice. `parts` are
+ * [text, matched] pieces; `before`/`after` say whether text was cut there.
+ */
+export function snippet(text, query, stems) {
+  const clean = withoutRepeats(text);
+  const ranges = matchRanges(clean, query, stems);
+  const [start, end] = snippetWindow(clean, ranges);
+  const parts = [];
+  let pos = start;
+  for (const [from, to] of ranges) {
+    if (from < pos || to > end) continue;
+    if (from > pos) parts.push([clean.slice(pos, from), false]);
+    parts.push([clean.slice(from, to), true]);
+    pos = to;
+  }
+  if (end > pos) parts.push([clean.slice(pos, end), false]);
+  return { parts, before: start > 0, after: end < clean.length };
+}
+
 /** Edit distance (insert, delete, substitute, swap of neighbours), giving up above `max`. */
 export function editDistance(a, b, max) {
   if (Math.abs(a.length - b.length) > max) return max + 1;
@@ -70,15 +175,19 @@ export function editDistance(a, b, max) {
   return prev[b.length];
 }
 
-/** Postings of a term: document frequency, documents, weights and (Han terms) positions per document. */
+/**
+ * Postings of a term: document frequency, documents, weights, the documents with the term in
+ * their title, and (Han terms) positions per document.
+ */
 function decode(term, flat) {
   const han = HAN.test(term);
-  const docs = [], weights = [], positions = han ? new Map() : null;
+  const docs = [], weights = [], titled = new Set(), positions = han ? new Map() : null;
   let doc = 0;
   for (let k = 1; k + 1 < flat.length;) {
     doc += flat[k];
     docs.push(doc);
-    weights.push(flat[k + 1]);
+    weights.push(flat[k + 1] >> 1);
+    if (flat[k + 1] & 1) titled.add(doc);
     k += 2;
     if (han) {
       const n = flat[k++];
@@ -88,7 +197,7 @@ function decode(term, flat) {
       positions.set(doc, at);
     }
   }
-  return { df: flat[0] ?? 0, docs, weights, positions };
+  return { df: flat[0] ?? 0, docs, weights, titled, positions };
 }
 
 /** The terms of `[[term, df], …]`, most common first (ties in term order), at most `limit`. */
@@ -242,7 +351,29 @@ export async function createSearch(load) {
         fixed.push([t, c]);
       }
     }
-    return { qtf, lists, phrases, corrections: fixed };
+    return { qtf, lists, phrases, corrections: fixed, typed: new Set(expanded.filter((t) => !HAN.test(t))) };
+  }
+
+  /** Documents having every term of some form of each quoted part (a Chinese one: exactly). */
+  async function quotedDocs(quoted) {
+    let keep = null;
+    for (const part of quoted) {
+      const { tokens: terms, phrases } = parse(part);
+      if (!terms.length) continue;
+      const lists = new Map(await Promise.all(terms.map(async (t) => [t, await postings(t)])));
+      const sets = terms.map((t) => new Set(lists.get(t).docs));
+      const docs = lists.get(terms[0]).docs.filter((d) => sets.every((s) => s.has(d)) && phrases.every((p) => hasPhrase(d, p, lists)));
+      const set = new Set(docs);
+      keep = keep ? new Set([...keep].filter((d) => set.has(d))) : set;
+    }
+    return keep;
+  }
+
+  /** Documents having any form of an excluded word. */
+  async function excludedDocs(words) {
+    const out = new Set();
+    for (const t of words.flatMap((w) => parse(w).tokens)) for (const d of (await postings(t)).docs) out.add(d);
+    return out;
   }
 
   /**
@@ -251,18 +382,23 @@ export async function createSearch(load) {
    * beginning of longer words (the reader is still typing it). `filters` ({ facet: [values] })
    * keeps documents having one of the values of every facet given.
    */
-  async function search(text, { prefix = false, filters = {} } = {}) {
-    const { qtf, lists, phrases, corrections: fixed } = await queryTerms(text, prefix);
+  async function search(typed, { prefix = false, filters = {} } = {}) {
+    const { text, quoted, excluded } = parseQuery(typed);
+    // A word before a closing quote or an excluded word ends in a space in `text`: not being typed.
+    const { qtf, lists, phrases, corrections: fixed, typed: typing } = await queryTerms(text, prefix);
+    const [required, left] = await Promise.all([quoted.length ? quotedDocs(quoted) : null, excludedDocs(excluded)]);
     // Scores in flat arrays indexed by document: a common word touches thousands of documents.
     const score = new Float64Array(N), phrased = new Uint8Array(N), seen = new Uint8Array(N);
     const matched = [];
     for (const [term, list] of lists) {
       const idf = Math.log(1 + (N - list.df + 0.5) / (list.df + 0.5));
       const q = qtf.get(term), k1 = manifest.k1, scale = manifest.weight_scale;
+      const bonus = typing.has(term) ? TITLE_PREFIX_BONUS * idf : 0;
       for (let i = 0; i < list.docs.length; i++) {
         const doc = list.docs[i], w = list.weights[i] / scale;
+        if (left.has(doc) || (required && !required.has(doc))) continue;
         if (!seen[doc]) { seen[doc] = 1; matched.push(doc); }
-        score[doc] += q * idf * (w / (k1 + w));
+        score[doc] += q * idf * (w / (k1 + w)) + (bonus && list.titled.has(doc) ? bonus : 0);
       }
     }
     for (const phrase of phrases) {
@@ -314,5 +450,5 @@ export async function createSearch(load) {
   /** What a result shows: url, slug, title, collection, lang, date, text. */
   const fragment = (doc) => once(`f/${doc}.json`);
 
-  return { search, filter: applyFilters, facetCounts, fragment, tokens };
+  return { search, filter: applyFilters, facetCounts, fragment, tokens, parseQuery };
 }

@@ -2,8 +2,7 @@
 // the top results with the matched words highlighted and filters with counts. Results are built
 // with DOM APIs only (createElement, textContent): index data and the query are never parsed as
 // HTML.
-import { createSearch, tokens } from "./search.mjs";
-import { stem } from "./stem.mjs";
+import { createSearch, snippet, tokens } from "./search.mjs";
 
 const SHOWN = 10;
 const form = document.querySelector("#search-form");
@@ -11,6 +10,8 @@ const input = document.querySelector("#search-input");
 const status = document.querySelector("#search-status");
 const list = document.querySelector("#search-results");
 const panel = document.querySelector("#search-filters");
+const filterBox = document.querySelector("#search-filter-panel");
+const pageLang = document.documentElement.lang;
 const base = form.dataset.index;
 const labels = JSON.parse(document.querySelector("#search-labels").textContent);
 const client = await createSearch((path) => fetch(base + path).then((r) => r.json()));
@@ -29,36 +30,21 @@ function readFilters(url) {
   return Object.fromEntries(FACETS.map((f) => [f, url.searchParams.getAll(f)]));
 }
 
-/** Where the query occurs in `text`: [start, end) of matching words and of Chinese query strings. */
-function matchRanges(text, query, stems) {
-  const ranges = [];
-  for (const m of text.matchAll(/[\p{Alphabetic}\p{N}]+/gu)) {
-    if (stems.has(stem(m[0].toLowerCase()))) ranges.push([m.index, m.index + m[0].length]);
-  }
-  for (const run of query.match(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/gu) ?? []) {
-    const pieces = text.includes(run) ? [run] : [...run].slice(1).map((c, i) => run[i] + c);
-    for (const piece of pieces) {
-      for (let at = text.indexOf(piece); at >= 0; at = text.indexOf(piece, at + piece.length)) ranges.push([at, at + piece.length]);
-    }
-  }
-  return ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+/** The fragment's text around the best matches, with every match in <mark>. */
+function snippetElement(text, query, stems, lang) {
+  const { parts, before, after } = snippet(text, query, stems);
+  const out = el("p", { className: "snippet", lang });
+  if (before) out.append("… ");
+  for (const [piece, marked] of parts) out.append(marked ? el("mark", { textContent: piece }) : piece);
+  if (after) out.append(" …");
+  return out;
 }
 
-/** The fragment's text around the first match, with matches in <mark>. */
-function snippet(text, query, stems) {
-  const ranges = matchRanges(text, query, stems);
-  const start = Math.max(0, (ranges[0]?.[0] ?? 0) - 60);
-  const end = Math.min(text.length, start + 220);
-  const out = el("p", { className: "snippet" });
-  let at = start;
-  if (start > 0) out.append("… ");
-  for (const [from, to] of ranges) {
-    if (from < at || to > end) continue;
-    out.append(text.slice(at, from), el("mark", { textContent: text.slice(from, to) }));
-    at = to;
-  }
-  out.append(text.slice(at, end) + (end < text.length ? " …" : ""));
-  return out;
+/** A date as the site writes it in the page's language (`labels.months`: one pattern per month). */
+function dateLabel(iso) {
+  const [y, m, d] = (iso ?? "").split("-").map(Number);
+  const pattern = labels.months?.[m - 1];
+  return pattern && d ? pattern.replace("{y}", String(y)).replace("{d}", String(d)) : iso;
 }
 
 function valueLabel(facet, value) {
@@ -84,7 +70,7 @@ function renderFilters(counts) {
   const any = FACETS.some((f) => filters[f].length);
   const clear = el("button", { type: "button", className: "clear-filters", textContent: labels.clear, hidden: !any });
   clear.addEventListener("click", () => { filters = readFilters(new URL("about:blank")); run(input.value); });
-  panel.replaceChildren(...(sets.length ? [el("h2", { textContent: labels.filters }), ...sets, clear] : []));
+  panel.replaceChildren(...sets, clear);
 }
 
 function writeUrl(query) {
@@ -95,11 +81,33 @@ function writeUrl(query) {
   history.replaceState(null, "", url);
 }
 
+/** One result: its kind, language (when not the page's) and date as the site writes them, its title and snippet. */
+function resultItem(f, query, stems) {
+  const meta = el("p", { className: "entry-meta" }, [labels.kinds[f.collection] ?? f.collection]);
+  if (f.lang !== pageLang) meta.append(" ", el("span", { className: "lang-badge", lang: f.lang, textContent: labels.langs[f.lang] ?? f.lang }));
+  if (f.date) meta.append(" · ", el("time", { dateTime: f.date, textContent: dateLabel(f.date) }));
+  return el("li", { className: "result" }, [
+    meta,
+    el("h2", { className: "entry-title", lang: f.lang }, [el("a", { href: f.url, textContent: f.title })]),
+    snippetElement(f.text, query, stems, f.lang),
+  ]);
+}
+
+let lastAll = null;
+/** The filter counts, loaded only once the reader opens the filters (or the URL sets one). */
+async function showFilters(mine) {
+  if (!lastAll || !filterBox.open) return;
+  const counts = await client.facetCounts(lastAll, filters);
+  if (mine === generation) renderFilters(counts);
+}
+
 async function run(query) {
   const mine = ++generation;
   writeUrl(query);
   if (!query.trim()) {
     list.replaceChildren(); panel.replaceChildren(); status.textContent = ""; list.dataset.query = "";
+    filterBox.hidden = true;
+    lastAll = null;
     return;
   }
   const prefix = !/\s$/.test(query);
@@ -107,17 +115,13 @@ async function run(query) {
   const results = FACETS.some((f) => filters[f].length) ? await client.filter(all, filters) : all;
   const shown = await Promise.all(results.slice(0, SHOWN).map((r) => client.fragment(r.doc)));
   if (mine !== generation) return;
-  const stems = new Set([...tokens(query), ...results.corrections.map(([, used]) => used)]);
+  const stems = new Set([...tokens(client.parseQuery(query).text), ...results.corrections.map(([, used]) => used)]);
   status.textContent = results.length ? `${results.length} ${results.length === 1 ? labels.result : labels.results}` : labels.none;
   list.dataset.query = query;
-  list.replaceChildren(...shown.map((f) => el("li", { className: "result" }, [
-    el("p", { className: "entry-meta", textContent: [labels.kinds[f.collection] ?? f.collection, f.date].filter(Boolean).join(" · ") }),
-    el("h2", { className: "entry-title" }, [el("a", { href: f.url, textContent: f.title })]),
-    snippet(f.text, query, stems),
-  ])));
-  // Filters come after the results: their counts need the facet file, which results do not wait for.
-  const counts = await client.facetCounts(all, filters);
-  if (mine === generation) renderFilters(counts);
+  list.replaceChildren(...shown.map((f) => resultItem(f, query, stems)));
+  lastAll = all;
+  filterBox.hidden = all.length === 0;
+  await showFilters(mine);
 }
 
 let timer;
@@ -132,6 +136,9 @@ list.addEventListener("keydown", (e) => {
 input.addEventListener("keydown", (e) => {
   if (e.key === "ArrowDown") { e.preventDefault(); list.querySelector("a")?.focus(); }
 });
+filterBox.addEventListener("toggle", () => showFilters(generation));
+// Filters in the URL: the panel starts open (and so loads the counts).
+filterBox.open = FACETS.some((f) => filters[f].length);
 const initial = new URL(location.href).searchParams.get("q") ?? "";
 input.value = initial;
 if (initial) run(initial);
