@@ -301,7 +301,10 @@ fn check(args: CheckArgs) -> ExitCode {
     match seedbed::pipeline::build_into(&args.site.root, &settings(&args.site, None), &|_| {}) {
         Ok(built) => {
             print_problems(&built.warnings);
-            for warning in seedbed::assemble::missing_translations(&built.site) {
+            let site = &built.site;
+            for warning in
+                seedbed::assemble::missing_translations(site).into_iter().chain(seedbed::assemble::unnamed_terms(site))
+            {
                 eprintln!("{warning}");
             }
             eprintln!("Checked {} items: no errors ({} ms)", built.site.pages.len(), started.elapsed().as_millis());

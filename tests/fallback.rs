@@ -120,3 +120,22 @@ fn fallback_can_be_turned_off_for_one_language() {
         "{forum}"
     );
 }
+
+#[test]
+fn check_names_the_terms_a_language_lists_under_another_languages_name() {
+    let dir = bilingual_site(SITE);
+    let out = seedbed(&["check", "--root", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "site.yaml:1:1: warning: topics `Public policy` is listed on the 中文 pages under its English name"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("term_translations: [{en: Public policy, zh: …}]"), "{err}");
+    assert!(!err.contains("`Microfinance`"), "learned from the translated report: {err}");
+    let named = bilingual_site(&format!("{SITE}term_translations:\n  - {{en: Public policy, zh: 公共政策}}\n"));
+    let out = seedbed(&["check", "--root", named.path().to_str().expect("utf-8")]);
+    assert!(!stderr(&out).contains("Public policy"), "{}", stderr(&out));
+}

@@ -109,6 +109,31 @@ impl Renames {
     }
 }
 
+/// A warning per topic, region or series that a language lists under another language's name
+/// (only untranslated items carry it there), naming the `term_translations` entry that would
+/// name it; `check` prints these.
+pub fn unnamed_terms(site: &crate::model::Site) -> Vec<crate::error::SiteError> {
+    let taxonomies =
+        site.taxonomies.iter().flat_map(|t| t.terms.iter().map(move |term| (t.name.as_str(), t.lang, term)));
+    let terms = taxonomies.map(|(list, lang, term)| (list, lang, term.name_lang, term.name.as_str()));
+    let series = site.catalogue.iter().map(|s| ("series", s.lang, s.name_lang, s.name.as_str()));
+    let mut warnings: Vec<crate::error::SiteError> = terms
+        .chain(series)
+        .filter(|(_, lang, name_lang, _)| lang != name_lang)
+        .map(|(list, lang, name_lang, name)| {
+            let message = format!("{list} `{name}` is listed on the {} pages under its {} name", lang.spec().name, name_lang.spec().name);
+            let hint = match list {
+                "regions" => format!("name it (a county: name the county and its province) in site.yaml's term_translations, like {{{}: …, {}: …}}", name_lang.code(), lang.code()),
+                _ => format!("name it in site.yaml: term_translations: [{{{}: {name}, {}: …}}]", name_lang.code(), lang.code()),
+            };
+            crate::error::SiteError::whole_file_warning(crate::config::CONFIG_FILE, message).with_hint(&hint)
+        })
+        .collect();
+    warnings.sort();
+    warnings.dedup();
+    warnings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

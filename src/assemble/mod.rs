@@ -6,6 +6,7 @@
 
 mod embeds;
 mod fallback;
+pub use fallback::unnamed_terms;
 mod groups;
 mod images;
 mod terms;

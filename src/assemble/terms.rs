@@ -20,11 +20,21 @@ struct TermName {
     name: String,
     slug: String,
     parent: Option<String>,
+    /// A county: its own name and its province's, as written.
+    county: Option<(String, String)>,
 }
 
 impl TermName {
     fn top(name: &str) -> TermName {
-        TermName { name: name.to_string(), slug: name_slug(name), parent: None }
+        TermName { name: name.to_string(), slug: name_slug(name), parent: None, county: None }
+    }
+
+    /// A county under its province, named as `lang` writes the pair.
+    fn county(county: &str, province: &str, lang: Lang) -> TermName {
+        let name = (lang.spec().county_label)(county, province);
+        let slug = cut_slug(format!("{}-{}", name_slug(province), name_slug(county)));
+        let county = Some((county.to_string(), province.to_string()));
+        TermName { name, slug, parent: Some(name_slug(province)), county }
     }
 }
 
@@ -42,9 +52,7 @@ fn term_names(page: &Page, taxonomy: &str) -> Vec<TermName> {
     {
         let province = TermName::top(&r.province);
         if let Some(county) = &r.county {
-            let name = (page.lang.spec().county_label)(county, &r.province);
-            let slug = cut_slug(format!("{}-{}", province.slug, name_slug(county)));
-            names.push(TermName { name, slug, parent: Some(province.slug.clone()) });
+            names.push(TermName::county(county, &r.province, page.lang));
         }
         if !names.iter().any(|n| n.slug == province.slug) {
             names.push(province);
@@ -75,9 +83,16 @@ fn terms_in(page: &Page, taxonomy: &str, lang: Lang, renames: &Renames) -> Vec<(
         .map(|t| match renamed(&t.slug) {
             Some((name, slug)) => {
                 let parent = t.parent.as_deref().map(|p| renamed(p).map_or_else(|| p.to_string(), |n| n.1.clone()));
-                (TermName { name: name.clone(), slug: slug.clone(), parent }, lang)
+                (TermName { name: name.clone(), slug: slug.clone(), parent, county: None }, lang)
             }
-            None => (t, page.lang),
+            // A county the translations do not show: named from its own name and its province's.
+            None => match &t.county {
+                Some((county, province)) => match (renamed(&name_slug(county)), renamed(&name_slug(province))) {
+                    (Some(c), Some(p)) => (TermName::county(&c.0, &p.0, lang), lang),
+                    _ => (t, page.lang),
+                },
+                None => (t, page.lang),
+            },
         })
         .collect()
 }
