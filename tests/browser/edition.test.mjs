@@ -119,12 +119,12 @@ test("the compact menu opens and closes without JavaScript, and holds the menu a
     await page.goto(site.url + url);
     const link = page.getByRole("navigation").getByRole("link", { name, exact: true });
     assert.equal(await link.count(), 0, "closed: the menu's links are not shown");
-    await page.locator(".compact-menu summary").click();
+    await page.locator(".site-menu summary").click();
     assert.ok(await link.isVisible(), "open: they are");
-    assert.ok(await page.locator(".compact-menu input[type=search]").isVisible());
-    await page.locator(".compact-menu summary").click();
+    assert.ok(await page.locator(".site-menu input[type=search]").isVisible());
+    await page.locator(".site-menu summary").click();
     assert.equal(await link.count(), 0, "closed again");
-    await page.locator(".compact-menu summary").click();
+    await page.locator(".site-menu summary").click();
     await link.click();
     assert.equal(new URL(page.url()).pathname, url + "reports/");
     await page.context().close();
@@ -135,7 +135,7 @@ test("the header's search box searches, at both widths", async () => {
   for (const viewport of [DESKTOP, PHONE]) {
     const page = await newPage({ viewport });
     await page.goto(site.url + "/zh/stories/");
-    if (viewport === PHONE) await page.locator(".compact-menu summary").click();
+    if (viewport === PHONE) await page.locator(".site-menu summary").click();
     const box = page.locator(".site-header").getByRole("searchbox");
     await box.fill("guarantee");
     await box.press("Enter");
@@ -188,7 +188,7 @@ test("axe finds no violations at a phone's width, menu closed and open, in both 
       assert.equal(response.status(), 200, url);
       if (url.includes("?q=")) await page.waitForSelector("#search-results li");
       for (const open of [false, true]) {
-        if (open) await page.locator(".compact-menu summary").click();
+        if (open) await page.locator(".site-menu summary").click();
         await page.addScriptTag({ content: axeSource });
         const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
         for (const v of result.violations) {
@@ -215,12 +215,11 @@ test("screenshots of every page kind, both languages, at 375 and 1280 px", async
         assert.ok(fs.statSync(file).size > 10_000, file);
       }
     }
-    await page.locator(".compact-menu summary").click().catch(() => {});
     await page.context().close();
   }
   const menu = await newPage({ viewport: PHONE });
   await menu.goto(site.url + "/zh/");
-  await menu.locator(".compact-menu summary").click();
+  await menu.locator(".site-menu summary").click();
   await menu.screenshot({ path: path.join(SHOTS, "menu-open-zh-375.png") });
   await menu.context().close();
 });
