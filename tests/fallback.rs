@@ -59,6 +59,10 @@ fn every_chinese_listing_shows_the_untranslated_items_with_their_language() {
     assert!(reports.contains("<h2 class=\"entry-title\" lang=\"en\"><a href=\"/reports/only-en/\" hreflang=\"en\">"));
     assert!(reports.contains("<p class=\"summary\" lang=\"en\">Data platforms.</p>"), "{reports}");
     assert!(reports.contains("2018年5月10日"), "dates as the page's language writes them: {reports}");
+    assert!(
+        reports.contains("<span class=\"issue-label\">研究报告 第20卷 第2期</span>"),
+        "its issue in the Chinese series: {reports}"
+    );
     assert!(reports.contains("<a href=\"/zh/people/liu-zheng/\">刘峥</a>"), "authors as in Chinese: {reports}");
     let forums = read(dir.path(), "public/zh/proceedings/index.html");
     assert_eq!(entries(&forums), [("Forum 2016".into(), en.clone())]);

@@ -171,6 +171,7 @@ mod tests {
             summary,
             authors: vec![super::super::views::Link { name: "Liu \"Zheng\"".into(), url: "/people/liu/".into() }],
             issue_label: None,
+            issue_lang: None,
         };
         let list = [entry("a", Some("Loans, <b>credit</b>")), entry("贷款", None), entry("c", Some("]"))];
         let cache: Vec<Vec<u8>> = list.iter().map(|e| serde_json::to_vec(e).expect("json")).collect();

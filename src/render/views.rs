@@ -27,6 +27,8 @@ pub(crate) struct EntryView<'a> {
     pub summary: Option<&'a str>,
     pub authors: Vec<Link>,
     pub issue_label: Option<String>,
+    /// The language of `issue_label`, when it is not the list's (a series only named in the item's).
+    pub issue_lang: Option<&'static str>,
 }
 
 #[derive(Serialize, Default)]
@@ -89,6 +91,9 @@ impl<'s> Urls<'s> {
     /// Item `id` as an entry of a list in `lang`.
     pub(crate) fn entry(&self, id: PageId, lang: Lang) -> EntryView<'s> {
         let p: &'s Page = &self.site.pages[id];
+        let in_list = (p.lang != lang).then(|| self.issue_label_in(id, lang)).flatten();
+        let issue_lang = (p.lang != lang && in_list.is_none()).then(|| p.lang.code());
+        let label = in_list.or_else(|| issue_label(p));
         EntryView {
             title: &p.title,
             lang: p.lang.code(),
@@ -99,8 +104,20 @@ impl<'s> Urls<'s> {
             date_display: p.date.map(|d| lang.date_label(d.date())),
             summary: p.front.summary.as_deref(),
             authors: self.authors_in(id, lang),
-            issue_label: issue_label(p),
+            issue_label: label,
+            issue_lang,
         }
+    }
+
+    /// An untranslated report's issue as a list in `lang` shows it: in the series it is listed
+    /// under there (`研究报告 第20卷 第2期` for a Research Report on a Chinese page).
+    fn issue_label_in(&self, id: PageId, lang: Lang) -> Option<String> {
+        let f = &self.site.pages[id].front;
+        let (volume, number) = (f.volume?, f.number?);
+        self.site.catalogue.iter().filter(|s| s.lang == lang && s.name_lang == lang).find_map(|s| {
+            let issue = s.issues.iter().find(|i| i.volume == volume && i.number == number)?;
+            issue.pages.contains(&id).then(|| lang.issue_label(&s.name, volume, number, None))
+        })
     }
 
     /// Page `n` (1-based) of a paginated list rooted at `first_url`.
