@@ -9,11 +9,12 @@ use crate::common::*;
 fn with_client(root: &std::path::Path, body: &str) -> Vec<String> {
     let search = root.join("public/search");
     let script = format!(
-        "import fs from 'node:fs';\nconst {{ createSearch, snippet, tokens }} = await import({module:?});\n\
+        "import fs from 'node:fs';\nconst {{ createSearch, tokens }} = await import({module:?});\nconst {{ snippet }} = await import({snippets:?});\n\
          const client = await createSearch(async (p) => JSON.parse(fs.readFileSync({dir:?} + '/' + p, 'utf8')));\n\
          const titles = async (q, o = {{}}) => Promise.all((await client.search(q, o)).map(async (r) => (await client.fragment(r.doc)).title));\n\
          {body}\n",
         module = format!("file://{}/search.mjs", search.display()),
+        snippets = format!("file://{}/snippet.mjs", search.display()),
         dir = search.display().to_string(),
     );
     node_lines(&script, &[])

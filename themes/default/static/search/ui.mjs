@@ -2,7 +2,8 @@
 // the top results with the matched words highlighted and filters with counts. Results are built
 // with DOM APIs only (createElement, textContent): index data and the query are never parsed as
 // HTML.
-import { createSearch, snippet, tokens } from "./search.mjs";
+import { createSearch, tokens } from "./search.mjs";
+import { snippet } from "./snippet.mjs";
 
 const SHOWN = 10;
 const form = document.querySelector("#search-form");
