@@ -125,3 +125,21 @@ fn a_word_being_typed_ranks_the_page_titled_with_it_first() {
     let lines = with_client(dir.path(), "console.log((await titles('guarant', { prefix: true }))[0]);");
     assert_eq!(lines, ["Guarantee Funds for Returnees"]);
 }
+
+#[test]
+#[ignore = "needs Node.js: run scripts/test"]
+fn a_chinese_snippet_is_half_as_many_characters_as_make_the_same_lines() {
+    let module = repo_root().join("themes/default/static/search/snippet.mjs");
+    let script = format!(
+        "const {{ snippet }} = await import({:?});\n\
+         const text = '返乡人员带回了积蓄、技能和人脉。'.repeat(12) + '县里设立担保基金承担大部分风险。' + '创业计划由评审组把关。'.repeat(12);\n\
+         const s = snippet(text, '担保基金', new Set(['担保', '保基', '基金']));\n\
+         console.log(s.parts.map(([t]) => t).join('').length, s.parts.filter(([, m]) => m).map(([t]) => t).join('|'));\n",
+        format!("file://{}", module.display())
+    );
+    let out = node_lines(&script, &[]);
+    let (length, marks) = out[0].split_once(' ').expect("two fields");
+    let length: usize = length.parse().expect("a number");
+    assert!((80..=112).contains(&length), "{out:?}");
+    assert_eq!(marks, "担保基金");
+}

@@ -45,8 +45,14 @@ function isBoundary(text, i) {
   return !(ALNUM.test(before) && ALNUM.test(after)) || (HAN.test(before) || HAN.test(after));
 }
 
-/** Where a snippet of about `length` characters around the matches starts and ends. */
+/**
+ * Where a snippet of about `length` characters (half as many in Chinese text) around the matches
+ * starts and ends.
+ */
 export function snippetWindow(text, ranges, length = 220, lead = 60) {
+  // Han characters are about twice as wide as Latin letters: half as many make as many lines.
+  const han = (text.match(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/gu) ?? []).length;
+  if (han * 2 > text.length) [length, lead] = [length >> 1, lead >> 1];
   // The window that holds the most different matched words, earliest first.
   let best = 0, bestCount = -1;
   for (let i = 0; i < ranges.length; i++) {
