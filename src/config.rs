@@ -153,6 +153,18 @@ fn validate(raw: &RawConfig, text: &str) -> Vec<SiteError> {
             errors.push(at("menus", format!("unknown menu entry `{name}`"), &hint));
         }
     }
+    for url in raw.menus.iter().flat_map(|m| m.all_urls()) {
+        let lower = url.trim().to_ascii_lowercase();
+        let safe = ["https://", "http://", "mailto:", "#"].iter().any(|p| lower.starts_with(p))
+            || (lower.starts_with('/') && !lower.starts_with("//"));
+        if !safe {
+            errors.push(at(
+                "menus",
+                format!("menu link `{}` is not a path in the site or a web address", url.escape_debug()),
+                "write a path such as /data/, or an https:// or mailto: address",
+            ));
+        }
+    }
     if let Some(d) = &raw.digest {
         for (key, url) in [("subscribe_endpoint", &d.subscribe_endpoint), ("unsubscribe_url", &d.unsubscribe_url)] {
             if url.as_ref().is_some_and(|u| !u.starts_with("https://")) {
@@ -325,6 +337,20 @@ mod tests {
         assert_eq!(fallback("language_fallback: false\n"), Ok(vec![]));
         assert_eq!(fallback("language_fallback: {zh: false}\n"), Ok(vec![Lang::En]));
         assert!(fallback("language_fallback: sometimes\n").is_err());
+    }
+
+    #[test]
+    fn menu_links_must_be_site_paths_or_web_addresses() {
+        let menu =
+            |url: &str| format!("title: T\nbase_url: https://x.org/\nmenus:\n  main: [{{name: X, url: '{url}'}}]\n");
+        for good in ["/data/", "https://x.org/a", "mailto:a@x.org", "#top"] {
+            assert!(Config::parse(&menu(good)).is_ok(), "{good}");
+        }
+        for bad in ["javascript:alert(1)", " JavaScript:x", "data:text/html,x", "//evil.example/", "data/"] {
+            let e = Config::parse(&menu(bad)).unwrap_err();
+            assert_eq!((e[0].line, e[0].column), (3, 1), "{bad}");
+            assert!(e[0].message.starts_with("menu link"), "{bad}: {}", e[0].message);
+        }
     }
 
     #[test]

@@ -111,8 +111,8 @@ impl Menus {
         Menus::entries(&self.footer, lang, Menus::default_footer)
     }
 
-    /// Every named entry of both menus in every language, for checking.
-    pub fn all_named(&self) -> impl Iterator<Item = &str> {
+    /// Every entry of both menus in every language, for checking.
+    fn all(&self) -> Vec<&MenuEntry> {
         fn lists(m: &Menu) -> Vec<&MenuEntry> {
             match m {
                 Menu::Same(e) => e.iter().collect(),
@@ -121,10 +121,28 @@ impl Menus {
         }
         let mut all = lists(&self.main);
         all.extend(lists(&self.footer));
-        all.into_iter().filter_map(|e| match e {
+        all
+    }
+
+    /// Every named entry of both menus in every language, for checking.
+    pub fn all_named(&self) -> impl Iterator<Item = &str> {
+        self.all().into_iter().filter_map(|e| match e {
             MenuEntry::Named(n) => Some(n.as_str()),
             MenuEntry::Link { .. } => None,
         })
+    }
+
+    /// Every address a menu link gives, in every language, for checking.
+    pub fn all_urls(&self) -> Vec<&str> {
+        let urls = self.all().into_iter().filter_map(|e| match e {
+            MenuEntry::Link { url, .. } => Some(url),
+            MenuEntry::Named(_) => None,
+        });
+        urls.flat_map(|u| match u {
+            Localized::Same(s) => vec![s.as_str()],
+            Localized::PerLang(map) => map.values().map(String::as_str).collect(),
+        })
+        .collect()
     }
 }
 
