@@ -196,10 +196,13 @@ pub(super) fn catalogue(pages: &[Page], listed: &Listed, renames: &Renames) -> V
                 continue;
             };
             let own = (name.clone(), name_slug(name));
-            let (named, name_lang) = match renames.name("series", p.lang, &own.1, lang) {
-                _ if p.lang == lang => (own, lang),
-                Some(named) => (named.clone(), lang),
-                None => (own, p.lang),
+            let (named, name_lang) = if p.lang == lang {
+                (own, lang)
+            } else {
+                match renames.name("series", p.lang, &own.1, lang) {
+                    Some(named) => (named.clone(), lang),
+                    None => (own, p.lang),
+                }
             };
             let entry = series.entry((lang, named.1.clone())).or_insert_with(|| (named, name_lang, BTreeMap::new()));
             if entry.1 != lang && name_lang == lang {

@@ -231,7 +231,6 @@ fn search_labels(rc: &RenderContext, lang: Lang) -> String {
         "kinds": kinds,
         "langs": Lang::all().map(|l| (l.code(), l.spec().name)).collect::<BTreeMap<_, _>>(),
         "facets": rc.search_facets.iter().map(|f| (*f, templates.label(lang, &format!("facet_{f}")))).collect::<BTreeMap<_, _>>(),
-        "filters": templates.label(lang, "search_filters"),
         "clear": templates.label(lang, "search_clear"),
         "months": month_patterns(lang),
     });

@@ -62,29 +62,21 @@ impl MenuPlace<'_> {
 
     fn named(&self, key: &str) -> Option<MenuLink> {
         let lang = self.lang;
-        let listing = |c: Collection| {
-            let path = urls::listing(c, lang);
-            Some(self.path_link(key, path.clone(), self.under(&path)))
-        };
+        // A section: current on its own page and every page below it.
+        let section = |path: String| Some(self.path_link(key, path.clone(), self.under(&path)));
         match key {
             "home" => Some(self.path_link(key, urls::home(lang), self.url_path == urls::home(lang))),
-            "reports" => listing(Collection::Report),
-            "proceedings" => listing(Collection::Proceedings),
-            "stories" => listing(Collection::Story),
-            "people" => listing(Collection::Person),
-            "catalogue" => {
-                let path = urls::catalogue(lang);
-                Some(self.path_link(key, path.clone(), self.under(&path)))
-            }
+            "reports" => section(urls::listing(Collection::Report, lang)),
+            "proceedings" => section(urls::listing(Collection::Proceedings, lang)),
+            "stories" => section(urls::listing(Collection::Story, lang)),
+            "people" => section(urls::listing(Collection::Person, lang)),
+            "catalogue" => section(urls::catalogue(lang)),
             "browse" => {
                 let browsing =
                     ["years", "a-z", "topics", "regions"].iter().any(|t| self.under(&urls::taxonomy(lang, t)));
                 Some(self.path_link(key, urls::taxonomy(lang, "years"), browsing))
             }
-            "search" => self.site.config.search_index.then(|| {
-                let path = urls::search(lang);
-                self.path_link(key, path.clone(), self.under(&path))
-            }),
+            "search" => section(urls::search(lang)).filter(|_| self.site.config.search_index),
             "feeds" => Some(self.path_link(key, urls::feed(&urls::home(lang), urls::FeedFormat::Atom), false)),
             "contact" => Some(self.plain_page(key).unwrap_or_else(|| MenuLink {
                 url: format!("mailto:{}", self.site.config.digest_contact()),

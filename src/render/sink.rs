@@ -68,11 +68,15 @@ impl EntryJson {
     fn list(&self, urls: &Urls, ids: &[PageId], lang: Lang, out: &mut Vec<u8>) {
         let made: Vec<std::borrow::Cow<[u8]>> = ids
             .iter()
-            .map(|&id| match self.elsewhere.get(&(lang, id)) {
-                _ if urls.site.pages[id].lang == lang => Cow::Borrowed(self.own.get(id).map_or(&[][..], Vec::as_slice)),
-                Some(json) => Cow::Borrowed(json.as_slice()),
-                // Not listed there, yet on one of its lists (a person's works borrowed from another language).
-                None => Cow::Owned(serde_json::to_vec(&urls.entry(id, lang)).unwrap_or_default()),
+            .map(|&id| {
+                if urls.site.pages[id].lang == lang {
+                    return Cow::Borrowed(self.own.get(id).map_or(&[][..], Vec::as_slice));
+                }
+                match self.elsewhere.get(&(lang, id)) {
+                    Some(json) => Cow::Borrowed(json.as_slice()),
+                    // Not listed there, yet on one of its lists (a person's works borrowed from another language).
+                    None => Cow::Owned(serde_json::to_vec(&urls.entry(id, lang)).unwrap_or_default()),
+                }
             })
             .collect();
         join_json_array(made.iter().map(|j| &j[..]), out);
