@@ -19,6 +19,7 @@ mod memory;
 mod pdfs;
 mod search;
 mod search_chinese;
+mod search_phrases;
 mod search_results;
 mod serve;
 mod sharing;

@@ -9,18 +9,6 @@ use seedbed::text::is_han;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Full ranked document-id lists of the shipped client for each query (one line per query).
-fn client_rankings(public: &Path, queries: &[String]) -> Vec<Vec<usize>> {
-    let module = public.join("search/search.mjs");
-    let script = format!(
-        "import {{ createSearch }} from {:?};\nimport fs from 'node:fs';\nconst root = {:?};\nconst c = await createSearch(async (p) => JSON.parse(await fs.promises.readFile(root + '/' + p, 'utf8')));\nfor (const q of fs.readFileSync(0, 'utf8').split('\\n').slice(0, -1)) console.log((await c.search(q)).map((r) => r.doc).join(' '));\n",
-        format!("file://{}", module.display()),
-        public.join("search").display().to_string(),
-    );
-    let lines = node_lines(&script, queries);
-    lines.iter().map(|l| l.split_whitespace().map(|d| d.parse().expect("doc id")).collect()).collect()
-}
-
 /// `count` distinct Chinese strings of 2–6 characters taken from the texts' Han runs (a fixed
 /// pseudo-random sequence, so the test is the same every run).
 fn sample(texts: &[String], count: usize) -> Vec<String> {

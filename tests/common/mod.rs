@@ -174,3 +174,15 @@ pub fn pdf_with_font(font_dictionary: &str, pages: &[&[&str]]) -> Vec<u8> {
     );
     out
 }
+
+/// Full ranked document-id lists of the shipped client for each query (one line per query).
+pub fn client_rankings(public: &Path, queries: &[String]) -> Vec<Vec<usize>> {
+    let module = public.join("search/search.mjs");
+    let script = format!(
+        "import {{ createSearch }} from {:?};\nimport fs from 'node:fs';\nconst root = {:?};\nconst c = await createSearch(async (p) => JSON.parse(await fs.promises.readFile(root + '/' + p, 'utf8')));\nfor (const q of fs.readFileSync(0, 'utf8').split('\\n').slice(0, -1)) console.log((await c.search(q)).map((r) => r.doc).join(' '));\n",
+        format!("file://{}", module.display()),
+        public.join("search").display().to_string(),
+    );
+    let lines = node_lines(&script, queries);
+    lines.iter().map(|l| l.split_whitespace().map(|d| d.parse().expect("doc id")).collect()).collect()
+}

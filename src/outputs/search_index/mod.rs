@@ -3,6 +3,7 @@
 //!
 //! Input: the assembled `Site`. Output: `search/manifest.json` (document count, scoring constants,
 //! the first term of each shard, the vocabulary files), `search/t/NAME.json` (term shards),
+//! `search/n/NAME.json` (their words' pair masks, for quoted phrases),
 //! `search/v/X.json` (vocabulary by first character), `search/facets.json` (filters) and
 //! `search/f/N.json` (one fragment per document: what a result shows). Must not: index drafts,
 //! future items or the body of abstract-only reports.
@@ -10,6 +11,7 @@
 mod blocks;
 mod facets;
 mod kept;
+mod pairs;
 mod postings;
 mod shards;
 mod tokens;
@@ -102,10 +104,16 @@ fn document_order(site: &Site) -> Vec<usize> {
     order
 }
 
-/// The text indexed for each document, in document order (the client's document ids): the
-/// fields joined by line breaks. For tests that check search results against the text.
+/// The fields indexed for each document, in `FIELDS` order, in document order (the client's
+/// document ids). For tests that check search results against the text.
+pub fn indexed_fields(site: &Site) -> Vec<Vec<String>> {
+    let order = document_order(site);
+    order.into_iter().map(|id| fields(site, &site.pages[id], id).into_iter().map(Cow::into_owned).collect()).collect()
+}
+
+/// `indexed_fields`, each document's fields joined by line breaks.
 pub fn indexed_text(site: &Site) -> Vec<String> {
-    document_order(site).into_iter().map(|id| fields(site, &site.pages[id], id).join("\n")).collect()
+    indexed_fields(site).into_iter().map(|fields| fields.join("\n")).collect()
 }
 
 /// Every file of the search index of `site`, in memory (benchmarks and tests; `emit_files`
@@ -198,6 +206,12 @@ impl Made<'_> {
         let mut paths: Vec<String> = ["search/manifest.json", "search/facets.json"].map(String::from).into();
         paths.extend(vocabulary.keys().map(|key| format!("search/v/{key}.json")));
         paths.extend(self.shards.iter().map(|s| format!("search/t/{}.json", s.name)));
+        paths.extend(
+            self.shards
+                .iter()
+                .filter(|s| shards::has_pairs(&self.terms[s.terms.clone()]))
+                .map(|s| format!("search/n/{}.json", s.name)),
+        );
         paths.extend((0..self.order.len()).map(|doc| format!("search/f/{doc}.json")));
         paths.sort_unstable();
         paths
@@ -208,7 +222,11 @@ impl Made<'_> {
         let shards: Vec<&shards::Shard> =
             self.shards.iter().enumerate().filter(|&(i, _)| written.shard(i)).map(|(_, s)| s).collect();
         shards.into_par_iter().for_each(|s| {
-            emit(OutputFile::text(format!("search/t/{}.json", s.name), shards::json(&self.terms[s.terms.clone()])))
+            let terms = &self.terms[s.terms.clone()];
+            emit(OutputFile::text(format!("search/t/{}.json", s.name), shards::json(terms)));
+            if shards::has_pairs(terms) {
+                emit(OutputFile::text(format!("search/n/{}.json", s.name), shards::pairs_json(terms)));
+            }
         });
     }
 

@@ -6,8 +6,9 @@
 //!
 //! A term's postings are one flat array: document frequency, then for each document the doc-id
 //! delta and the quantised BM25F term weight; Han terms also carry their positions (count, then
-//! position deltas), which phrase matching needs.
+//! position deltas) and words their pair masks (`pairs`), which phrase matching needs.
 
+use super::pairs;
 use super::tokens::{each_raw_token, is_han, stem};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -35,13 +36,13 @@ pub(super) const WEIGHT_SCALE: f64 = 1000.0;
 /// never cut.
 const MAX_POSTINGS: usize = 5000;
 
-/// One posting before encoding: document, quantised weight, positions.
-type Row<'a> = (u32, u32, &'a [u32]);
+/// One posting before encoding: document, quantised weight, pair masks (words), positions (Han).
+type Row<'a> = (u32, u32, pairs::Masks, &'a [u32]);
 
 /// Values per posting before weighting: document, the term's frequency in the first four fields
 /// (a byte each, saturating: no title holds a word 255 times), its frequency in the body (24
-/// bits) and in the PDF (a byte: BM25 saturates long before 255).
-const ROW: usize = 3;
+/// bits) and in the PDF (a byte: BM25 saturates long before 255), and the two pair masks.
+const ROW: usize = 5;
 
 fn pack(tf: [u32; FIELD_COUNT]) -> [u32; 2] {
     let byte = |f: usize| tf[f].min(255);
@@ -58,7 +59,7 @@ pub(super) struct Block {
     /// Its first document.
     first: u32,
     terms: Vec<Box<str>>,
-    /// Per local term: flat rows of `ROW` values, Han terms followed by count and positions.
+    /// Per local term: flat rows of `ROW` values, Han terms' followed by count and positions.
     rows: Vec<Vec<u32>>,
     /// Per document of the block: the length of each field in tokens.
     lengths: Vec<[u32; FIELD_COUNT]>,
@@ -111,6 +112,9 @@ pub(super) fn block<S: AsRef<str>>(first: u32, docs: impl Iterator<Item = [S; FI
     let mut by_term: HashMap<Box<str>, u32> = HashMap::default();
     let mut tf: Vec<[u32; FIELD_COUNT]> = Vec::new();
     let mut positions: Vec<Vec<u32>> = Vec::new();
+    // Per local term: the bits it sets in its neighbours' masks, and its mask in this document.
+    let mut pair_bits: Vec<(u32, u32)> = Vec::new();
+    let mut masks: Vec<pairs::Masks> = Vec::new();
     let mut touched: Vec<u32> = Vec::new();
     for (doc, fields) in (first..).zip(docs) {
         let mut lengths = [0u32; FIELD_COUNT];
@@ -118,6 +122,8 @@ pub(super) fn block<S: AsRef<str>>(first: u32, docs: impl Iterator<Item = [S; FI
         let mut position = 0u32;
         #[allow(clippy::explicit_counter_loop)] // the closure advances it too
         for (f, text) in fields.iter().enumerate() {
+            // The word just before, if the token before was a word of this field.
+            let mut previous: Option<usize> = None;
             each_raw_token(text.as_ref(), |raw, han| {
                 let id = match by_raw.get(raw) {
                     Some(&id) => id,
@@ -126,10 +132,12 @@ pub(super) fn block<S: AsRef<str>>(first: u32, docs: impl Iterator<Item = [S; FI
                         let next = block.terms.len() as u32;
                         let id = *by_term.entry(term.clone()).or_insert(next);
                         if id == next {
+                            pair_bits.push(if han { (0, 0) } else { pairs::bits(&term) });
                             block.terms.push(term);
                             block.rows.push(Vec::new());
                             tf.push([0; FIELD_COUNT]);
                             positions.push(Vec::new());
+                            masks.push([0, 0]);
                         }
                         by_raw.insert(raw, id);
                         id
@@ -142,6 +150,13 @@ pub(super) fn block<S: AsRef<str>>(first: u32, docs: impl Iterator<Item = [S; FI
                 tf[i][f] += 1;
                 if han {
                     positions[i].push(position);
+                    previous = None;
+                } else {
+                    if let Some(p) = previous {
+                        masks[p][0] |= pair_bits[i].0;
+                        masks[i][1] |= pair_bits[p].1;
+                    }
+                    previous = Some(i);
                 }
                 lengths[f] += 1;
                 position += 1;
@@ -153,6 +168,7 @@ pub(super) fn block<S: AsRef<str>>(first: u32, docs: impl Iterator<Item = [S; FI
             let row = &mut block.rows[i];
             row.push(doc);
             row.extend(pack(std::mem::take(&mut tf[i])));
+            row.extend(std::mem::take(&mut masks[i]));
             if block.terms[i].starts_with(is_han) {
                 row.push(positions[i].len() as u32);
                 row.append(&mut positions[i]);
@@ -260,8 +276,15 @@ pub(super) struct Merge {
 struct MergedTerm {
     /// Documents with the term (its rows may have been cut back).
     df: u32,
-    /// `(doc, weight)` per row, Han terms followed by count and positions.
+    /// `(doc, weight, masks…)` per row of a word.
     flat: Vec<u32>,
+    /// A Han term's postings as they will be encoded, as LEB128 bytes: `(doc delta, weight,
+    /// count, position deltas…)` per row. They are most of the postings at 100,000 pages, and
+    /// their numbers are small: as bytes they take a third of the memory.
+    packed: Vec<u8>,
+    /// How many numbers `packed` holds, and its last document.
+    values: u32,
+    last: u32,
 }
 
 impl Merge {
@@ -277,23 +300,23 @@ impl Merge {
 
     /// Merge the next block (blocks must come in document order).
     pub(super) fn add(&mut self, block: Block) {
+        let limit = WORD_ROW * (self.cap + self.cap / 2 + 1);
         for (term, flat) in block.terms.into_iter().zip(block.rows) {
             let han = term.starts_with(is_han);
             let merged = self.terms.entry(term).or_default();
             let mut k = 0;
             while k < flat.len() {
-                let (doc, tf) = (flat[k], unpack(flat[k + 1], flat[k + 2]));
-                merged.flat.extend([doc, stored_weight(&tf, &self.factors[doc as usize])]);
+                let (doc, tf, masks) = (flat[k], unpack(flat[k + 1], flat[k + 2]), [flat[k + 3], flat[k + 4]]);
+                let weight = stored_weight(&tf, &self.factors[doc as usize]);
                 merged.df += 1;
                 k += ROW;
                 if han {
                     let count = flat[k] as usize;
-                    merged.flat.extend_from_slice(&flat[k..k + 1 + count]);
+                    merged.push_han_row(doc, weight, &flat[k + 1..k + 1 + count]);
                     k += 1 + count;
+                } else {
+                    push_word_row(&mut merged.flat, [doc, weight, masks[0], masks[1]], limit, self.cap);
                 }
-            }
-            if !han && merged.flat.len() > 4 * self.cap {
-                merged.flat = cut_back(&merged.flat, self.cap);
             }
         }
     }
@@ -306,38 +329,87 @@ impl Merge {
         terms
             .into_par_iter()
             .map(|(term, merged)| {
-                let han = term.starts_with(is_han);
-                let flat = encode_capped(han, merged.df, rows_of(han, &merged.flat), cap);
+                let flat = if term.starts_with(is_han) {
+                    merged.unpacked()
+                } else {
+                    encode_capped(false, merged.df, rows_of(&merged.flat), cap)
+                };
                 (term, flat)
             })
             .collect()
     }
 }
 
-/// A word's `(doc, weight)` rows cut back to the `cap` heaviest (of equal weights, the first).
-/// Rows cut here would be cut at the end too: `cap` rows before them already outweigh them.
-fn cut_back(flat: &[u32], cap: usize) -> Vec<u32> {
-    let mut rows = rows_of(false, flat);
-    keep_heaviest(&mut rows, cap);
-    rows.iter().flat_map(|&(doc, weight, _)| [doc, weight]).collect()
+impl MergedTerm {
+    fn push_han_row(&mut self, doc: u32, weight: u32, positions: &[u32]) {
+        let mut push = |n: u32| {
+            leb128(&mut self.packed, n);
+            self.values += 1;
+        };
+        push(doc - self.last);
+        push(weight);
+        push(positions.len() as u32);
+        let mut at = 0;
+        for &p in positions {
+            push(p - at);
+            at = p;
+        }
+        self.last = doc;
+    }
+
+    /// A Han term's encoded postings: its document frequency, then what `packed` holds.
+    fn unpacked(self) -> Vec<u32> {
+        let mut flat = Vec::with_capacity(1 + self.values as usize);
+        flat.push(self.df);
+        let mut n = 0u32;
+        let mut shift = 0;
+        for b in self.packed {
+            n |= u32::from(b & 0x7f) << shift;
+            shift += 7;
+            if b < 0x80 {
+                flat.push(n);
+                (n, shift) = (0, 0);
+            }
+        }
+        flat
+    }
 }
 
-/// The rows of merged flat postings (`(doc, weight)`, Han terms followed by count and positions).
-fn rows_of(han: bool, flat: &[u32]) -> Vec<Row<'_>> {
-    let mut rows = Vec::with_capacity(flat.len() / 2);
-    let mut k = 0;
-    while k < flat.len() {
-        let (doc, weight) = (flat[k], flat[k + 1]);
-        k += 2;
-        let mut positions: &[u32] = &[];
-        if han {
-            let count = flat[k] as usize;
-            positions = &flat[k + 1..k + 1 + count];
-            k += 1 + count;
-        }
-        rows.push((doc, weight, positions));
+/// `n` as LEB128: seven bits a byte, the high bit set on every byte but the last.
+fn leb128(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
     }
-    rows
+    out.push(n as u8);
+}
+
+/// Values per merged row of a word: document, weight, pair masks.
+const WORD_ROW: usize = 4;
+
+/// Add a row to a word's merged rows. Once they reach `limit` values they are cut back to the
+/// `cap` heaviest (of equal weights, the first): rows cut here would be cut at the end too, `cap`
+/// rows before them already outweigh them. They never take more room than `limit` values: the
+/// common words grow together, and doubling each one's room would cost a hundred megabytes at
+/// 100,000 pages.
+fn push_word_row(flat: &mut Vec<u32>, row: [u32; WORD_ROW], limit: usize, cap: usize) {
+    if flat.len() == flat.capacity() {
+        let room = (flat.capacity() * 2).max(4 * WORD_ROW).min(limit);
+        flat.reserve_exact(room - flat.len());
+    }
+    flat.extend(row);
+    if flat.len() >= limit {
+        let mut rows = rows_of(flat);
+        keep_heaviest(&mut rows, cap);
+        let mut kept = Vec::with_capacity(limit);
+        kept.extend(rows.iter().flat_map(|&(doc, weight, [after, before], _)| [doc, weight, after, before]));
+        *flat = kept;
+    }
+}
+
+/// The rows of a word's merged postings.
+fn rows_of(flat: &[u32]) -> Vec<Row<'_>> {
+    flat.chunks_exact(WORD_ROW).map(|r| (r[0], r[1], [r[2], r[3]], &[][..])).collect()
 }
 
 /// Flat postings of every term, in term order, from the blocks in document order; `None` once
@@ -383,7 +455,7 @@ fn merge(term: &str, parts: &[(usize, usize)], blocks: &[Block], factors: &[[f64
         let flat = &blocks[b].rows[i];
         let mut k = 0;
         while k < flat.len() {
-            let doc = flat[k];
+            let (doc, masks) = (flat[k], [flat[k + 3], flat[k + 4]]);
             let tf = unpack(flat[k + 1], flat[k + 2]);
             k += ROW;
             let mut pos: &[u32] = &[];
@@ -392,7 +464,7 @@ fn merge(term: &str, parts: &[(usize, usize)], blocks: &[Block], factors: &[[f64
                 pos = &flat[k + 1..k + 1 + count];
                 k += 1 + count;
             }
-            rows.push((doc, stored_weight(&tf, &factors[doc as usize]), pos));
+            rows.push((doc, stored_weight(&tf, &factors[doc as usize]), masks, pos));
         }
     }
     encode(han, rows)
@@ -419,6 +491,23 @@ fn keep_heaviest(rows: &mut Vec<Row>, n: usize) {
     });
 }
 
+/// The values of encoded postings that a term shard holds: a word's without its pair masks.
+pub(super) fn scored<'f>(term: &str, flat: &'f [u32]) -> impl Iterator<Item = u32> + 'f {
+    let word = !term.starts_with(is_han);
+    flat.iter().enumerate().filter(move |&(k, _)| !word || k == 0 || (k - 1) % WORD_ROW < 2).map(|(_, &v)| v)
+}
+
+/// How many values `scored` gives.
+pub(super) fn scored_len(term: &str, flat: &[u32]) -> usize {
+    if term.starts_with(is_han) { flat.len() } else { 1 + flat.len().saturating_sub(1) / WORD_ROW * 2 }
+}
+
+/// A word's pair masks, two per posting (none for a Han term).
+pub(super) fn masks<'f>(term: &str, flat: &'f [u32]) -> impl Iterator<Item = u32> + 'f {
+    let word = !term.starts_with(is_han);
+    flat.iter().enumerate().filter(move |&(k, _)| word && k > 0 && (k - 1) % WORD_ROW >= 2).map(|(_, &v)| v)
+}
+
 /// Very common words keep only their `MAX_POSTINGS` heaviest documents (the frequency stays the
 /// true one, so idf is right).
 fn encode(han: bool, rows: Vec<Row>) -> Vec<u32> {
@@ -430,13 +519,16 @@ fn encode_capped(han: bool, df: u32, mut rows: Vec<Row>, cap: usize) -> Vec<u32>
     if rows.len() > cap && !han {
         keep_heaviest(&mut rows, cap);
     }
-    let mut flat = Vec::with_capacity(rows.len() * 2 + 1);
+    let values: usize = rows.iter().map(|r| if han { 3 + r.3.len() } else { WORD_ROW }).sum();
+    let mut flat = Vec::with_capacity(1 + values);
     flat.push(df);
     let mut last = 0;
-    for (doc, weight, positions) in rows {
+    for (doc, weight, masks, positions) in rows {
         flat.extend([doc - last, weight]);
         last = doc;
-        if han {
+        if !han {
+            flat.extend(masks);
+        } else {
             flat.push(positions.len() as u32);
             let mut at = 0;
             for &p in positions {
@@ -468,7 +560,7 @@ mod tests {
         // Doc 0: title at 0. Doc 1: four empty fields, each followed by a gap, then 创业 at 4, 返乡 at 5.
         assert_eq!((p["返乡"][0], p["返乡"][5], positions(&p["返乡"])), (2, 1, [1, 0, 1, 5]));
         assert_eq!(p["乡创"].len(), 5, "one document, one position");
-        assert_eq!(p["x"].len(), 3, "df, doc, weight");
+        assert_eq!(p["x"].len(), 5, "df, doc, weight, pair masks");
     }
 
     #[test]
@@ -477,7 +569,7 @@ mod tests {
         let two = block(2, [fields("migrant", "")].into_iter());
         let blocks = [one, two];
         let p = index(&blocks);
-        assert_eq!((p["migrant"][0], p["migrant"][1], p["migrant"][3]), (2, 0, 2), "docs 0 and 2");
+        assert_eq!((p["migrant"][0], p["migrant"][1], p["migrant"][5]), (2, 0, 2), "docs 0 and 2");
     }
 
     #[test]
@@ -507,9 +599,9 @@ mod tests {
                     return (term.to_string(), flat);
                 }
                 let (mut doc, mut rows) = (0, Vec::new());
-                for pair in flat[1..].chunks(2) {
-                    doc += pair[0];
-                    rows.push((doc, pair[1], &[][..]));
+                for row in flat[1..].chunks(WORD_ROW) {
+                    doc += row[0];
+                    rows.push((doc, row[1], [row[2], row[3]], &[][..]));
                 }
                 (term.to_string(), encode_capped(false, flat[0], rows, cap))
             })
@@ -519,7 +611,10 @@ mod tests {
         blocks().for_each(|b| merge.add(b));
         let merged: Vec<(String, Vec<u32>)> = merge.finish().into_iter().map(|(t, f)| (t.into(), f)).collect();
         assert_eq!(merged, whole);
-        assert!(merged.iter().any(|(t, f)| t == "the" && f[0] == 40 && f.len() == 1 + 2 * cap), "the word is cut back");
+        assert!(
+            merged.iter().any(|(t, f)| t == "the" && f[0] == 40 && f.len() == 1 + WORD_ROW * cap),
+            "the word is cut back"
+        );
     }
 
     #[test]
@@ -534,9 +629,23 @@ mod tests {
     }
 
     #[test]
+    fn a_words_mask_holds_the_words_beside_it_in_the_same_field() {
+        let blocks = [block(0, [["guarantee funds", "", "", "", "funds. Loan 返乡 fund", ""]].into_iter())];
+        let p = index(&blocks);
+        let mask = |term: &str| [p[term][3], p[term][4]];
+        let (fund_next, fund_previous) = pairs::bits("fund");
+        let (_, guarante_previous) = pairs::bits("guarante");
+        let (loan_next, _) = pairs::bits("loan");
+        // Punctuation does not part words; a field's end and a Han run do.
+        assert_eq!(mask("guarante"), [fund_next, 0]);
+        assert_eq!(mask("fund"), [loan_next, guarante_previous]);
+        assert_eq!(mask("loan"), [0, fund_previous]);
+    }
+
+    #[test]
     fn the_heaviest_rows_are_kept_in_order_with_the_first_of_equal_weights() {
         let mut rows: Vec<Row> =
-            [5, 1, 7, 5, 5, 9, 1].iter().enumerate().map(|(d, &w)| (d as u32, w, &[][..])).collect();
+            [5, 1, 7, 5, 5, 9, 1].iter().enumerate().map(|(d, &w)| (d as u32, w, [0, 0], &[][..])).collect();
         keep_heaviest(&mut rows, 4);
         assert_eq!(rows.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>(), [(0, 5), (2, 7), (3, 5), (5, 9)]);
     }
@@ -554,6 +663,6 @@ mod tests {
         let blocks = [block(0, (0..MAX_POSTINGS + 3).map(|_| fields("the", "")))];
         let p = index(&blocks);
         assert_eq!(p["the"][0] as usize, MAX_POSTINGS + 3);
-        assert_eq!(p["the"].len(), 1 + 2 * MAX_POSTINGS);
+        assert_eq!(p["the"].len(), 1 + WORD_ROW * MAX_POSTINGS);
     }
 }

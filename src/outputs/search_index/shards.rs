@@ -1,10 +1,12 @@
 //! Cutting the postings into term shards, and the vocabulary files.
 //!
 //! Input: every term's flat postings, in term order. Output: shards (their terms, file name and
-//! JSON) for `search/t/NAME.json`, and the vocabulary files `search/v/X.json`. Must not: let a
+//! JSON) for `search/t/NAME.json`, their words' pair masks for `search/n/NAME.json` (fetched only
+//! for a quoted phrase), and the vocabulary files `search/v/X.json`. Must not: let a
 //! shard's boundaries or name depend on terms far from it: `serve` writes again only the shards
 //! an edit touches, which works only if an edit leaves the other shards' bytes and names alone.
 
+use super::postings::{masks, scored, scored_len};
 use super::tokens::is_han;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -27,9 +29,9 @@ pub(super) struct Shard {
     pub name: String,
 }
 
-/// About how many bytes of JSON a term's postings take.
+/// About how many bytes of JSON a term's postings take in its term shard.
 fn json_bytes((term, flat): TermPostings) -> usize {
-    flat.len() * 4 + term.len() + 6
+    scored_len(term, flat) * 4 + term.len() + 6
 }
 
 /// FNV-1a: fixed and documented, so boundaries and names are the same on every machine and with
@@ -75,31 +77,41 @@ pub(super) fn cut(terms: &[TermPostings]) -> Vec<Shard> {
     shards
 }
 
-/// `{"term":[…],…}` for terms already in order.
+/// A term shard: `{"term":[…],…}` for terms already in order.
 pub(super) fn json(terms: &[TermPostings]) -> String {
-    let mut out = String::with_capacity(terms.iter().map(|&t| json_bytes(t)).sum());
-    out.push('{');
-    for (i, (term, flat)) in terms.iter().enumerate() {
+    object(terms.iter().map(|&(term, flat)| (term, scored(term, flat))))
+}
+
+/// Whether a shard of these terms has a pair file: it holds a word.
+pub(super) fn has_pairs(terms: &[TermPostings]) -> bool {
+    terms.iter().any(|t| !t.0.starts_with(is_han))
+}
+
+/// A shard's pair file: `{"word":[after,before,…],…}`, two masks per posting of the term shard,
+/// in order.
+pub(super) fn pairs_json(terms: &[TermPostings]) -> String {
+    object(terms.iter().filter(|t| !t.0.starts_with(is_han)).map(|&(term, flat)| (term, masks(term, flat))))
+}
+
+fn object<'t, I: Iterator<Item = u32>>(terms: impl Iterator<Item = (&'t str, I)>) -> String {
+    let mut out = String::from("{");
+    let mut buf = itoa::Buffer::new();
+    for (i, (term, numbers)) in terms.enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push_str(&serde_json::to_string(term).unwrap_or_default());
         out.push_str(":[");
-        push_numbers(&mut out, flat);
+        for (k, n) in numbers.enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            out.push_str(buf.format(n));
+        }
         out.push(']');
     }
     out.push('}');
     out
-}
-
-fn push_numbers(out: &mut String, numbers: &[u32]) {
-    let mut buf = itoa::Buffer::new();
-    for (i, n) in numbers.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(buf.format(*n));
-    }
 }
 
 /// The words of each vocabulary file, by file key. Words are grouped by their first character;
@@ -180,11 +192,21 @@ mod tests {
 
     #[test]
     fn a_common_word_has_a_shard_to_itself() {
-        let (small, big) = (vec![1; 10], vec![1; SHARD_MIN / 4 + 1]);
+        // A word's row is four values, two of them in the term shard.
+        let (small, big) = (vec![1; 10], vec![1; SHARD_MIN / 2 + 1]);
         let list: Vec<TermPostings> =
             [("east", &small[..]), ("easy", &big[..]), ("eat", &small[..]), ("eaten", &small[..])].into();
         let starts: Vec<&str> = cut(&list).iter().map(|s| list[s.terms.start].0).collect();
         assert_eq!(starts, ["east", "easy", "eat"]);
+    }
+
+    #[test]
+    fn a_words_pair_masks_go_to_the_pair_file_and_the_rest_to_the_term_shard() {
+        let (word, han) = ([2, 0, 10, 7, 8, 3, 20, 9, 1], [1, 4, 30, 2, 5, 1]);
+        let list: Vec<TermPostings> = [("fund", &word[..]), ("返乡", &han[..])].into();
+        assert_eq!(json(&list), r#"{"fund":[2,0,10,3,20],"返乡":[1,4,30,2,5,1]}"#);
+        assert_eq!(pairs_json(&list), r#"{"fund":[7,8,9,1]}"#);
+        assert!(has_pairs(&list) && !has_pairs(&list[1..]));
     }
 
     #[test]

@@ -1,14 +1,15 @@
 // seedbed's search client: an ES module with no dependencies that runs in browsers and in Node.
 // It reads the static index written by `seedbed build` (search/manifest.json, term shards
-// search/t/NAME.json, vocabulary search/v/X.json, filters search/facets.json, fragments
-// search/f/N.json), downloading only the files a query needs.
+// search/t/NAME.json, their words' pair masks search/n/NAME.json, vocabulary search/v/X.json,
+// filters search/facets.json, fragments search/f/N.json), downloading only the files a query needs.
 //
 // Ranking: BM25F (the index stores each posting's field-weighted, length-normalised term
 // frequency, and whether the term is in the title; the client applies idf and saturation), OR
 // semantics. Pages containing a Chinese query string exactly (its bigrams at consecutive
 // positions) rank above pages that only contain its characters. A word being typed counts more
-// where it begins a word of the title. "Quoted words" must all be in a page (a quoted Chinese
-// string, exactly); -word leaves out the pages that have the word.
+// where it begins a word of the title. A "quoted phrase" must be in a page: its words side by side
+// (each word's postings carry a mask of the words next to it), a Chinese string exactly; -word
+// leaves out the pages that have the word.
 import { stem } from "./stem.mjs";
 
 export const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/u;
@@ -43,17 +44,28 @@ export function tokens(text) {
 }
 
 /**
- * Tokens of `text`, its Chinese phrases (runs of 3 or more Han characters, as bigrams) and its
- * lone Han characters.
+ * Tokens of `text`, its Chinese phrases (runs of 3 or more Han characters, as bigrams), its
+ * lone Han characters and its pairs of words side by side (as the index pairs them: punctuation
+ * between two words does not part them, Chinese does).
  */
 function parse(text) {
   const out = [];
   const phrases = [];
   const lone = [];
+  const pairs = [];
   let word = "";
   let han = [];
-  const flushWord = () => { if (word) out.push(stem(word)); word = ""; };
+  let previous = null;
+  const flushWord = () => {
+    if (!word) return;
+    const term = stem(word);
+    if (previous !== null) pairs.push([previous, term]);
+    out.push(term);
+    previous = term;
+    word = "";
+  };
   const flushHan = () => {
+    if (han.length) previous = null;
     if (han.length === 1) { out.push(han[0]); lone.push(han[0]); }
     const bigrams = [];
     for (let i = 0; i + 1 < han.length; i++) bigrams.push(han[i] + han[i + 1]);
@@ -66,7 +78,7 @@ function parse(text) {
     else if (ALNUM.test(c)) { flushHan(); word += c.toLowerCase(); }
     else { flushWord(); flushHan(); }
   }
-  return { tokens: out, phrases, lone };
+  return { tokens: out, phrases, lone, pairs };
 }
 
 /** Edit distance (insert, delete, substitute, swap of neighbours), giving up above `max`. */
@@ -129,6 +141,27 @@ function hasPhrase(doc, phrase, lists) {
   return at[0].some((p) => sets.every((s, i) => s.has(p + i)));
 }
 
+/**
+ * The bits a word sets in its neighbours' pair masks, [as next, as previous], from the 32-bit
+ * FNV-1a hash of its UTF-8 bytes (`pairs::bits` in the build).
+ */
+export function pairBits(term) {
+  const hash = fnv32(term);
+  return [1 << (hash & 31), 1 << ((hash >>> 5) & 31)];
+}
+
+/**
+ * Can the words `a` and `b` stand side by side in `doc`? `masks` maps a word to its masks per
+ * document, [words after it, words before it]; a word without masks there (a very common word
+ * keeps only its heaviest postings) tells nothing. Never false where they do; true where they do
+ * not only if both masks collide.
+ */
+function besideEachOther(doc, [a, b], masks) {
+  const [asNext] = pairBits(b), [, asPrevious] = pairBits(a);
+  const after = masks.get(a)?.get(doc)?.[0], before = masks.get(b)?.get(doc)?.[1];
+  return (after === undefined || (after & asNext) !== 0) && (before === undefined || (before & asPrevious) !== 0);
+}
+
 /** Documents of one facet value, from its runs (gap since the previous run's end, length, …). */
 function runDocs(runs) {
   const out = [];
@@ -146,9 +179,14 @@ function runDocs(runs) {
  * (`shard_name` in the build), so a shard keeps its name while its first term stays.
  */
 export function shardFile(first) {
+  return fnv32(first).toString(16).padStart(8, "0");
+}
+
+/** 32-bit FNV-1a of the UTF-8 bytes of `text`. */
+function fnv32(text) {
   let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(first)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
-  return hash.toString(16).padStart(8, "0");
+  for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash;
 }
 
 /**
@@ -196,6 +234,20 @@ export async function createSearch(load) {
         decode(term, Object.hasOwn(shard, term) ? shard[term] : [])));
     }
     return decoded.get(term);
+  }
+
+  const masked = new Map();
+  /** A word's pair masks per document (Map of [after, before]), from its shard's pair file. */
+  async function pairMasks(term) {
+    if (!masked.has(term)) {
+      masked.set(term, postings(term).then(async (list) => {
+        if (!list.df) return new Map();
+        const shard = await once(`n/${shardFile(shardFirst(manifest.shards, term))}.json`);
+        const masks = Object.hasOwn(shard, term) ? shard[term] : [];
+        return new Map(list.docs.map((doc, i) => [doc, [masks[2 * i], masks[2 * i + 1]]]));
+      }));
+    }
+    return masked.get(term);
   }
 
   /** The vocabulary file of words starting like `word`: [[term, df], …]. */
@@ -270,15 +322,19 @@ export async function createSearch(load) {
     return { qtf, lists, phrases, corrections: fixed, typed: new Set(expanded.filter((t) => !HAN.test(t))) };
   }
 
-  /** Documents having every term of some form of each quoted part (a Chinese one: exactly). */
+  /** Documents having each quoted part: its words side by side, a Chinese string exactly. */
   async function quotedDocs(quoted) {
     let keep = null;
     for (const part of quoted) {
-      const { tokens: terms, phrases } = parse(part);
-      if (!terms.length) continue;
+      const { tokens: terms, phrases, pairs } = parse(part);
       const lists = new Map(await Promise.all(terms.map(async (t) => [t, await postings(t)])));
-      const sets = terms.map((t) => new Set(lists.get(t).docs));
-      const docs = lists.get(terms[0]).docs.filter((d) => sets.every((s) => s.has(d)) && phrases.every((p) => hasPhrase(d, p, lists)));
+      // A very common word keeps only its heaviest postings: a page missing from them may have it.
+      const known = terms.filter((t) => lists.get(t).docs.length === lists.get(t).df);
+      if (!known.length) continue;
+      const masks = new Map(await Promise.all([...new Set(pairs.flat())].map(async (t) => [t, await pairMasks(t)])));
+      const sets = known.map((t) => new Set(lists.get(t).docs));
+      const docs = lists.get(known[0]).docs.filter((d) => sets.every((s) => s.has(d)) &&
+        phrases.every((p) => hasPhrase(d, p, lists)) && pairs.every((p) => besideEachOther(d, p, masks)));
       const set = new Set(docs);
       keep = keep ? new Set([...keep].filter((d) => set.has(d))) : set;
     }
