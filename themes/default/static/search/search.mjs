@@ -322,23 +322,35 @@ export async function createSearch(load) {
     return { qtf, lists, phrases, corrections: fixed, typed: new Set(expanded.filter((t) => !HAN.test(t))) };
   }
 
-  /** Documents having each quoted part: its words side by side, a Chinese string exactly. */
+  /**
+   * What the quoted parts allow: `keep`, the documents having each part with a word whose
+   * postings are complete (its words side by side, a Chinese string exactly), or null; for a part
+   * of very common words only (each keeps only its heaviest postings, so a page missing from them
+   * may still have the part), `ruledOut`, the pages whose masks show the words never side by side,
+   * and `confirmed`, those in every word's postings whose masks allow it (ranked first).
+   */
   async function quotedDocs(quoted) {
     let keep = null;
+    const ruledOut = new Set(), confirmed = new Set();
     for (const part of quoted) {
       const { tokens: terms, phrases, pairs } = parse(part);
       const lists = new Map(await Promise.all(terms.map(async (t) => [t, await postings(t)])));
-      // A very common word keeps only its heaviest postings: a page missing from them may have it.
       const known = terms.filter((t) => lists.get(t).docs.length === lists.get(t).df);
-      if (!known.length) continue;
       const masks = new Map(await Promise.all([...new Set(pairs.flat())].map(async (t) => [t, await pairMasks(t)])));
+      const holds = (d) => phrases.every((p) => hasPhrase(d, p, lists)) && pairs.every((p) => besideEachOther(d, p, masks));
+      if (!known.length) {
+        const sets = terms.map((t) => new Set(lists.get(t).docs));
+        for (const d of new Set(terms.flatMap((t) => lists.get(t).docs))) {
+          if (!holds(d)) ruledOut.add(d);
+          else if (sets.every((s) => s.has(d))) confirmed.add(d);
+        }
+        continue;
+      }
       const sets = known.map((t) => new Set(lists.get(t).docs));
-      const docs = lists.get(known[0]).docs.filter((d) => sets.every((s) => s.has(d)) &&
-        phrases.every((p) => hasPhrase(d, p, lists)) && pairs.every((p) => besideEachOther(d, p, masks)));
-      const set = new Set(docs);
+      const set = new Set(lists.get(known[0]).docs.filter((d) => sets.every((s) => s.has(d)) && holds(d)));
       keep = keep ? new Set([...keep].filter((d) => set.has(d))) : set;
     }
-    return keep;
+    return { keep, ruledOut, confirmed };
   }
 
   /** Documents having any form of an excluded word. */
@@ -358,7 +370,7 @@ export async function createSearch(load) {
     const { text, quoted, excluded } = parseQuery(typed);
     // A word before a closing quote or an excluded word ends in a space in `text`: not being typed.
     const { qtf, lists, phrases, corrections: fixed, typed: typing } = await queryTerms(text, prefix);
-    const [required, left] = await Promise.all([quoted.length ? quotedDocs(quoted) : null, excludedDocs(excluded)]);
+    const [{ keep: required, ruledOut, confirmed }, left] = await Promise.all([quotedDocs(quoted), excludedDocs(excluded)]);
     // Scores in flat arrays indexed by document: a common word touches thousands of documents.
     const score = new Float64Array(N), phrased = new Uint8Array(N), seen = new Uint8Array(N);
     const matched = [];
@@ -368,7 +380,7 @@ export async function createSearch(load) {
       const bonus = typing.has(term) ? TITLE_PREFIX_BONUS * idf : 0;
       for (let i = 0; i < list.docs.length; i++) {
         const doc = list.docs[i], w = list.weights[i] / scale;
-        if (left.has(doc) || (required && !required.has(doc))) continue;
+        if (left.has(doc) || ruledOut.has(doc) || (required && !required.has(doc))) continue;
         if (!seen[doc]) { seen[doc] = 1; matched.push(doc); }
         score[doc] += q * idf * (w / (k1 + w)) + (bonus && list.titled.has(doc) ? bonus : 0);
       }
@@ -376,6 +388,7 @@ export async function createSearch(load) {
     for (const phrase of phrases) {
       for (const doc of lists.get(phrase[0]).docs) if (hasPhrase(doc, phrase, lists)) phrased[doc]++;
     }
+    for (const doc of confirmed) phrased[doc]++;
     const order = Uint32Array.from(matched).sort((a, b) => phrased[b] - phrased[a] || score[b] - score[a] || a - b);
     let results = Array.from(order, (doc) => ({ doc, score: score[doc], phrases: phrased[doc] }));
     if (Object.values(filters).some((v) => v.length)) results = await applyFilters(results, filters);
