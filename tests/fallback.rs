@@ -101,7 +101,16 @@ fn feeds_and_the_sitemap_carry_the_untranslated_items() {
     let dir = bilingual_site(SITE);
     assert_eq!(build(dir.path(), &[]).status.code(), Some(0));
     let atom = read(dir.path(), "public/zh/atom.xml");
-    assert!(atom.contains("<title>Platforms</title>") && atom.contains("<title>Forum 2016</title>"), "{atom}");
+    // An untranslated item says its language: Atom per element, RSS through Dublin Core.
+    assert!(atom.contains("<title xml:lang=\"en\">Platforms</title>"), "{atom}");
+    assert!(atom.contains("<summary xml:lang=\"en\">Data platforms.</summary>"), "{atom}");
+    assert!(atom.contains("<title>担保基金</title>"), "its own items say nothing: {atom}");
+    let rss = read(dir.path(), "public/zh/rss.xml");
+    assert!(rss.contains("xmlns:dc=\"http://purl.org/dc/elements/1.1/\""), "{rss}");
+    assert!(rss.contains("<title>Platforms</title>") && rss.contains("<dc:language>en</dc:language>"), "{rss}");
+    assert!(read(dir.path(), "public/rss.xml").contains("<title>茶山</title><link>https://example.org/zh/stories/tea/</link>"));
+    let reports = read(dir.path(), "public/reports/rss.xml");
+    assert!(!reports.contains("xmlns:dc"), "no Dublin Core where every item is in the feed's language: {reports}");
     let json: serde_json::Value = serde_json::from_str(&read(dir.path(), "public/zh/feed.json")).expect("json");
     let platforms = json["items"].as_array().and_then(|i| i.iter().find(|i| i["title"] == "Platforms")).cloned();
     assert_eq!(platforms.map(|p| p["language"].clone()), Some(serde_json::json!("en")), "{json}");

@@ -103,12 +103,17 @@ fn atom(site: &Site, spec: &FeedSpec) -> String {
         let p = &site.pages[id];
         let url = site.config.permalink(&p.url_path);
         let mut e = Entry::default();
-        e.set_title(Text::plain(xml_safe(&p.title)));
+        // An untranslated item in another language's feed says which language its text is in.
+        let own = |text: &str| Text {
+            lang: (p.lang != spec.lang).then(|| p.lang.code().into()),
+            ..Text::plain(xml_safe(text))
+        };
+        e.set_title(own(&p.title));
         e.set_id(url.clone());
         e.set_links(vec![link(&url, "alternate")]);
         e.set_updated(p.front.updated.or(p.date).map(time).unwrap_or_default());
         e.set_published(p.date.map(time));
-        e.set_summary(p.front.summary.as_deref().map(|s| Text::plain(xml_safe(s))));
+        e.set_summary(p.front.summary.as_deref().map(own));
         let authors = site.page_authors[id]
             .iter()
             .map(|&a| Person { name: xml_safe(&site.authors[a].name), ..Default::default() });
@@ -125,25 +130,40 @@ fn link(href: &str, rel: &str) -> atom_syndication::Link {
 
 fn rss(site: &Site, spec: &FeedSpec) -> String {
     let page_url = site.config.permalink(&spec.page_path);
-    let items = spec.items.iter().map(|&id| {
-        let p = &site.pages[id];
-        let url = site.config.permalink(&p.url_path);
-        rss::Item {
-            title: Some(xml_safe(&p.title)),
-            link: Some(url.clone()),
-            description: p.front.summary.as_deref().map(xml_safe),
-            guid: Some(rss::Guid { value: url, permalink: true }),
-            pub_date: p.date.map(|d| rfc2822(site, d)),
-            ..Default::default()
-        }
-    });
+    let items: Vec<rss::Item> = spec
+        .items
+        .iter()
+        .map(|&id| {
+            let p = &site.pages[id];
+            let url = site.config.permalink(&p.url_path);
+            rss::Item {
+                title: Some(xml_safe(&p.title)),
+                link: Some(url.clone()),
+                description: p.front.summary.as_deref().map(xml_safe),
+                guid: Some(rss::Guid { value: url, permalink: true }),
+                pub_date: p.date.map(|d| rfc2822(site, d)),
+                // RSS has no language per item: Dublin Core's says an untranslated item's.
+                dublin_core_ext: (p.lang != spec.lang).then(|| rss::extension::dublincore::DublinCoreExtension {
+                    languages: vec![p.lang.code().to_string()],
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }
+        })
+        .collect();
     let channel = rss::Channel {
         title: xml_safe(&spec.title),
         link: page_url,
         description: xml_safe(site.config.description.get(spec.lang)),
         language: Some(spec.lang.code().to_string()),
         last_build_date: updated(site, spec).map(|d| rfc2822(site, d)),
-        items: items.collect(),
+        namespaces: items
+            .iter()
+            .any(|i| i.dublin_core_ext.is_some())
+            .then(|| ("dc".to_string(), rss::extension::dublincore::NAMESPACE.to_string()))
+            .into_iter()
+            .collect(),
+        items,
         ..Default::default()
     };
     channel.to_string()
