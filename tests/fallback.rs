@@ -108,7 +108,10 @@ fn feeds_and_the_sitemap_carry_the_untranslated_items() {
     let rss = read(dir.path(), "public/zh/rss.xml");
     assert!(rss.contains("xmlns:dc=\"http://purl.org/dc/elements/1.1/\""), "{rss}");
     assert!(rss.contains("<title>Platforms</title>") && rss.contains("<dc:language>en</dc:language>"), "{rss}");
-    assert!(read(dir.path(), "public/rss.xml").contains("<title>茶山</title><link>https://example.org/zh/stories/tea/</link>"));
+    assert!(
+        read(dir.path(), "public/rss.xml")
+            .contains("<title>茶山</title><link>https://example.org/zh/stories/tea/</link>")
+    );
     let reports = read(dir.path(), "public/reports/rss.xml");
     assert!(!reports.contains("xmlns:dc"), "no Dublin Core where every item is in the feed's language: {reports}");
     let json: serde_json::Value = serde_json::from_str(&read(dir.path(), "public/zh/feed.json")).expect("json");

@@ -63,6 +63,12 @@ fn a_shared_page_shows_its_image_else_its_first_figure_else_the_sites_picture() 
     let home = read(dir.path(), "public/zh/index.html");
     assert_eq!(meta(&home, "og:image:alt").as_deref(), Some("中心"), "the site's picture, described in Chinese");
     assert!(plain.contains("href=\"mailto:?subject=Plain&amp;body=https%3A%2F%2Fexample%2Eorg%2Freports%2Fplain%2F\""));
+    // A picture only shared pages show is fetched whole by the preview: no smaller copies of it.
+    let copies = |prefix: &str| {
+        tree(&dir.path().join("public")).into_keys().filter(|p| p.starts_with(prefix) && p.ends_with(".webp")).count()
+    };
+    assert_eq!((copies("images/card-"), copies("reports/cover-")), (0, 0));
+    assert!(copies("reports/chart-") > 0, "a body's figure keeps its copies");
 }
 
 #[test]

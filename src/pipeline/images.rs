@@ -24,14 +24,8 @@ struct Tally {
 /// Sizes and copies of the images `site`'s bodies show, and every problem with the site's images.
 pub(crate) fn make(root: &Path, site: &Site, theme: &ThemeFiles, emit: Emit) -> (ImageTable, Vec<SiteError>) {
     let started = std::time::Instant::now();
-    let mut shown: BTreeSet<&str> = (0..site.pages.len())
-        .flat_map(|id| site.pages[id].images.iter().zip(&site.image_paths[id]))
-        .filter(|(image, _)| !image.link)
-        .filter_map(|(_, path)| path.as_deref())
-        .filter(|p| images::is_raster(p))
-        .collect();
-    // The picture shared pages show: its size goes in their `og:image:width`.
-    shown.extend(site.config.share_image.as_ref().map(|s| s.out_path()));
+    let (shown, shared) = shown_and_shared(site);
+    let shown: BTreeSet<&str> = shown.iter().chain(&shared).copied().collect();
     let cache = load::image_cache(root);
     let tally = Tally::default();
     let made: Vec<(String, Result<ImageFacts, SiteError>)> = shown
@@ -39,7 +33,8 @@ pub(crate) fn make(root: &Path, site: &Site, theme: &ThemeFiles, emit: Emit) -> 
         .filter_map(|path| theme.assets.binary_search_by(|a| a.out_path.as_str().cmp(path)).ok())
         .map(|i| {
             let asset = &theme.assets[i];
-            (asset.out_path.clone(), facts(asset, cache.as_deref(), &tally, emit))
+            let copies = !shared.contains(asset.out_path.as_str());
+            (asset.out_path.clone(), facts(asset, copies, cache.as_deref(), &tally, emit))
         })
         .collect();
     let mut problems = svg_problems(&theme.assets);
@@ -57,14 +52,43 @@ pub(crate) fn make(root: &Path, site: &Site, theme: &ThemeFiles, emit: Emit) -> 
     (table, problems)
 }
 
-/// One image's size and copies (from the cache, else made and cached), its copies emitted.
-fn facts(asset: &Asset, cache: Option<&Path>, tally: &Tally, emit: Emit) -> Result<ImageFacts, SiteError> {
+/// The raster images the bodies show, and those only shared pages show (the site's `share_image`
+/// and items' `image:` not in any body): a page preview fetches the picture itself, so those need
+/// their size (for `og:image:width`) but no smaller copies.
+fn shown_and_shared(site: &Site) -> (BTreeSet<&str>, BTreeSet<&str>) {
+    let (mut shown, mut shared) = (BTreeSet::new(), BTreeSet::new());
+    for id in 0..site.pages.len() {
+        let page = &site.pages[id];
+        for (n, (image, path)) in page.images.iter().zip(&site.image_paths[id]).enumerate() {
+            match path.as_deref().filter(|p| !image.link && images::is_raster(p)) {
+                Some(path) if page.share_image == Some(n) => shared.insert(path),
+                Some(path) => shown.insert(path),
+                None => false,
+            };
+        }
+    }
+    shared.extend(site.config.share_image.as_ref().map(|s| s.out_path()));
+    shared.retain(|path| !shown.contains(path));
+    (shown, shared)
+}
+
+/// One image's size and its copies if `copies` (from the cache, else made and cached), emitted.
+fn facts(
+    asset: &Asset,
+    copies: bool,
+    cache: Option<&Path>,
+    tally: &Tally,
+    emit: Emit,
+) -> Result<ImageFacts, SiteError> {
     let unreadable = |why: String| {
         SiteError::warning(&asset.origin, 1, 1, format!("cannot read image `{}`: {why}", asset.origin))
             .with_hint("save it again as PNG, JPEG, WebP or GIF; the page shows it without a size or smaller copies")
     };
     let bytes = load::asset_bytes(&asset.source).map_err(|e| unreadable(e.to_string()))?;
-    let plan = images::plan(&bytes).map_err(unreadable)?;
+    let mut plan = images::plan(&bytes).map_err(unreadable)?;
+    if !copies {
+        plan.widths.clear();
+    }
     let name = |w: u32| format!("{}-{w}.webp", plan.key);
     let mut copies: Vec<(u32, u64, OutputContents)> = plan
         .widths
