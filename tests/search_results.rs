@@ -160,10 +160,11 @@ fn a_quoted_phrase_of_words_too_common_to_keep_every_posting_ranks_and_rules_out
     let script = format!(
         "import {{ createSearch, pairBits, shardFile }} from {module:?};\n\
          const [creditNext, creditPrevious] = pairBits('credit'), [ruralNext, ruralPrevious] = pairBits('rural');\n\
+         const masks = (list) => list.map((m) => [...Array(32).keys()].filter((b) => (m >>> b) & 1).map((b) => b.toString(32)).join('') + '.').join('');\n\
          const files = {{\n\
            'manifest.json': {{ version: 5, docs: 8, k1: 1.2, weight_scale: 1000, shards: [''], vocabulary: [] }},\n\
            [`t/${{shardFile('')}}.json`]: {{ credit: [8, 0, 2000, 1, 2000], rural: [8, 0, 2000, 1, 2000, 1, 2000, 1, 2000] }},\n\
-           [`n/${{shardFile('')}}.json`]: {{ credit: [0, ruralPrevious, ruralNext, 0], rural: [creditNext, 0, 0, creditPrevious, creditNext, 0, 0, 0] }},\n\
+           [`n/${{shardFile('')}}.json`]: {{ credit: masks([0, ruralPrevious, ruralNext, 0]), rural: masks([creditNext, 0, 0, creditPrevious, creditNext, 0, 0, 0]) }},\n\
          }};\n\
          const client = await createSearch(async (p) => files[p]);\n\
          for (const q of ['rural credit', '\"rural credit\"']) console.log((await client.search(q)).map((r) => r.doc).join(' '));\n",

@@ -87,10 +87,26 @@ pub(super) fn has_pairs(terms: &[TermPostings]) -> bool {
     terms.iter().any(|t| !t.0.starts_with(is_han))
 }
 
-/// A shard's pair file: `{"word":[after,before,…],…}`, two masks per posting of the term shard,
-/// in order.
+/// A shard's pair file: `{"word":"MASKS",…}`, two masks per posting of the term shard, in order
+/// (words after it, words before it). Each mask is written as the indexes of its set bits in
+/// base 32 (`0`–`9`, `a`–`v`), then a `.`: a mask has four bits set on average, which this writes
+/// in five characters where its decimal number takes nine.
 pub(super) fn pairs_json(terms: &[TermPostings]) -> String {
-    object(terms.iter().filter(|t| !t.0.starts_with(is_han)).map(|&(term, flat)| (term, masks(term, flat))))
+    let mut out = String::from("{");
+    for (i, &(term, flat)) in terms.iter().filter(|t| !t.0.starts_with(is_han)).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(term).unwrap_or_default());
+        out.push_str(":\"");
+        for mask in masks(term, flat) {
+            out.extend((0..32).filter(|bit| mask >> bit & 1 == 1).filter_map(|bit| char::from_digit(bit, 32)));
+            out.push('.');
+        }
+        out.push('"');
+    }
+    out.push('}');
+    out
 }
 
 fn object<'t, I: Iterator<Item = u32>>(terms: impl Iterator<Item = (&'t str, I)>) -> String {
@@ -205,7 +221,9 @@ mod tests {
         let (word, han) = ([2, 0, 10, 7, 8, 3, 20, 9, 1], [1, 4, 30, 2, 5, 1]);
         let list: Vec<TermPostings> = [("fund", &word[..]), ("返乡", &han[..])].into();
         assert_eq!(json(&list), r#"{"fund":[2,0,10,3,20],"返乡":[1,4,30,2,5,1]}"#);
-        assert_eq!(pairs_json(&list), r#"{"fund":[7,8,9,1]}"#);
+        assert_eq!(pairs_json(&list), r#"{"fund":"012.3.03.0."}"#);
+        let high = [1, 0, 1, 1 << 31 | 1 << 10, 0];
+        assert_eq!(pairs_json(&[("x", &high[..])]), r#"{"x":"av.."}"#);
         assert!(has_pairs(&list) && !has_pairs(&list[1..]));
     }
 

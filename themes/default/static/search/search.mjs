@@ -162,6 +162,16 @@ function besideEachOther(doc, [a, b], masks) {
   return (after === undefined || (after & asNext) !== 0) && (before === undefined || (before & asPrevious) !== 0);
 }
 
+/** Masks written as their set bits' indexes in base 32, each mask ended by "." (`pairs_json`). */
+function decodeMasks(text) {
+  const masks = [];
+  let mask = 0;
+  for (const c of text) {
+    if (c === ".") { masks.push(mask); mask = 0; } else mask |= 1 << parseInt(c, 32);
+  }
+  return masks;
+}
+
 /** Documents of one facet value, from its runs (gap since the previous run's end, length, …). */
 function runDocs(runs) {
   const out = [];
@@ -243,7 +253,7 @@ export async function createSearch(load) {
       masked.set(term, postings(term).then(async (list) => {
         if (!list.df) return new Map();
         const shard = await once(`n/${shardFile(shardFirst(manifest.shards, term))}.json`);
-        const masks = Object.hasOwn(shard, term) ? shard[term] : [];
+        const masks = decodeMasks(Object.hasOwn(shard, term) ? shard[term] : "");
         return new Map(list.docs.map((doc, i) => [doc, [masks[2 * i], masks[2 * i + 1]]]));
       }));
     }
