@@ -48,10 +48,11 @@ fn item_ids(record: &serde_json::Value) -> Vec<String> {
 fn first_digest_covers_the_window_grouped_by_issue_then_collection() {
     let dir = built_fixture();
     let record = items(dir.path(), "2025-11-28");
-    // Vol.28 No.2 before No.3, then proceedings, then stories; the old, draft and future reports are left out.
+    // The newest issue first (Vol. 28, No. 3, then No. 2), then proceedings, then stories; the old,
+    // draft and future reports are left out.
     assert_eq!(
         item_ids(&record),
-        ["reports/training-results", "reports/county-loans", "proceedings/forum-2025", "stories/tea-hills"]
+        ["reports/county-loans", "reports/training-results", "proceedings/forum-2025", "stories/tea-hills"]
     );
     assert_eq!(record["since"], "2025-10-29");
     assert_eq!(record["subjects"]["zh"], "摘要测试中心：最新目录 4 项（2025年11月28日）");

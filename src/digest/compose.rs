@@ -10,7 +10,7 @@ use super::TOKEN_SLOT;
 use super::select::{Group, SelectedItem};
 use super::store::{Record, RecordItem};
 use crate::error::SiteError;
-use crate::model::{Collection, Lang, Page, Site};
+use crate::model::{Collection, Lang, Page, PageId, Site};
 use crate::render::Templates;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -33,7 +33,14 @@ struct DigestItem {
     title: String,
     url: String,
     summary: String,
+    /// Its date and authors, as the reader's language writes them.
     meta: String,
+    /// The item's language, when the reader's edition has no translation of it.
+    lang: Option<&'static str>,
+    /// That language's name in the reader's language ("英文").
+    marker: Option<String>,
+    #[serde(skip)]
+    date: Option<crate::model::ContentDate>,
 }
 
 /// Control characters become spaces; everything else is kept.
@@ -108,7 +115,9 @@ fn parts(
             .replace("{date}", &date),
     );
     let views: Vec<GroupView> = groups.iter().map(|g| group_view(site, g, lang, &label)).collect();
-    let preheader: Vec<&str> = views.iter().flat_map(|g| &g.items).map(|i| i.title.as_str()).take(3).collect();
+    let mut newest: Vec<&DigestItem> = views.iter().flat_map(|g| &g.items).collect();
+    newest.sort_by_key(|i| std::cmp::Reverse(i.date));
+    let preheader: Vec<&str> = newest.iter().map(|i| i.title.as_str()).take(3).collect();
     let mut context = tera::Context::new();
     context.insert("lang", lang.code());
     context.insert("site_title", &clean(config.title.get(lang)));
@@ -150,44 +159,47 @@ fn address(text: &str, at: crate::model::Position) -> Result<lettre::Address, Si
 }
 
 fn labels(label: &impl Fn(&str) -> String) -> BTreeMap<&'static str, String> {
-    ["digest_intro", "digest_unsubscribe", "digest_why", "digest_feed", "digest_read"]
+    ["digest_intro", "digest_unsubscribe", "digest_why", "digest_feed", "digest_read", "label_colon"]
         .into_iter()
         .map(|k| (k, label(k)))
         .collect()
 }
 
 /// The page of `item` to show a reader of `lang`: theirs, else the first the item has.
-fn page_in<'a>(site: &'a Site, item: &SelectedItem, lang: Lang) -> Option<&'a Page> {
-    item.pages.get(&lang).or_else(|| item.pages.values().next()).map(|&id| &site.pages[id])
+fn page_in(item: &SelectedItem, lang: Lang) -> Option<PageId> {
+    item.pages.get(&lang).or_else(|| item.pages.values().next()).copied()
 }
 
 fn group_view(site: &Site, group: &Group, lang: Lang, label: &impl Fn(&str) -> String) -> GroupView {
-    let heading = match (group.collection, &group.issue) {
-        (Collection::Report, (Some(series), volume, number)) => {
-            let mut h = clean(series);
-            if let Some(v) = volume {
-                h += &label("digest_volume").replace("{n}", &v.to_string());
-            }
-            if let Some(n) = number {
-                h += &label("digest_number").replace("{n}", &n.to_string());
-            }
-            h
-        }
-        (Collection::Report, _) => label("title_reports"),
+    let shown: Vec<PageId> = group.items.iter().filter_map(|item| page_in(item, lang)).collect();
+    // An issue is named as the site names it in this language (its series' name there too).
+    let issue = shown.first().filter(|_| group.issue.0.is_some()).and_then(|&id| site.issue_label(id, lang));
+    let heading = match (group.collection, issue) {
+        (Collection::Report, Some(issue)) => clean(&issue),
+        (Collection::Report, None) => label("title_reports"),
         (Collection::Proceedings, _) => label("title_proceedings"),
         _ => label("title_stories"),
     };
-    let items =
-        group.items.iter().filter_map(|item| page_in(site, item, lang)).map(|p| item_view(site, p, lang)).collect();
+    let items = shown.into_iter().map(|id| item_view(site, id, lang, label)).collect();
     GroupView { heading, items }
 }
 
-fn item_view(site: &Site, page: &Page, lang: Lang) -> DigestItem {
+fn item_view(site: &Site, id: PageId, lang: Lang, label: &impl Fn(&str) -> String) -> DigestItem {
+    let page = &site.pages[id];
+    let authors: Vec<&str> =
+        site.page_authors[id].iter().map(|&a| site.authors[site.author_in(a, lang)].name.as_str()).collect();
+    let date = page.date.map(|d| lang.date_label(d.date()));
+    let byline = (!authors.is_empty()).then(|| authors.join(&label("list_separator")));
+    let meta: Vec<String> = date.into_iter().chain(byline).collect();
+    let other = page.lang != lang;
     DigestItem {
         title: clean(&page.title),
         url: site.config.permalink(&page.url_path),
         summary: clean(page.front.summary.as_deref().unwrap_or_default()),
-        meta: page.date.map(|d| lang.date_label(d.date())).unwrap_or_default(),
+        meta: clean(&meta.join(" · ")),
+        lang: other.then(|| page.lang.code()),
+        marker: other.then(|| label(&format!("digest_in_{}", page.lang.code()))),
+        date: page.date,
     }
 }
 

@@ -1,8 +1,8 @@
 //! Which items a new digest covers, in the order it lists them.
 //!
 //! Input: the assembled `Site`, the digests already sent (their item ids), today and the window
-//! start. Output: the items, grouped: reports by series, volume and number, then proceedings, then
-//! stories. Must not: read files or the clock, or select an item a sent digest already carried
+//! start. Output: the items, grouped: reports by series, newest issue first, then proceedings,
+//! then stories. Must not: read files or the clock, or select an item a sent digest already carried
 //! (an item is known by its translation key, so editing or retitling it never sends it again).
 
 use crate::model::{Collection, Lang, PageId, Site};
@@ -49,20 +49,22 @@ pub(super) fn items(site: &Site, since: Date, sent: &BTreeSet<String>) -> Vec<Gr
     group(site, by_id.into_values().collect())
 }
 
-/// The order of the digest: reports by series, volume, number (newest date first inside an
-/// issue), then proceedings, then stories, each newest first.
+/// The order of the digest: reports by series, newest issue first (volume, then number; newest
+/// date first inside an issue), then proceedings, then stories, each newest first.
 fn group(site: &Site, mut items: Vec<SelectedItem>) -> Vec<Group> {
+    use std::cmp::Reverse;
     let first_page = |item: &SelectedItem| item.pages.values().next().map(|&id| &site.pages[id]);
     let key = |item: &SelectedItem| {
         let page = first_page(item);
         let front = page.map(|p| &p.front);
         let issue = (front.and_then(|f| f.series.clone()), front.and_then(|f| f.volume), front.and_then(|f| f.number));
-        (item.collection, issue, std::cmp::Reverse(page.and_then(|p| p.date)), item.id.clone())
+        let newest = (issue.0.clone(), Reverse(issue.1), Reverse(issue.2));
+        (item.collection, newest, Reverse(page.and_then(|p| p.date)), item.id.clone(), issue)
     };
     items.sort_by_cached_key(key);
     let mut groups: Vec<Group> = Vec::new();
     for item in items {
-        let (collection, issue, _, _) = key(&item);
+        let (collection, _, _, _, issue) = key(&item);
         let issue = if collection == Collection::Report { issue } else { (None, None, None) };
         match groups.last_mut() {
             Some(g) if g.collection == collection && g.issue == issue => g.items.push(item),

@@ -71,13 +71,14 @@ pub fn parse(text: &str, suppressed: &BTreeSet<String>) -> Result<(Vec<Subscribe
         } else {
             raw_name.to_string()
         };
-        let lang_code = fields.get("lang").trim().to_lowercase();
+        let lang_code = fields.get("lang").trim();
         let lang = if lang_code.is_empty() {
             Lang::En
-        } else if let Some(lang) = Lang::from_code(&lang_code) {
+        } else if let Some(lang) = Lang::from_tag(lang_code) {
             lang
         } else {
-            let message = format!("unknown language `{lang_code}` (use en or zh): sent in English");
+            let message =
+                format!("unknown language `{lang_code}` (use en or zh; zh-CN, zh-TW… are read as zh): sent in English");
             problems.push(Problem { line, message, rejected: false });
             Lang::En
         };
@@ -270,6 +271,15 @@ mod tests {
         let (subs, _) = parse("email,name,lang\na@example.org,Ann,en\nb@example.org,,\n", &keys).unwrap();
         assert_eq!(subs.len(), 1);
         assert_eq!(subs[0].email.to_string(), "b@example.org");
+    }
+
+    #[test]
+    fn regional_and_script_tags_are_read_by_their_language_and_others_warned_about() {
+        let csv = "email,name,lang\na@example.org,A,zh-CN\nb@example.org,B,zh_Hant\nc@example.org,C,en-GB\nd@example.org,D,fr-CA\n";
+        let (subs, problems) = parse(csv, &BTreeSet::new()).unwrap();
+        assert_eq!(subs.iter().map(|s| s.lang).collect::<Vec<_>>(), [Lang::Zh, Lang::Zh, Lang::En, Lang::En]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].line == 5 && problems[0].message.contains("`fr-CA`") && !problems[0].rejected);
     }
 
     #[test]

@@ -182,6 +182,13 @@ impl Lang {
         LANGUAGES.iter().find(|s| s.code == code).map(|s| s.lang)
     }
 
+    /// The language of a BCP 47 tag as mail lists and browsers write it (`zh-CN`, `zh_Hans`,
+    /// `en-GB`: by its primary subtag, in any case).
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        Lang::from_code(&primary)
+    }
+
     /// `/` for English, `/zh/` for Chinese: every URL path of the language starts with it.
     pub fn prefix(self) -> &'static str {
         self.spec().prefix
@@ -246,6 +253,10 @@ mod tests {
         assert_eq!(Lang::En.date_label(d), "5 February 2018");
         assert_eq!(Lang::Zh.date_label(d), "2018年2月5日");
         assert_eq!(Lang::En.issue_label("Research Report", 20, 1, None), "Research Report, Vol. 20, No. 1");
+        assert_eq!(
+            ["zh-CN", "zh_Hans", "ZH-tw", "en-GB", "zh", "fr-CA", "", "-zh"].map(Lang::from_tag),
+            [Some(Lang::Zh), Some(Lang::Zh), Some(Lang::Zh), Some(Lang::En), Some(Lang::Zh), None, None, None]
+        );
         assert_eq!(Lang::Zh.issue_label("研究报告", 20, 1, Some(2018)), "研究报告 2018年 第20卷 第1期");
     }
 

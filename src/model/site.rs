@@ -328,6 +328,30 @@ impl Site {
         self.authors.binary_search_by(|b| (b.lang, b.slug.as_str()).cmp(&(lang, a.slug.as_str()))).unwrap_or(author)
     }
 
+    /// Page `id`'s issue as `lang` shows it: "Research Report, Vol. 20, No. 1"; for an
+    /// untranslated report, in the series it is listed under there (`研究报告 第20卷 第2期`),
+    /// else in its own language. `None` outside a series.
+    pub fn issue_label(&self, id: PageId, lang: Lang) -> Option<String> {
+        self.issue_label_in(id, lang).or_else(|| {
+            let p = &self.pages[id];
+            let (series, volume, number) = (p.front.series.as_ref()?, p.front.volume?, p.front.number?);
+            Some(p.lang.issue_label(series, volume, number, None))
+        })
+    }
+
+    /// An untranslated report's issue in the series of `lang` that lists it, named in `lang`.
+    pub fn issue_label_in(&self, id: PageId, lang: Lang) -> Option<String> {
+        let f = &self.pages[id].front;
+        if self.pages[id].lang == lang {
+            return None;
+        }
+        let (volume, number) = (f.volume?, f.number?);
+        self.catalogue.iter().filter(|s| s.lang == lang && s.name_lang == lang).find_map(|s| {
+            let issue = s.issues.iter().find(|i| i.volume == volume && i.number == number)?;
+            issue.pages.contains(&id).then(|| lang.issue_label(&s.name, volume, number, None))
+        })
+    }
+
     /// Every dated item listed in `lang`, newest first.
     pub fn listed(&self, lang: Lang) -> &[PageId] {
         self.listed.get(&lang).map_or(&[], Vec::as_slice)

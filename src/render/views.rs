@@ -91,9 +91,9 @@ impl<'s> Urls<'s> {
     /// Item `id` as an entry of a list in `lang`.
     pub(crate) fn entry(&self, id: PageId, lang: Lang) -> EntryView<'s> {
         let p: &'s Page = &self.site.pages[id];
-        let in_list = (p.lang != lang).then(|| self.issue_label_in(id, lang)).flatten();
+        let in_list = self.site.issue_label_in(id, lang);
         let issue_lang = (p.lang != lang && in_list.is_none()).then(|| p.lang.code());
-        let label = in_list.or_else(|| issue_label(p));
+        let label = self.site.issue_label(id, lang);
         EntryView {
             title: &p.title,
             lang: p.lang.code(),
@@ -107,17 +107,6 @@ impl<'s> Urls<'s> {
             issue_label: label,
             issue_lang,
         }
-    }
-
-    /// An untranslated report's issue as a list in `lang` shows it: in the series it is listed
-    /// under there (`研究报告 第20卷 第2期` for a Research Report on a Chinese page).
-    fn issue_label_in(&self, id: PageId, lang: Lang) -> Option<String> {
-        let f = &self.site.pages[id].front;
-        let (volume, number) = (f.volume?, f.number?);
-        self.site.catalogue.iter().filter(|s| s.lang == lang && s.name_lang == lang).find_map(|s| {
-            let issue = s.issues.iter().find(|i| i.volume == volume && i.number == number)?;
-            issue.pages.contains(&id).then(|| lang.issue_label(&s.name, volume, number, None))
-        })
     }
 
     /// Page `n` (1-based) of a paginated list rooted at `first_url`.
@@ -137,10 +126,4 @@ impl<'s> Urls<'s> {
                 .collect(),
         }
     }
-}
-
-/// "Research Report, Vol. 20, No. 1" for a report in a series.
-pub(super) fn issue_label(p: &Page) -> Option<String> {
-    let (series, volume, number) = (p.front.series.as_ref()?, p.front.volume?, p.front.number?);
-    Some(p.lang.issue_label(series, volume, number, None))
 }

@@ -4,7 +4,7 @@
 //! Input: the site (through `Urls`) and the report's citation texts. Output: `ReportPart`.
 //! Must not: format a citation (`outputs::cite` did) or a URL.
 
-use super::super::views::{Link, Urls, issue_label};
+use super::super::views::{Link, Urls};
 use crate::model::{Access, CitationTexts, Issue, Lang, PageId, Revision};
 use crate::urls::CitationFormat;
 use serde::Serialize;
@@ -54,7 +54,7 @@ pub(super) fn part(urls: &Urls, id: PageId, citation: Option<&CitationTexts>) ->
     let issue = issue_of(urls, id);
     let (issue_previous, issue_next) = issue.map_or((None, None), |i| neighbours(urls, i, id));
     ReportPart {
-        issue_label: issue_label(p),
+        issue_label: site.issue_label(id, p.lang),
         issue_url: issue.map(|issue| urls.issue(issue)),
         abstract_only,
         full_text_request_url: abstract_only.then(|| request_url(site, &p.title)).flatten(),
