@@ -196,3 +196,43 @@ fn subscribe_box_posts_to_the_endpoint_or_offers_a_mailto_without_javascript() {
         stderr(&out)
     );
 }
+
+/// Each message of `outbox`: its decoded From, text part and HTML part (Python's e-mail parser).
+fn sent_messages(outbox: &Path) -> Vec<serde_json::Value> {
+    let script = "import sys, json, email, email.policy, pathlib\n\
+                  out = []\n\
+                  for f in sorted(pathlib.Path(sys.argv[1]).iterdir()):\n\
+                  \x20   m = email.message_from_bytes(f.read_bytes(), policy=email.policy.default)\n\
+                  \x20   text = m.get_body(('plain',)).get_content(); html = m.get_body(('html',)).get_content()\n\
+                  \x20   out.append({'from': str(m['From']), 'to': str(m['To']), 'text': text, 'html': html})\n\
+                  print(json.dumps(out))\n";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script, outbox.to_str().expect("path")])
+        .output()
+        .expect("python3");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn each_reader_is_greeted_by_name_in_their_language_from_the_site_named_in_it() {
+    let dir = built_fixture();
+    write(dir.path(), "subs.csv", "email,name,lang\nann@example.net,Ann & <Co>,en\nli@example.net,,zh-CN\n");
+    let outbox = dir.path().join("outbox");
+    let list = dir.path().join("subs.csv");
+    let out = digest(
+        dir.path(),
+        &["send", "--subscribers", list.to_str().unwrap(), "--outbox", outbox.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let messages = sent_messages(&outbox);
+    let to = |who: &str| messages.iter().find(|m| m["to"].as_str().is_some_and(|t| t.contains(who))).expect(who);
+    let (ann, li) = (to("ann@"), to("li@"));
+    assert!(ann["text"].as_str().is_some_and(|t| t.contains("Dear Ann & <Co>,")), "{}", ann["text"]);
+    assert!(ann["html"].as_str().is_some_and(|h| h.contains("Dear Ann &amp; &lt;Co&gt;,")), "escaped in HTML");
+    assert_eq!(ann["from"], "Digest Fixture Centre <digest@example.org>");
+    assert!(li["text"].as_str().is_some_and(|t| t.contains("读者您好：")), "{}", li["text"]);
+    assert_eq!(li["from"], "摘要测试中心 <digest@example.org>", "the site's name in Chinese");
+    assert!(!messages.iter().any(|m| m["text"].as_str().unwrap_or("").contains("SEEDBED-")), "every slot filled");
+}

@@ -6,9 +6,9 @@
 //! control character from the content reach a part (a CR or LF in a title would start a new
 //! line of the text part; NUL breaks mail software).
 
-use super::TOKEN_SLOT;
 use super::select::{Group, SelectedItem};
 use super::store::{Record, RecordItem};
+use super::{GREETING_SLOT, TOKEN_SLOT};
 use crate::error::SiteError;
 use crate::model::{Collection, Lang, Page, PageId, Site};
 use crate::render::Templates;
@@ -71,6 +71,8 @@ pub(super) fn digest(
         id: id.to_string(),
         date: today.to_string(),
         since: since.to_string(),
+        senders: senders(site, &from),
+        greetings: BTreeMap::new(),
         from,
         list_id: list_id(&title_en, &config.host()),
         unsubscribe_mailto: unsubscribe_mailto.clone(),
@@ -89,6 +91,8 @@ pub(super) fn digest(
         files.push((format!("digest.{}.html", lang.code()), html.into_bytes()));
         files.push((format!("digest.{}.txt", lang.code()), text.into_bytes()));
         record.subjects.insert(lang.code().to_string(), subject);
+        let label = |key: &str| clean(&templates.label(lang, key));
+        record.greetings.insert(lang.code().to_string(), (label("digest_greeting_name"), label("digest_greeting")));
     }
     let json = serde_json::to_string_pretty(&record).unwrap_or_default() + "\n";
     files.push((super::store::RECORD_FILE.to_string(), json.into_bytes()));
@@ -124,6 +128,7 @@ fn parts(
     context.insert("site_url", &config.permalink(&crate::urls::home(lang)));
     context.insert("subject", &subject);
     context.insert("preheader", &preheader.join(" · "));
+    context.insert("greeting", GREETING_SLOT);
     context.insert("date", &date);
     context.insert("count", &count);
     context.insert("groups", &views);
@@ -140,6 +145,19 @@ fn parts(
         .map_err(|e| SiteError::whole_file("templates/digest.html", format!("cannot inline its CSS: {e}")))?;
     let text = templates.render_named("digest.txt", &context)?;
     Ok((subject, html, text))
+}
+
+/// The sender in each language: where it is named as the site (the default, or `digest.from`
+/// naming the site by its title in some language), by the site's title in that language.
+fn senders(site: &Site, from: &str) -> BTreeMap<String, String> {
+    let Ok(mailbox) = from.parse::<lettre::message::Mailbox>() else { return BTreeMap::new() };
+    let titles: Vec<&str> = site.config.languages.iter().map(|&l| site.config.title.get(l)).collect();
+    let named_as_site = mailbox.name.as_deref().is_none_or(|name| titles.contains(&name));
+    let sender = |lang: Lang| match named_as_site {
+        true => lettre::message::Mailbox::new(Some(clean(site.config.title.get(lang))), mailbox.email.clone()),
+        false => mailbox.clone(),
+    };
+    site.config.languages.iter().map(|&l| (l.code().to_string(), sender(l).to_string())).collect()
 }
 
 /// `Title <catalogue.HOST>`; just the angle part when the title would need encoding.

@@ -5,9 +5,9 @@
 //! a lettre `Message` (`multipart/alternative`: text first, HTML last). Must not: read files, or
 //! put anything in a header that did not pass `subscribers` or `compose::clean`.
 
-use super::TOKEN_SLOT;
 use super::store::Record;
 use super::subscribers::{Subscriber, key};
+use super::{GREETING_SLOT, TOKEN_SLOT};
 use crate::model::Lang;
 use hmac::{KeyInit, Mac};
 use lettre::message::header::{HeaderName, HeaderValue};
@@ -71,6 +71,15 @@ pub(super) fn check_digest(record: &Record, parts: &Parts, secret: Option<&[u8]>
     Ok(())
 }
 
+/// The greeting of a subscriber of `name` (none: the greeting without a name).
+fn greeting(record: &Record, lang: Lang, name: &str) -> String {
+    match record.greetings.get(lang.code()) {
+        Some((named, _)) if !name.trim().is_empty() => named.replace("{name}", name.trim()),
+        Some((_, plain)) => plain.clone(),
+        None => String::new(),
+    }
+}
+
 /// The message for `subscriber`.
 pub(super) fn build(
     record: &Record,
@@ -91,8 +100,11 @@ pub(super) fn build(
         Some((_, token)) => (text.replace(TOKEN_SLOT, token), html.replace(TOKEN_SLOT, token)),
         None => (text.clone(), html.clone()),
     };
-    let from: Mailbox =
-        record.from.parse().map_err(|e| anyhow::anyhow!("the digest's sender `{}`: {e}", record.from))?;
+    let greeting = greeting(record, lang, &subscriber.name);
+    let (text, html) =
+        (text.replace(GREETING_SLOT, &greeting), html.replace(GREETING_SLOT, &crate::text::escape_html(&greeting)));
+    let sender = record.senders.get(lang.code()).unwrap_or(&record.from);
+    let from: Mailbox = sender.parse().map_err(|e| anyhow::anyhow!("the digest's sender `{sender}`: {e}"))?;
     let name = (!subscriber.name.is_empty()).then(|| subscriber.name.clone());
     let subject = record.subjects.get(lang.code()).cloned().unwrap_or_default();
     let host = sender_host(record);

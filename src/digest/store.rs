@@ -27,6 +27,13 @@ pub struct Record {
     pub since: String,
     /// The sender.
     pub from: String,
+    /// The sender per language code, named as the site is in that language (older records: none;
+    /// `from` is used).
+    #[serde(default)]
+    pub senders: BTreeMap<String, String>,
+    /// The greeting per language code: with `{name}`, and without a name.
+    #[serde(default)]
+    pub greetings: BTreeMap<String, (String, String)>,
     /// The `List-Id`.
     pub list_id: String,
     /// Where unsubscribe requests go.
