@@ -22,7 +22,8 @@ pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/theme
 pub fn site(root: &Path) -> Result<(Config, LoadedSite, Vec<SiteError>), BuildError> {
     let (config, found, warnings) = site_unread(root)?;
     let content = found.content.into_par_iter().map(content_file).collect::<Result<Vec<_>, BuildError>>()?;
-    Ok((config, LoadedSite { config_file: found.config_file, content, theme: found.theme, data: found.data }, warnings))
+    let LoadedSite { config_file, theme, data, digests, .. } = found;
+    Ok((config, LoadedSite { config_file, content, theme, data, digests }, warnings))
 }
 
 /// Like `site`, but only find the content files: `content_file` reads each.
@@ -37,8 +38,9 @@ pub fn site_unread(root: &Path) -> Result<(Config, LoadedSite<FoundFile>, Vec<Si
     let content = markdown.into_iter().map(|(rel_path, path)| FoundFile { rel_path, path }).collect();
     let theme = theme(&bounds, &config, &config_text, others, &mut warnings)?;
     let data = data_files(&bounds, &mut warnings)?;
+    let digests = digest_parts(&bounds, &mut warnings)?;
     let config_file = SourceFile { rel_path: CONFIG_FILE.into(), bytes: config_bytes };
-    Ok((config, LoadedSite { config_file, content, theme, data }, warnings))
+    Ok((config, LoadedSite { config_file, content, theme, data, digests }, warnings))
 }
 
 /// The tables under `data/` (`.csv`, `.yaml`, `.yml`) that embeds may show.
@@ -47,6 +49,20 @@ fn data_files(bounds: &Bounds, warnings: &mut Vec<SiteError>) -> Result<Vec<Sour
     walk(bounds, "data", warnings)
         .into_iter()
         .filter(|(rel, _)| is_data(rel))
+        .map(|(rel_path, path)| Ok(SourceFile { bytes: read(&path)?, rel_path }))
+        .collect()
+}
+
+/// The HTML parts `digest build` stored (`digests/<id>/digest.<lang>.html`), which the site
+/// publishes as the digests' web pages.
+fn digest_parts(bounds: &Bounds, warnings: &mut Vec<SiteError>) -> Result<Vec<SourceFile>, BuildError> {
+    let is_part = |rel: &str| {
+        let name = rel.rsplit('/').next().unwrap_or_default();
+        rel.matches('/').count() == 2 && name.starts_with("digest.") && name.ends_with(".html")
+    };
+    walk(bounds, "digests", warnings)
+        .into_iter()
+        .filter(|(rel, _)| is_part(rel))
         .map(|(rel_path, path)| Ok(SourceFile { bytes: read(&path)?, rel_path }))
         .collect()
 }

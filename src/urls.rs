@@ -30,6 +30,11 @@ pub(crate) fn listing(collection: Collection, lang: Lang) -> String {
     }
 }
 
+/// A sent catalogue digest as a web page: `/digests/2026-11-28/`, `/zh/digests/2026-11-28/`.
+pub(crate) fn digest_archive(id: &str, lang: Lang) -> String {
+    format!("{}digests/{id}/", lang.prefix())
+}
+
 /// A person's page: `/people/su-hongwen/`.
 pub(crate) fn person(lang: Lang, slug: &str) -> String {
     item(Collection::Person, lang, slug)

@@ -236,3 +236,29 @@ fn each_reader_is_greeted_by_name_in_their_language_from_the_site_named_in_it() 
     assert_eq!(li["from"], "摘要测试中心 <digest@example.org>", "the site's name in Chinese");
     assert!(!messages.iter().any(|m| m["text"].as_str().unwrap_or("").contains("SEEDBED-")), "every slot filled");
 }
+
+#[test]
+fn each_digest_is_a_page_of_the_site_without_anything_personal() {
+    let dir = copy_site(&fixture("sites/digest"));
+    let yaml = read(dir.path(), "site.yaml") + "  unsubscribe_url: https://lists.example.org/unsubscribe\n";
+    write(dir.path(), "site.yaml", yaml);
+    let out = digest(dir.path(), &["build"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let part = read(dir.path(), "digests/2025-11-28/digest.zh.txt");
+    assert!(part.contains("在浏览器中查看：https://example.org/zh/digests/2025-11-28/"), "{part}");
+    let built = build(dir.path(), &[]);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    for (path, greeting) in [
+        ("public/digests/2025-11-28/index.html", "Dear reader,"),
+        ("public/zh/digests/2025-11-28/index.html", "读者您好："),
+    ] {
+        let page = read(dir.path(), path);
+        assert!(
+            page.contains(greeting) && (page.contains("County Loans") || page.contains("县域返乡创业贷款")),
+            "{page}"
+        );
+        assert!(!page.contains("SEEDBED-"), "no slot left: {page}");
+        assert!(page.contains("href=\"mailto:digest@example.org?subject=unsubscribe\""), "{page}");
+        assert!(!page.contains("lists.example.org/unsubscribe"), "no token link");
+    }
+}

@@ -42,7 +42,7 @@ pub fn site(
     extracted: crate::model::Extracted,
     opts: &BuildOptions,
 ) -> Result<(Site, Vec<SiteError>), Vec<SiteError>> {
-    let crate::model::Extracted { datasets, pdf_texts } = extracted;
+    let crate::model::Extracted { datasets, pdf_texts, digests } = extracted;
     let translation_errors = translations::inherit(&mut pages, config.default_language);
     let (mut pages, held_back): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|p| is_published(p, opts));
     pages.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.rel_path.cmp(&b.rel_path)));
@@ -106,6 +106,7 @@ pub fn site(
         pdf_urls,
         pdf_bytes,
         pdf_texts,
+        digests,
         pdf_text_of,
         withheld,
         citable,

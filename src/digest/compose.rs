@@ -87,7 +87,8 @@ pub(super) fn digest(
     };
     let mut files = Vec::new();
     for &lang in &config.languages {
-        let (subject, html, text) = parts(site, templates, groups, lang, (today, &unsubscribe))?;
+        let archive = config.permalink(&crate::urls::digest_archive(id, lang));
+        let (subject, html, text) = parts(site, templates, groups, lang, (today, &unsubscribe, &archive))?;
         files.push((format!("digest.{}.html", lang.code()), html.into_bytes()));
         files.push((format!("digest.{}.txt", lang.code()), text.into_bytes()));
         record.subjects.insert(lang.code().to_string(), subject);
@@ -106,7 +107,7 @@ fn parts(
     templates: &Templates,
     groups: &[Group],
     lang: Lang,
-    (today, unsubscribe): (Date, &str),
+    (today, unsubscribe, archive): (Date, &str, &str),
 ) -> Result<(String, String, String), SiteError> {
     let config = &site.config;
     let label = |key: &str| templates.label(lang, key);
@@ -133,6 +134,7 @@ fn parts(
     context.insert("count", &count);
     context.insert("groups", &views);
     context.insert("unsubscribe_url", unsubscribe);
+    context.insert("archive_url", archive);
     context.insert(
         "feed_url",
         &config.permalink(&crate::urls::feed(&crate::urls::home(lang), crate::urls::FeedFormat::Atom)),
@@ -177,7 +179,7 @@ fn address(text: &str, at: crate::model::Position) -> Result<lettre::Address, Si
 }
 
 fn labels(label: &impl Fn(&str) -> String) -> BTreeMap<&'static str, String> {
-    ["digest_intro", "digest_unsubscribe", "digest_why", "digest_feed", "digest_read", "label_colon"]
+    ["digest_intro", "digest_unsubscribe", "digest_why", "digest_feed", "digest_read", "digest_online", "label_colon"]
         .into_iter()
         .map(|k| (k, label(k)))
         .collect()

@@ -21,10 +21,7 @@ use jiff::civil::Date;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Stands for the subscriber's token in a stored part's unsubscribe link; `send` replaces it.
-pub const TOKEN_SLOT: &str = "SEEDBED-SUBSCRIBER-TOKEN";
-/// Where `send` puts each subscriber's greeting (with their name when the list has one).
-pub const GREETING_SLOT: &str = "SEEDBED-SUBSCRIBER-GREETING";
+pub use crate::model::{GREETING_SLOT, TOKEN_SLOT};
 
 /// What `digest build` did.
 #[derive(Debug)]

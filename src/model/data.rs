@@ -28,6 +28,24 @@ pub struct Extracted {
     pub datasets: Vec<Dataset>,
     /// Open reports' PDFs.
     pub pdf_texts: Vec<PdfText>,
+    /// The digests' HTML parts, for their pages on the site.
+    pub digests: Vec<DigestPart>,
+}
+
+/// Where `digest send` puts each subscriber's unsubscribe token in a stored part.
+pub const TOKEN_SLOT: &str = "SEEDBED-SUBSCRIBER-TOKEN";
+/// Where `digest send` puts each subscriber's greeting (with their name when the list has one).
+pub const GREETING_SLOT: &str = "SEEDBED-SUBSCRIBER-GREETING";
+
+/// One language's HTML part of a catalogue digest, as `digest build` stored it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestPart {
+    /// The digest's id (`2026-11-28`, `2026-11-28-2`).
+    pub id: String,
+    /// Its language.
+    pub lang: super::Lang,
+    /// The part as stored, with its slots.
+    pub html: String,
 }
 
 /// The text of a report's PDF, for search, and its page count, for the download button.

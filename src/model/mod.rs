@@ -155,6 +155,8 @@ pub struct LoadedSite<Content = SourceFile> {
     pub theme: ThemeFiles,
     /// The tables under `data/`, sorted by path.
     pub data: Vec<SourceFile>,
+    /// The HTML part of each digest under `digests/` (`digests/<id>/digest.<lang>.html`), sorted.
+    pub digests: Vec<SourceFile>,
 }
 
 /// One file of the built site, relative to the output root (`reports/x/index.html`).

@@ -292,6 +292,8 @@ pub struct Site {
     pub pdf_bytes: Vec<Option<u64>>,
     /// The text of each open report's PDF, sorted by path.
     pub pdf_texts: Vec<super::PdfText>,
+    /// The catalogue digests' HTML parts, by id then language.
+    pub digests: Vec<super::DigestPart>,
     /// By page id: which of `pdf_texts` is its PDF (none for an abstract-only report's).
     pub pdf_text_of: Vec<Option<usize>>,
     /// Files of the site not published: PDFs only abstract-only reports name.

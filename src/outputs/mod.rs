@@ -7,6 +7,7 @@
 
 pub(crate) mod calendar;
 pub(crate) mod cite;
+pub(crate) mod digest_pages;
 pub(crate) mod feeds;
 pub mod images;
 pub mod search_index;

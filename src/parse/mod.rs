@@ -5,8 +5,10 @@
 //! Must not: read files, or look at other pages (links are resolved in assemble).
 
 mod data;
+mod digests;
 mod front_matter;
 pub use data::datasets;
+pub use digests::digest_parts;
 mod highlight;
 mod links;
 pub(crate) mod markdown;

@@ -264,7 +264,7 @@ impl IncrementalBuild {
         log::debug!("incremental: parsed at {:?}", started.elapsed());
         let (pdf_texts, pdf_problems) = super::pdfs::texts(&self.root, &pages, theme);
         problems.extend(pdf_problems);
-        let input = super::AssembleInput { theme, data: &loaded.site.data, pdf_texts };
+        let input = super::AssembleInput { theme, data: &loaded.site.data, digests: &loaded.site.digests, pdf_texts };
         let (site, mut found) = super::assemble_pages(loaded.config.clone(), pages, input, problems, &self.settings)?;
         log::debug!("incremental: assembled at {:?}", started.elapsed());
         let made = std::sync::Mutex::new(Vec::new());

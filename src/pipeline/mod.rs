@@ -12,7 +12,7 @@ mod pdfs;
 
 use crate::error::{BuildError, SiteError, SiteErrors};
 use crate::model::{OutputFile, Site};
-use crate::outputs::{calendar, cite, feeds, search_index, sitemap};
+use crate::outputs::{calendar, cite, digest_pages, feeds, search_index, sitemap};
 use crate::{assemble, config, load, model, output_table, parse, render};
 use rayon::prelude::*;
 use std::path::Path;
@@ -85,7 +85,7 @@ pub fn assemble_site(root: &Path, settings: &BuildSettings) -> Result<Assembled,
         }
     };
     let (pdf_texts, pdf_problems) = pdfs::texts(root, &pages, &theme);
-    let input = AssembleInput { theme: &theme, data: &found.data, pdf_texts };
+    let input = AssembleInput { theme: &theme, data: &found.data, digests: &found.digests, pdf_texts };
     let (site, problems) =
         assemble_pages(config, pages, input, [problems, parse_problems, pdf_problems].concat(), settings)?;
     log::debug!("assembled the site at {:?}", started.elapsed());
@@ -105,6 +105,7 @@ pub(crate) fn with_base_url(mut config: config::Config, settings: &BuildSettings
 pub(crate) struct AssembleInput<'a> {
     pub theme: &'a model::ThemeFiles,
     pub data: &'a [model::SourceFile],
+    pub digests: &'a [model::SourceFile],
     pub pdf_texts: Vec<model::PdfText>,
 }
 
@@ -125,7 +126,8 @@ pub(crate) fn assemble_pages(
         problems.extend(assemble::link_problems(&pages, unparsed, &assets, &datasets));
         return Err(BuildError::Site(SiteErrors::from_vec(problems)));
     }
-    let extracted = model::Extracted { datasets, pdf_texts: input.pdf_texts };
+    let extracted =
+        model::Extracted { datasets, pdf_texts: input.pdf_texts, digests: parse::digest_parts(input.digests) };
     let (site, mut warnings) =
         assemble::site(config, pages, &assets, extracted, &settings.options).map_err(|mut e| {
             e.append(&mut problems.clone());
@@ -224,6 +226,7 @@ pub(crate) fn derived_files(
     files.extend(sitemap::files(site, page_paths));
     files.extend(cite::files(site));
     files.extend(calendar::files(site));
+    files.extend(digest_pages::files(site, &|lang, key| templates.label(lang, key)));
     files
 }
 
