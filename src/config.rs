@@ -34,7 +34,8 @@ struct RawConfig {
     language_fallback: Option<Fallback>,
     term_translations: Option<Vec<std::collections::BTreeMap<Lang, String>>>,
     menus: Option<crate::model::Menus>,
-    share_image: Option<crate::model::ShareImage>,
+    share_image: Option<crate::model::SitePicture>,
+    logo: Option<crate::model::SitePicture>,
     extra: Option<serde_yaml::Value>,
 }
 
@@ -48,8 +49,9 @@ enum Fallback {
 }
 
 /// The keys of `RawConfig`, for "did you mean" (a test checks them against the struct).
-pub(crate) const RAW_KEYS: [&str; 19] = [
+pub(crate) const RAW_KEYS: [&str; 20] = [
     "allowed_outside",
+    "logo",
     "share_image",
     "menus",
     "language_fallback",
@@ -251,6 +253,7 @@ fn resolve(raw: RawConfig) -> Config {
         term_translations,
         menus,
         share_image,
+        logo,
         extra,
     } = raw;
     let default_language = default_language.unwrap_or(Lang::En);
@@ -286,6 +289,7 @@ fn resolve(raw: RawConfig) -> Config {
         term_translations: term_translations.unwrap_or_default(),
         menus: menus.unwrap_or_default(),
         share_image,
+        logo,
         extra: extra.unwrap_or(serde_yaml::Value::Null),
         positions: crate::model::Positions::default(),
     }

@@ -124,3 +124,34 @@ fn menus_from_site_yaml_link_pages_in_each_language_and_unknown_names_are_errors
         "{err}"
     );
 }
+
+#[test]
+fn the_logo_shows_in_the_header_and_the_digest_and_a_missing_one_is_an_error_at_its_key() {
+    let yaml = format!("{SITE}logo:\n  src: /images/logo.png\n  alt: {{en: The centre's seedling, zh: 中心的幼苗}}\n");
+    let dir =
+        site(&[("site.yaml", &yaml), ("content/reports/one.md", "---\ntitle: One\ndate: 2020-01-01\n---\n\nText.\n")]);
+    write(dir.path(), "static/images/logo.png", png(160, 80));
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let home = read(dir.path(), "public/zh/index.html");
+    assert!(home.contains("<a class=\"brand\" href=\"/zh/\"><img src=\"https://example.org/images/logo.png\" alt=\"\" width=\"160\" height=\"80\">测试</a>"), "{home}");
+    let root = dir.path().to_str().expect("path");
+    let out = seedbed(&["digest", "build", "--root", root, "--since", "2019-01-01"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let digest = std::fs::read_dir(dir.path().join("digests"))
+        .expect("digests")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.is_dir())
+        .expect("a digest");
+    let zh = std::fs::read_to_string(digest.join("digest.zh.html")).expect("part");
+    assert!(zh.contains("<img src=\"https://example.org/images/logo.png\" alt=\"中心的幼苗\""), "{zh}");
+    std::fs::remove_file(dir.path().join("static/images/logo.png")).expect("remove");
+    let out = build(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("site.yaml:4:1") && stderr(&out).contains("`logo` `/images/logo.png` is not in the site"),
+        "{}",
+        stderr(&out)
+    );
+}

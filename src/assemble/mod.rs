@@ -58,7 +58,7 @@ pub fn site(
         image_problems.into_iter().partition(SiteError::is_error);
     errors.append(&mut image_errors);
     errors.extend(embeds::check(&pages, &datasets, &Default::default()));
-    errors.extend(share_image_missing(&config, assets));
+    errors.extend(site_pictures_missing(&config, assets));
     let aliases = aliases(&pages, &mut errors);
     errors.extend(duplicate_urls(&pages, &aliases));
     if !errors.is_empty() {
@@ -272,22 +272,30 @@ fn duplicate_urls(pages: &[Page], aliases: &[Alias]) -> Vec<SiteError> {
         .collect()
 }
 
-/// `share_image:` in `site.yaml` names a raster image that is not in the site.
-fn share_image_missing(config: &Config, assets: &BTreeMap<String, u64>) -> Option<SiteError> {
-    let image = config.share_image.as_ref()?;
-    let path = image.out_path();
-    let raster = crate::outputs::images::is_raster(path);
-    if assets.contains_key(path) && raster {
-        return None;
-    }
-    let at = config.positions.of("share_image");
-    let message = if raster {
-        format!("`share_image` `{}` is not in the site", image.src)
-    } else {
-        format!("`share_image` `{}` is not a PNG, JPEG or WebP image", image.src)
-    };
-    let hint = "put the picture under static/ and write its path from there, like /images/share.png (1200×630 suits every network)";
-    Some(SiteError::new(crate::config::CONFIG_FILE, at.line, at.column, message).with_hint(hint))
+/// `share_image:` or `logo:` in `site.yaml` names a raster image that is not in the site (a
+/// logo goes into e-mail too, where SVG does not show).
+fn site_pictures_missing(config: &Config, assets: &BTreeMap<String, u64>) -> Vec<SiteError> {
+    let share = "like /images/share.png (1200×630 suits every network)";
+    let logo = "like /images/logo.png (about 80 pixels high, twice that for sharp screens)";
+    [("share_image", config.share_image.as_ref(), share), ("logo", config.logo.as_ref(), logo)]
+        .into_iter()
+        .filter_map(|(key, picture, example)| {
+            let image = picture?;
+            let path = image.out_path();
+            let raster = crate::outputs::images::is_raster(path);
+            if assets.contains_key(path) && raster {
+                return None;
+            }
+            let at = config.positions.of(key);
+            let message = if raster {
+                format!("`{key}` `{}` is not in the site", image.src)
+            } else {
+                format!("`{key}` `{}` is not a PNG, JPEG or WebP image", image.src)
+            };
+            let hint = format!("put the picture under static/ and write its path from there, {example}");
+            Some(SiteError::new(crate::config::CONFIG_FILE, at.line, at.column, message).with_hint(hint))
+        })
+        .collect()
 }
 
 /// A warning per item that lacks a version in some site language; `check` prints these

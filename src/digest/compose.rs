@@ -135,6 +135,11 @@ fn parts(
     context.insert("groups", &views);
     context.insert("unsubscribe_url", unsubscribe);
     context.insert("archive_url", archive);
+    let logo = config.logo.as_ref().map(|l| {
+        let url = config.permalink(&crate::urls::static_file(l.out_path()));
+        BTreeMap::from([("url", url), ("alt", clean(l.alt.get(lang)))])
+    });
+    context.insert("logo", &logo);
     context.insert(
         "feed_url",
         &config.permalink(&crate::urls::feed(&crate::urls::home(lang), crate::urls::FeedFormat::Atom)),

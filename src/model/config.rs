@@ -152,17 +152,18 @@ impl Default for Menus {
     }
 }
 
-/// The picture shown when a page with none of its own is shared (`share_image:`).
+/// A picture of the site's own (`share_image:`, the picture shown when a page with none of its
+/// own is shared; `logo:`, shown in the header and the digest).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct ShareImage {
+pub struct SitePicture {
     /// A raster image under `static/`, as its path in the site (`/images/share.png`).
     pub src: String,
     /// What it shows.
     pub alt: Localized,
 }
 
-impl ShareImage {
+impl SitePicture {
     /// `src` as an output path (`images/share.png`).
     pub fn out_path(&self) -> &str {
         self.src.trim().trim_start_matches('/')
@@ -269,7 +270,9 @@ pub struct Config {
     /// The header and footer menus.
     pub menus: Menus,
     /// The picture shown when a page with none of its own is shared.
-    pub share_image: Option<ShareImage>,
+    pub share_image: Option<SitePicture>,
+    /// The site's logo, beside its title in the header and at the top of the digest.
+    pub logo: Option<SitePicture>,
     /// Anything else, for custom templates.
     pub extra: serde_yaml::Value,
     /// Where each top-level key, and each key under `digest:` (`digest.from`), is written.

@@ -53,8 +53,9 @@ pub(crate) fn make(root: &Path, site: &Site, theme: &ThemeFiles, emit: Emit) -> 
 }
 
 /// The raster images the bodies show, and those only shared pages show (the site's `share_image`
-/// and items' `image:` not in any body): a page preview fetches the picture itself, so those need
-/// their size (for `og:image:width`) but no smaller copies.
+/// and items' `image:` not in any body) or the header shows (the site's `logo`): a page preview
+/// fetches the picture itself and a logo is small, so those need their size (for
+/// `og:image:width`, the logo's `width`) but no smaller copies.
 fn shown_and_shared(site: &Site) -> (BTreeSet<&str>, BTreeSet<&str>) {
     let (mut shown, mut shared) = (BTreeSet::new(), BTreeSet::new());
     for id in 0..site.pages.len() {
@@ -68,6 +69,7 @@ fn shown_and_shared(site: &Site) -> (BTreeSet<&str>, BTreeSet<&str>) {
         }
     }
     shared.extend(site.config.share_image.as_ref().map(|s| s.out_path()));
+    shared.extend(site.config.logo.as_ref().map(|s| s.out_path()));
     shared.retain(|path| !shown.contains(path));
     (shown, shared)
 }

@@ -69,6 +69,7 @@ fn base_context(rc: &RenderContext, job: &Job, url_path: &str, ctx: &mut impl Co
     ctx.set_fixed("site_meta", &serde_json::json!({"properties": picture_properties, "names": picture_names}));
     ctx.set("lang", lang.code());
     ctx.set_fixed("site_title", site.config.title.get(lang));
+    ctx.set_fixed("site_logo", &super::share::logo(site, rc.images, lang));
     ctx.set_fixed("site_description", site.config.description.get(lang));
     ctx.set_fixed("home_url", &home_url(site, lang));
     ctx.set_fixed("base_path", site.config.base_path());

@@ -52,7 +52,20 @@ fn own_picture(site: &Site, images: &ImageTable, id: PageId) -> Option<SharePict
 
 /// The site's `share_image`, with its alt text in `lang`.
 pub(super) fn site_picture(site: &Site, images: &ImageTable, lang: Lang) -> Option<SharePicture> {
-    let setting = site.config.share_image.as_ref()?;
+    configured(site, images, site.config.share_image.as_ref()?, lang)
+}
+
+/// The site's `logo`, with its alt text in `lang`.
+pub(super) fn logo(site: &Site, images: &ImageTable, lang: Lang) -> Option<SharePicture> {
+    configured(site, images, site.config.logo.as_ref()?, lang)
+}
+
+fn configured(
+    site: &Site,
+    images: &ImageTable,
+    setting: &crate::model::SitePicture,
+    lang: Lang,
+) -> Option<SharePicture> {
     let facts = images.get(setting.out_path())?;
     Some(SharePicture {
         url: site.config.permalink(&crate::urls::static_file(setting.out_path())),
