@@ -66,7 +66,7 @@ pub(super) fn digest(
     };
     from.parse::<lettre::message::Mailbox>()
         .map_err(|e| config_error(config.positions.of("digest.from"), &format!("digest.from `{from}`: {e}")))?;
-    let unsubscribe_mailto = format!("mailto:{}?subject=unsubscribe", config.digest_contact());
+    let unsubscribe_mailto = config.unsubscribe_mailto();
     let mut record = Record {
         id: id.to_string(),
         date: today.to_string(),
@@ -160,9 +160,11 @@ fn senders(site: &Site, from: &str) -> BTreeMap<String, String> {
     let Ok(mailbox) = from.parse::<lettre::message::Mailbox>() else { return BTreeMap::new() };
     let titles: Vec<&str> = site.config.languages.iter().map(|&l| site.config.title.get(l)).collect();
     let named_as_site = mailbox.name.as_deref().is_none_or(|name| titles.contains(&name));
-    let sender = |lang: Lang| match named_as_site {
-        true => lettre::message::Mailbox::new(Some(clean(site.config.title.get(lang))), mailbox.email.clone()),
-        false => mailbox.clone(),
+    let sender = |lang: Lang| {
+        if !named_as_site {
+            return mailbox.clone();
+        }
+        lettre::message::Mailbox::new(Some(clean(site.config.title.get(lang))), mailbox.email.clone())
     };
     site.config.languages.iter().map(|&l| (l.code().to_string(), sender(l).to_string())).collect()
 }

@@ -304,6 +304,12 @@ impl Config {
         if address.contains('@') { address.to_string() } else { format!("digest@{}", self.host()) }
     }
 
+    /// Where a reader asks to be unsubscribed by mail (every digest's `List-Unsubscribe`, and the
+    /// unsubscribe link of a digest's page on the site).
+    pub fn unsubscribe_mailto(&self) -> String {
+        format!("mailto:{}?subject=unsubscribe", self.digest_contact())
+    }
+
     /// The path part of `base_url` without its trailing slash: `""` or `/sub`.
     pub fn base_path(&self) -> &str {
         let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, rest)| rest);

@@ -11,7 +11,7 @@ use crate::urls;
 
 /// A page for each stored digest part in a language the site has.
 pub(crate) fn files(site: &Site, label: &dyn Fn(Lang, &str) -> String) -> Vec<OutputFile> {
-    let unsubscribe = format!("mailto:{}?subject=unsubscribe", site.config.digest_contact());
+    let unsubscribe = site.config.unsubscribe_mailto();
     site.digests
         .iter()
         .filter(|part| site.config.languages.contains(&part.lang))

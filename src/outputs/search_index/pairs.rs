@@ -14,10 +14,7 @@
 //! passes only when both masks collide. They cannot tell apart two words that each stand beside
 //! dozens of others ("of the"); measured in BENCHMARKS.md, "Quoted phrases".
 
-/// 32-bit FNV-1a of the term's UTF-8 bytes.
-fn fnv32(term: &str) -> u32 {
-    term.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193))
-}
+use super::shards::fnv32;
 
 /// A word's masks in one document: `[words after it, words before it]`.
 pub(super) type Masks = [u32; 2];

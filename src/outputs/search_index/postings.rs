@@ -59,7 +59,7 @@ pub(super) struct Block {
     /// Its first document.
     first: u32,
     terms: Vec<Box<str>>,
-    /// Per local term: flat rows of `ROW` values, Han terms' followed by count and positions.
+    /// Per local term: flat rows of `ROW` values, a Han term's each followed by count and positions.
     rows: Vec<Vec<u32>>,
     /// Per document of the block: the length of each field in tokens.
     lengths: Vec<[u32; FIELD_COUNT]>,
@@ -282,8 +282,7 @@ struct MergedTerm {
     /// count, position deltas…)` per row. They are most of the postings at 100,000 pages, and
     /// their numbers are small: as bytes they take a third of the memory.
     packed: Vec<u8>,
-    /// How many numbers `packed` holds, and its last document.
-    values: u32,
+    /// The last document in `packed`.
     last: u32,
 }
 
@@ -342,10 +341,7 @@ impl Merge {
 
 impl MergedTerm {
     fn push_han_row(&mut self, doc: u32, weight: u32, positions: &[u32]) {
-        let mut push = |n: u32| {
-            leb128(&mut self.packed, n);
-            self.values += 1;
-        };
+        let mut push = |n: u32| leb128(&mut self.packed, n);
         push(doc - self.last);
         push(weight);
         push(positions.len() as u32);
@@ -359,7 +355,8 @@ impl MergedTerm {
 
     /// A Han term's encoded postings: its document frequency, then what `packed` holds.
     fn unpacked(self) -> Vec<u32> {
-        let mut flat = Vec::with_capacity(1 + self.values as usize);
+        // Each number ends at a byte without the high bit.
+        let mut flat = Vec::with_capacity(1 + self.packed.iter().filter(|&&b| b < 0x80).count());
         flat.push(self.df);
         let mut n = 0u32;
         let mut shift = 0;

@@ -40,11 +40,15 @@ fn fnv64(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
 }
 
+/// 32-bit FNV-1a, as the client's `fnv32` computes it (shard names, pair bits).
+pub(super) fn fnv32(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193))
+}
+
 /// A shard's file name: the 32-bit FNV-1a hash of its first term in hex (the client's
 /// `shardFile` computes the same from the manifest).
 pub(super) fn shard_name(first: &str) -> String {
-    let hash = first.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193));
-    format!("{hash:08x}")
+    format!("{:08x}", fnv32(first))
 }
 
 /// The shards of terms in order. No shard starts at a term whose name an earlier shard has (the

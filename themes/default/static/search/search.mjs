@@ -151,15 +151,18 @@ export function pairBits(term) {
 }
 
 /**
- * Can the words `a` and `b` stand side by side in `doc`? `masks` maps a word to its masks per
- * document, [words after it, words before it]; a word without masks there (a very common word
- * keeps only its heaviest postings) tells nothing. Never false where they do; true where they do
- * not only if both masks collide.
+ * A test of whether the words `a` and `b` can stand side by side in a document. `masks` maps a
+ * word to its masks per document, [words after it, words before it]; a word without masks there
+ * (a very common word keeps only its heaviest postings) tells nothing. Never false where they do;
+ * true where they do not only if both masks collide.
  */
-function besideEachOther(doc, [a, b], masks) {
+function besideEachOther([a, b], masks) {
   const [asNext] = pairBits(b), [, asPrevious] = pairBits(a);
-  const after = masks.get(a)?.get(doc)?.[0], before = masks.get(b)?.get(doc)?.[1];
-  return (after === undefined || (after & asNext) !== 0) && (before === undefined || (before & asPrevious) !== 0);
+  const afterA = masks.get(a), beforeB = masks.get(b);
+  return (doc) => {
+    const after = afterA?.get(doc)?.[0], before = beforeB?.get(doc)?.[1];
+    return (after === undefined || (after & asNext) !== 0) && (before === undefined || (before & asPrevious) !== 0);
+  };
 }
 
 /** Masks written as their set bits' indexes in base 32, each mask ended by "." (`pairs_json`). */
@@ -347,7 +350,8 @@ export async function createSearch(load) {
       const lists = new Map(await Promise.all(terms.map(async (t) => [t, await postings(t)])));
       const known = terms.filter((t) => lists.get(t).docs.length === lists.get(t).df);
       const masks = new Map(await Promise.all([...new Set(pairs.flat())].map(async (t) => [t, await pairMasks(t)])));
-      const holds = (d) => phrases.every((p) => hasPhrase(d, p, lists)) && pairs.every((p) => besideEachOther(d, p, masks));
+      const adjacent = pairs.map((p) => besideEachOther(p, masks));
+      const holds = (d) => phrases.every((p) => hasPhrase(d, p, lists)) && adjacent.every((test) => test(d));
       if (!known.length) {
         const sets = terms.map((t) => new Set(lists.get(t).docs));
         for (const d of new Set(terms.flatMap((t) => lists.get(t).docs))) {
