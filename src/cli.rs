@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 mod digest;
+mod subscribers;
 
 /// seedbed builds a research centre's bilingual site (reports, forum proceedings, success
 /// stories, people) from Markdown files with YAML front matter.
@@ -45,6 +46,9 @@ pub enum Command {
     /// The catalogue e-mail digest: build it, send it, see how far it went.
     #[command(subcommand)]
     Digest(digest::DigestCommand),
+    /// The digest's subscribers: the subscription service, and the list in its database.
+    #[command(subcommand)]
+    Subscribers(subscribers::SubscribersCommand),
 }
 
 #[derive(Args, Debug)]
@@ -145,6 +149,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(args) => new(args),
         Command::Serve(args) => serve(args),
         Command::Digest(command) => digest::run(command),
+        Command::Subscribers(command) => subscribers::run(command),
     }
 }
 

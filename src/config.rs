@@ -168,6 +168,7 @@ fn validate(raw: &RawConfig, text: &str) -> Vec<SiteError> {
         }
     }
     if let Some(d) = &raw.digest {
+        errors.extend(service_url_problem(d, text));
         for (key, url) in [("subscribe_endpoint", &d.subscribe_endpoint), ("unsubscribe_url", &d.unsubscribe_url)] {
             if url.as_ref().is_some_and(|u| !u.starts_with("https://")) {
                 let (line, column) = yaml::nested_key_position(text, "digest", key).unwrap_or((1, 1));
@@ -179,6 +180,39 @@ fn validate(raw: &RawConfig, text: &str) -> Vec<SiteError> {
         }
     }
     errors
+}
+
+/// `digest.service_url`: https (plain http only on this machine, for trying the service out), no
+/// query or login, and not beside the two keys it replaces.
+fn service_url_problem(d: &crate::model::DigestConfig, text: &str) -> Option<SiteError> {
+    let url = d.service_url.as_deref()?;
+    let at = |message: String, hint: &str| {
+        let (line, column) = yaml::nested_key_position(text, "digest", "service_url").unwrap_or((1, 1));
+        Some(SiteError::new(CONFIG_FILE, line, column, message).with_hint(hint).with_source(text))
+    };
+    if d.subscribe_endpoint.is_some() || d.unsubscribe_url.is_some() {
+        return at(
+            "`digest.service_url` replaces `subscribe_endpoint` and `unsubscribe_url`".into(),
+            "remove those two keys: the form and the unsubscribe links go to the service",
+        );
+    }
+    let local = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| matches!(h, "127.0.0.1" | "localhost" | "[::1]")))
+        .unwrap_or(false);
+    if let Err(why) = check_base_url(url) {
+        return at(
+            format!("`digest.service_url` {why}"),
+            "write the service's public address, like https://example.org/alerts",
+        );
+    }
+    if !url.starts_with("https://") && !local {
+        return at(
+            format!("`digest.service_url` must be an https URL, not `{url}`"),
+            "readers' addresses and tokens travel to it: put the service behind an HTTPS reverse proxy",
+        );
+    }
+    None
 }
 
 /// Why `url` cannot be a site's address (`base_url`, or `--base-url`): it must be an absolute

@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod subscription;
 pub mod text;
 pub mod typography;
 mod urls;

@@ -43,6 +43,17 @@ pub fn site_unread(root: &Path) -> Result<(Config, LoadedSite<FoundFile>, Vec<Si
     Ok((config, LoadedSite { config_file, content, theme, data, digests }, warnings))
 }
 
+/// Only `site.yaml` and the theme, for the subscription service (which shows no content).
+pub fn config_and_theme(root: &Path) -> Result<(Config, ThemeFiles, Vec<SiteError>), BuildError> {
+    let (config, config_bytes) = read_config(root)?;
+    let config_text = String::from_utf8_lossy(&config_bytes).into_owned();
+    let canonical_root = root.canonicalize().with_context(|| format!("cannot open {}", root.display()))?;
+    let mut warnings = Vec::new();
+    let bounds = Bounds::new(canonical_root, &config, &config_text, &mut warnings);
+    let theme = theme(&bounds, &config, &config_text, Vec::new(), &mut warnings)?;
+    Ok((config, theme, warnings))
+}
+
 /// The tables under `data/` (`.csv`, `.yaml`, `.yml`) that embeds may show.
 fn data_files(bounds: &Bounds, warnings: &mut Vec<SiteError>) -> Result<Vec<SourceFile>, BuildError> {
     let is_data = |rel: &str| [".csv", ".yaml", ".yml"].iter().any(|ext| rel.to_ascii_lowercase().ends_with(ext));

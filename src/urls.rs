@@ -35,6 +35,16 @@ pub(crate) fn digest_archive(id: &str, lang: Lang) -> String {
     format!("{}digests/{id}/", lang.prefix())
 }
 
+/// Where the subscription service sends a reader after a request: `/subscription/confirmed/`.
+pub(crate) fn answer_page(page: crate::model::AnswerPage, lang: Lang) -> String {
+    format!("{}subscription/{}/", lang.prefix(), page.slug())
+}
+
+/// A path of the subscription service (`/subscribe`) under its public base `digest.service_url`.
+pub(crate) fn service(service_url: &str, path: &str) -> String {
+    format!("{}{path}", service_url.trim_end_matches('/'))
+}
+
 /// A person's page: `/people/su-hongwen/`.
 pub(crate) fn person(lang: Lang, slug: &str) -> String {
     item(Collection::Person, lang, slug)
@@ -190,7 +200,7 @@ pub(crate) fn language_segments() -> impl Iterator<Item = &'static str> {
 
 /// Top-level segments seedbed's own pages use (besides the languages'): a page's slug may not
 /// take one.
-const RESERVED_SEGMENTS: [&str; 13] = [
+const RESERVED_SEGMENTS: [&str; 15] = [
     "reports",
     "proceedings",
     "stories",
@@ -204,6 +214,8 @@ const RESERVED_SEGMENTS: [&str; 13] = [
     "feeds",
     "years",
     "a-z",
+    "digests",
+    "subscription",
 ];
 
 /// Whether a page at the top of a language may not have this slug.

@@ -13,8 +13,8 @@ pub enum DigestCommand {
     Build(DigestBuildArgs),
     /// Send the newest digest to every subscriber who has not had it.
     Send(DigestSendArgs),
-    /// List the digests and how far each was delivered.
-    Status(DigestRootArgs),
+    /// List the digests and how far each was delivered, and the subscribers by state.
+    Status(DigestStatusArgs),
 }
 
 #[derive(Args, Debug)]
@@ -22,6 +22,15 @@ pub struct DigestRootArgs {
     /// The site's folder (holding site.yaml).
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct DigestStatusArgs {
+    #[command(flatten)]
+    pub root: DigestRootArgs,
+    /// The subscriber database (default: SEEDBED_DATABASE, else subscribers.sqlite in the site's folder).
+    #[arg(long)]
+    pub database: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -37,9 +46,13 @@ pub struct DigestBuildArgs {
 pub struct DigestSendArgs {
     #[command(flatten)]
     pub root: DigestRootArgs,
-    /// The subscriber list: CSV with the header `email,name,lang`. An `unsubscribed.csv` beside it is always honoured.
+    /// A subscriber list (CSV with the header `email,name,lang`; an `unsubscribed.csv` beside it
+    /// is always honoured) instead of the subscriber database.
+    #[arg(long, conflicts_with = "database")]
+    pub subscribers: Option<PathBuf>,
+    /// The subscriber database (default: SEEDBED_DATABASE, else subscribers.sqlite in the site's folder).
     #[arg(long)]
-    pub subscribers: PathBuf,
+    pub database: Option<String>,
     /// smtp://[user:pass@]host:port?tls=none|starttls|tls (password also from SEEDBED_SMTP_PASSWORD).
     #[arg(long, required_unless_present_any = ["outbox", "dry_run"])]
     pub smtp: Option<String>,
@@ -103,7 +116,14 @@ fn send(args: DigestSendArgs) -> ExitCode {
         }
     };
     let progress = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
-    let options = deliver::SendOptions { subscribers: args.subscribers, delivery, rate: args.rate, progress };
+    let subscribers = match args.subscribers {
+        Some(path) => deliver::Recipients::Csv(path),
+        None => match super::subscribers::open_existing(&args.root.root, args.database.as_deref()) {
+            Ok(db) => deliver::Recipients::Database(db),
+            Err(e) => return report_env(Err(e)),
+        },
+    };
+    let options = deliver::SendOptions { subscribers, delivery, rate: args.rate, progress };
     let retry = match seedbed::load::config(&args.root.root) {
         Ok(config) => (config.digest.attempts, config.digest.retry_ms),
         Err(e) => return report_env(Err(e)),
@@ -115,6 +135,15 @@ fn send(args: DigestSendArgs) -> ExitCode {
                 eprintln!("{}: {}", if p.rejected { "skipped" } else { "warning" }, p.message);
             }
             let verb = if dry_run { "would be sent to" } else { "sent to" };
+            if summary.unsubscribed > 0 {
+                eprintln!("{} readers unsubscribed while the digest went out: skipped.", summary.unsubscribed);
+            }
+            if summary.suppressed > 0 {
+                eprintln!(
+                    "{} addresses refused a second digest for good and are suppressed (see `seedbed digest status`).",
+                    summary.suppressed
+                );
+            }
             eprintln!(
                 "Digest {}: {} subscribers: {} sent ({} by this run), {} failed, {} deferred{}",
                 summary.digest,
@@ -135,7 +164,11 @@ fn send(args: DigestSendArgs) -> ExitCode {
     }
 }
 
-fn status(root: &DigestRootArgs) -> anyhow::Result<()> {
+fn status(args: &DigestStatusArgs) -> anyhow::Result<()> {
+    let root = &args.root;
+    if let Ok(db) = super::subscribers::open_existing(&root.root, args.database.as_deref()) {
+        super::subscribers::print_counts(&db)?;
+    }
     let digests = store::list(&root.root)?;
     if digests.is_empty() {
         eprintln!("No digests yet: run `seedbed digest build`.");

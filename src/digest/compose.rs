@@ -57,32 +57,25 @@ pub(super) fn digest(
 ) -> Result<Composed, SiteError> {
     let config = &site.config;
     let title_en = clean(config.title.get(Lang::En));
-    let from = match &config.digest.from {
-        Some(from) => from.clone(),
-        None => {
-            let address = address(&format!("digest@{}", config.host()), config.positions.of("base_url"))?;
-            lettre::message::Mailbox::new(Some(title_en.clone()), address).to_string()
-        }
-    };
-    from.parse::<lettre::message::Mailbox>()
-        .map_err(|e| config_error(config.positions.of("digest.from"), &format!("digest.from `{from}`: {e}")))?;
+    let from = sender(config)?;
     let unsubscribe_mailto = config.unsubscribe_mailto();
     let mut record = Record {
         id: id.to_string(),
         date: today.to_string(),
         since: since.to_string(),
-        senders: senders(site, &from),
+        senders: senders(config, &from),
         greetings: BTreeMap::new(),
         from,
         list_id: list_id(&title_en, &config.host()),
         unsubscribe_mailto: unsubscribe_mailto.clone(),
         unsubscribe_url: config.digest.unsubscribe_url.clone(),
+        service_url: config.digest.service_url.clone(),
         subjects: BTreeMap::new(),
         items: groups.iter().flat_map(|g| &g.items).map(|item| record_item(site, item)).collect(),
     };
     // The stored parts carry a slot where `send` puts each subscriber's token.
-    let unsubscribe = match &config.digest.unsubscribe_url {
-        Some(url) => format!("{url}{}s={TOKEN_SLOT}", if url.contains('?') { '&' } else { '?' }),
+    let unsubscribe = match config.unsubscribe_link() {
+        Some(link) => format!("{link}{TOKEN_SLOT}"),
         None => unsubscribe_mailto,
     };
     let mut files = Vec::new();
@@ -154,19 +147,34 @@ fn parts(
     Ok((subject, html, text))
 }
 
+/// The sender: `digest.from`, else the site's English title and `digest@` its host.
+pub(crate) fn sender(config: &crate::model::Config) -> Result<String, SiteError> {
+    let from = match &config.digest.from {
+        Some(from) => from.clone(),
+        None => {
+            let address = address(&format!("digest@{}", config.host()), config.positions.of("base_url"))?;
+            lettre::message::Mailbox::new(Some(clean(config.title.get(Lang::En))), address).to_string()
+        }
+    };
+    from.parse::<lettre::message::Mailbox>()
+        .map_err(|e| config_error(config.positions.of("digest.from"), &format!("digest.from `{from}`: {e}")))?;
+    Ok(from)
+}
+
 /// The sender in each language: where it is named as the site (the default, or `digest.from`
 /// naming the site by its title in some language), by the site's title in that language.
-fn senders(site: &Site, from: &str) -> BTreeMap<String, String> {
+pub(crate) fn senders(config: &crate::model::Config, from: &str) -> BTreeMap<String, String> {
     let Ok(mailbox) = from.parse::<lettre::message::Mailbox>() else { return BTreeMap::new() };
-    let titles: Vec<&str> = site.config.languages.iter().map(|&l| site.config.title.get(l)).collect();
+    let site_config = config;
+    let titles: Vec<&str> = site_config.languages.iter().map(|&l| site_config.title.get(l)).collect();
     let named_as_site = mailbox.name.as_deref().is_none_or(|name| titles.contains(&name));
     let sender = |lang: Lang| {
         if !named_as_site {
             return mailbox.clone();
         }
-        lettre::message::Mailbox::new(Some(clean(site.config.title.get(lang))), mailbox.email.clone())
+        lettre::message::Mailbox::new(Some(clean(site_config.title.get(lang))), mailbox.email.clone())
     };
-    site.config.languages.iter().map(|&l| (l.code().to_string(), sender(l).to_string())).collect()
+    site_config.languages.iter().map(|&l| (l.code().to_string(), sender(l).to_string())).collect()
 }
 
 /// `Title <catalogue.HOST>`; just the angle part when the title would need encoding.

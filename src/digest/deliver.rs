@@ -26,10 +26,28 @@ pub enum Delivery {
     DryRun,
 }
 
+/// Who the digest goes to.
+pub enum Recipients {
+    /// A CSV list; an `unsubscribed.csv` beside it is honoured.
+    Csv(PathBuf),
+    /// The subscribed readers of the subscriber database.
+    Database(crate::subscription::Database),
+}
+
+impl Recipients {
+    /// How problems name the list.
+    fn name(&self) -> String {
+        match self {
+            Recipients::Csv(path) => path.display().to_string(),
+            Recipients::Database(_) => "the subscriber database".into(),
+        }
+    }
+}
+
 /// What `digest send` is given.
 pub struct SendOptions {
-    /// The subscriber list (CSV).
-    pub subscribers: PathBuf,
+    /// The subscribers.
+    pub subscribers: Recipients,
     /// Where the messages go.
     pub delivery: Delivery,
     /// Messages per second at most.
@@ -53,6 +71,10 @@ pub struct Summary {
     pub deferred: usize,
     /// Of `sent`: handed over by this run.
     pub sent_now: usize,
+    /// Readers who unsubscribed while this run was sending, so were skipped.
+    pub unsubscribed: usize,
+    /// Addresses suppressed by this run (their second digest refused for good).
+    pub suppressed: usize,
     /// Rows and recipients with a problem.
     pub problems: Vec<Problem>,
 }
@@ -102,20 +124,80 @@ fn locate(problems: &mut [Problem], file: &Path) {
     }
 }
 
+/// One subscriber to send to: from a CSV list (no id) or the database.
+struct Recipient {
+    subscriber: Subscriber,
+    id: Option<i64>,
+}
+
+/// The recipients and the problems with the list.
+fn recipients(list: &Recipients, runtime: &tokio::runtime::Runtime) -> anyhow::Result<(Vec<Recipient>, Vec<Problem>)> {
+    match list {
+        Recipients::Csv(path) => {
+            let (subs, problems) = subscribers(path)?;
+            Ok((subs.into_iter().map(|subscriber| Recipient { subscriber, id: None }).collect(), problems))
+        }
+        Recipients::Database(db) => {
+            let rows = runtime.block_on(crate::subscription::roster::recipients(db))?;
+            let out = rows.into_iter().map(|r| Recipient { subscriber: r.subscriber, id: Some(r.id) }).collect();
+            Ok((out, Vec::new()))
+        }
+    }
+}
+
+/// Where each message's unsubscribe token comes from.
+enum Tokens<'a> {
+    /// None: the digest links only the unsubscribe address.
+    None,
+    /// Signed with `SEEDBED_UNSUBSCRIBE_SECRET` (`digest.unsubscribe_url`).
+    Signed(&'a [u8]),
+    /// Random, kept hashed in the subscriber database (`digest.service_url`).
+    Database,
+}
+
+impl Tokens<'_> {
+    fn token(&self, record: &super::store::Record, r: &Recipient) -> anyhow::Result<Option<String>> {
+        match self {
+            Tokens::None => Ok(None),
+            Tokens::Signed(secret) => {
+                message::unsubscribe_token(secret, &record.list_id, r.subscriber.email.as_ref()).map(Some)
+            }
+            Tokens::Database => crate::subscription::tokens::new_token().map(Some),
+        }
+    }
+}
+
 /// Send the newest digest.
 pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow::Result<Summary> {
     let (digest, parts) = newest(root)?;
-    let (subs, problems) = subscribers(&options.subscribers)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let db = match &options.subscribers {
+        Recipients::Database(db) => Some(db.clone()),
+        Recipients::Csv(_) if digest.record.service_url.is_some() => anyhow::bail!(
+            "digest.service_url is set, so unsubscribe links need the subscriber database: import the list once \
+             (`seedbed subscribers import FILE`) and send without --subscribers"
+        ),
+        Recipients::Csv(_) => None,
+    };
+    let (subs, problems) = recipients(&options.subscribers, &runtime)?;
+    let list = options.subscribers.name();
     let secret = std::env::var("SEEDBED_UNSUBSCRIBE_SECRET").ok().filter(|s| !s.is_empty());
-    let secret = secret.as_deref().map(str::as_bytes);
+    let tokens = match (&digest.record.service_url, &digest.record.unsubscribe_url, &secret) {
+        (Some(_), ..) => Tokens::Database,
+        (None, Some(_), Some(secret)) => Tokens::Signed(secret.as_bytes()),
+        _ => Tokens::None,
+    };
     let mut summary =
         Summary { digest: digest.record.id.clone(), subscribers: subs.len(), problems, ..Summary::default() };
-    message::check_digest(&digest.record, &parts, secret)?;
+    message::check_digest(&digest.record, &parts, secret.as_deref().map(str::as_bytes))?;
     if let Delivery::DryRun = options.delivery {
         // Build every message: a subscriber a real run would record as failed is reported.
-        for s in &subs {
-            if let Err(e) = message::build(&digest.record, &parts, s, secret) {
-                summary.problems.push(unsendable(s, &e.to_string(), &options.subscribers));
+        for r in &subs {
+            let built = tokens
+                .token(&digest.record, r)
+                .and_then(|t| message::build(&digest.record, &parts, &r.subscriber, t.as_deref()));
+            if let Err(e) = built {
+                summary.problems.push(unsendable(&r.subscriber, &e.to_string(), &list));
             }
         }
         let ledger =
@@ -131,40 +213,63 @@ pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow:
         })?;
     }
     let mut ledger = Ledger::open(&digest.dir.join(store::LEDGER_FILE))?;
-    let todo: Vec<&Subscriber> = subs
+    let todo: Vec<&Recipient> = subs
         .iter()
-        .filter(|s| !ledger.state(&subscribers::key(s.email.as_ref())).is_some_and(State::is_final))
+        .filter(|r| !ledger.state(&subscribers::key(r.subscriber.email.as_ref())).is_some_and(State::is_final))
         .collect();
     let bar = progress_bar(options.progress, todo.len());
     let mut pace = Pace::new(options.rate);
+    let mut skipped = std::collections::BTreeSet::new();
     // Messages are built on a second thread while the previous one is on the wire; a few ahead
     // at most, so memory stays flat however long the list.
     std::thread::scope(|scope| -> anyhow::Result<()> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(&Subscriber, anyhow::Result<lettre::Message>)>(8);
-        let (record, parts) = (&digest.record, &parts);
+        type Built<'r> = (&'r Recipient, Option<String>, anyhow::Result<lettre::Message>);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Built>(8);
+        let (record, parts, tokens) = (&digest.record, &parts, &tokens);
         scope.spawn(move || {
-            for s in todo {
-                if tx.send((s, message::build(record, parts, s, secret))).is_err() {
+            for r in todo {
+                let (token, message) = match tokens.token(record, r) {
+                    Ok(token) => (token.clone(), message::build(record, parts, &r.subscriber, token.as_deref())),
+                    Err(e) => (None, Err(e)),
+                };
+                if tx.send((r, token, message)).is_err() {
                     return;
                 }
             }
         });
-        for (subscriber, built) in rx {
-            let key = subscribers::key(subscriber.email.as_ref());
+        for (recipient, token, built) in rx {
+            let key = subscribers::key(recipient.subscriber.email.as_ref());
             let message = match built {
                 Ok(message) => message,
                 // The digest itself was checked: what is left is about this one address.
                 Err(e) => {
                     ledger.record(State::Failed, &key, &format!("cannot make the message: {e}"))?;
-                    summary.problems.push(unsendable(subscriber, &e.to_string(), &options.subscribers));
+                    summary.problems.push(unsendable(&recipient.subscriber, &e.to_string(), &list));
                     bar.inc(1);
                     continue;
                 }
             };
             pace.wait();
+            if let (Some(db), Some(id)) = (&db, recipient.id) {
+                // An unsubscribe made since the list was read is honoured; the token is kept
+                // before the message that carries it leaves.
+                if !runtime.block_on(crate::subscription::roster::still_subscribed(db, id))? {
+                    skipped.insert(key);
+                    bar.inc(1);
+                    continue;
+                }
+                if let Some(token) = &token {
+                    runtime.block_on(crate::subscription::roster::keep_unsubscribe_token(db, id, token))?;
+                }
+            }
             ledger.record(State::Sending, &key, "")?;
-            let (state, reply) = deliver(&mut options.delivery, &message, &key, &digest.record.id, retry)?;
+            let (state, reply, hard) = deliver(&mut options.delivery, &message, &key, &digest.record.id, retry)?;
             ledger.record(state, &key, &reply)?;
+            if let (true, Some(db), Some(id)) = (hard, &db, recipient.id) {
+                let suppressed =
+                    runtime.block_on(crate::subscription::roster::hard_bounce(db, id, &digest.record.id, &reply))?;
+                summary.suppressed += usize::from(suppressed);
+            }
             summary.sent_now += usize::from(state == State::Sent);
             bar.inc(1);
         }
@@ -175,20 +280,23 @@ pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow:
         session.close();
     }
     ledger.finish()?;
-    count(&mut summary, &subs, |key| ledger.state(key));
+    summary.unsubscribed = skipped.len();
+    let remaining: Vec<Recipient> =
+        subs.into_iter().filter(|r| !skipped.contains(&subscribers::key(r.subscriber.email.as_ref()))).collect();
+    summary.subscribers = remaining.len();
+    count(&mut summary, &remaining, |key| ledger.state(key));
     Ok(summary)
 }
 
 /// A subscriber whose message cannot be made, located in the list.
-fn unsendable(subscriber: &Subscriber, why: &str, list: &Path) -> Problem {
-    let message =
-        format!("{}:{}: no message can be made for `{}`: {why}", list.display(), subscriber.line, subscriber.email);
+fn unsendable(subscriber: &Subscriber, why: &str, list: &str) -> Problem {
+    let message = format!("{list}:{}: no message can be made for `{}`: {why}", subscriber.line, subscriber.email);
     Problem { line: subscriber.line, message, rejected: true }
 }
 
-fn count(summary: &mut Summary, subs: &[Subscriber], state: impl Fn(&str) -> Option<State>) {
-    for s in subs {
-        match state(&subscribers::key(s.email.as_ref())) {
+fn count(summary: &mut Summary, subs: &[Recipient], state: impl Fn(&str) -> Option<State>) {
+    for r in subs {
+        match state(&subscribers::key(r.subscriber.email.as_ref())) {
             Some(State::Sent) => summary.sent += 1,
             Some(State::Failed) => summary.failed += 1,
             _ => summary.deferred += 1,
@@ -203,11 +311,13 @@ fn deliver(
     key: &str,
     digest: &str,
     (attempts, retry_ms): (u32, u64),
-) -> anyhow::Result<(State, String)> {
+) -> anyhow::Result<(State, String, bool)> {
     let transport = match delivery {
         Delivery::Smtp(t) => t,
-        Delivery::Outbox(dir) => return outbox(dir, message, key, digest).map(|()| (State::Sent, "written".into())),
-        Delivery::DryRun => return Ok((State::Deferred, "dry run".into())),
+        Delivery::Outbox(dir) => {
+            return outbox(dir, message, key, digest).map(|()| (State::Sent, "written".into(), false));
+        }
+        Delivery::DryRun => return Ok((State::Deferred, "dry run".into(), false)),
     };
     let mut last = String::new();
     for attempt in 0..attempts.max(1) {
@@ -217,7 +327,7 @@ fn deliver(
         match transport.send(message) {
             Ok(response) => {
                 let reply = format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "));
-                return Ok((State::Sent, reply));
+                return Ok((State::Sent, reply, false));
             }
             // 530/535/538: the server wants TLS or a login first. That is about the connection,
             // not this recipient: stop rather than mark everyone failed.
@@ -226,14 +336,18 @@ fn deliver(
                     "the SMTP server refused to accept mail on this connection ({e}): check the tls= and login settings of --smtp"
                 )
             }
-            Err(e) if e.is_permanent() => return Ok((State::Failed, e.to_string())),
+            Err(e) if e.is_permanent() => {
+                let reply = e.to_string();
+                let hard = e.code().is_some_and(|code| crate::subscription::roster::is_hard_bounce(code, &reply));
+                return Ok((State::Failed, reply, hard));
+            }
             Err(e) => {
                 log::debug!("{key}: attempt {} failed: {e}", attempt + 1);
                 last = e.to_string();
             }
         }
     }
-    Ok((State::Deferred, last))
+    Ok((State::Deferred, last, false))
 }
 
 /// `retry_ms · 2^(attempt-1)`, times a jitter between 0.5 and 1.5 that differs per recipient and

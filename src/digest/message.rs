@@ -64,11 +64,21 @@ pub(super) fn sender_host(record: &Record) -> String {
 /// the digest's or the configuration's, so it stops the run instead of failing each subscriber.
 pub(super) fn check_digest(record: &Record, parts: &Parts, secret: Option<&[u8]>) -> anyhow::Result<()> {
     anyhow::ensure!(!parts.by_lang.is_empty(), "the digest has no parts");
-    if record.unsubscribe_url.is_some() && secret.is_none() {
+    if record.service_url.is_none() && record.unsubscribe_url.is_some() && secret.is_none() {
         anyhow::bail!("set SEEDBED_UNSUBSCRIBE_SECRET: the unsubscribe endpoint checks tokens with it");
     }
     record.from.parse::<Mailbox>().map_err(|e| anyhow::anyhow!("the digest's sender `{}`: {e}", record.from))?;
     Ok(())
+}
+
+/// The one-click unsubscribe URL carrying `token`: the service's, or the endpoint's of
+/// `digest.unsubscribe_url`.
+fn one_click_url(record: &Record, token: &str) -> Option<String> {
+    if let Some(service) = &record.service_url {
+        return Some(format!("{}?t={token}", crate::urls::service(service, "/unsubscribe")));
+    }
+    let url = record.unsubscribe_url.as_ref()?;
+    Some(format!("{url}{}s={token}", if url.contains('?') { '&' } else { '?' }))
 }
 
 /// The greeting of a subscriber of `name` (none: the greeting without a name).
@@ -80,22 +90,20 @@ fn greeting(record: &Record, lang: Lang, name: &str) -> String {
     }
 }
 
-/// The message for `subscriber`.
+/// The message for `subscriber`, whose unsubscribe links carry `token` (from the subscriber
+/// database, or signed with `unsubscribe_token`; none without an unsubscribe endpoint).
 pub(super) fn build(
     record: &Record,
     parts: &Parts,
     subscriber: &Subscriber,
-    secret: Option<&[u8]>,
+    token: Option<&str>,
 ) -> anyhow::Result<lettre::Message> {
     let (lang, (text, html)) = parts.pick(subscriber.lang).ok_or_else(|| anyhow::anyhow!("the digest has no parts"))?;
     let email = subscriber.email.to_string();
-    let one_click = match (&record.unsubscribe_url, secret) {
-        (Some(url), Some(secret)) => Some((url, unsubscribe_token(secret, &record.list_id, &email)?)),
-        (Some(_), None) => {
-            anyhow::bail!("set SEEDBED_UNSUBSCRIBE_SECRET: the unsubscribe endpoint checks tokens with it")
-        }
-        _ => None,
-    };
+    let one_click = token.and_then(|t| one_click_url(record, t).map(|url| (url, t)));
+    if one_click.is_none() && (record.service_url.is_some() || record.unsubscribe_url.is_some()) {
+        anyhow::bail!("no unsubscribe token for this subscriber");
+    }
     let (text, html) = match &one_click {
         Some((_, token)) => (text.replace(TOKEN_SLOT, token), html.replace(TOKEN_SLOT, token)),
         None => (text.clone(), html.clone()),
@@ -116,9 +124,8 @@ pub(super) fn build(
         .message_id(Some(message_id(record, &email, &host)))
         .multipart(MultiPart::alternative_plain_html(text, html))?;
     let mut unsubscribe = format!("<{}>", record.unsubscribe_mailto);
-    if let Some((url, token)) = &one_click {
-        let sep = if url.contains('?') { '&' } else { '?' };
-        unsubscribe.push_str(&format!(", <{url}{sep}s={token}>"));
+    if let Some((url, _)) = &one_click {
+        unsubscribe.push_str(&format!(", <{url}>"));
     }
     let headers = message.headers_mut();
     headers.insert_raw(raw_header("List-Id", &record.list_id)?);

@@ -6,7 +6,7 @@
 //! subscriber list (`subscribers`) and the delivery ledger (`ledger`), and hands one message per
 //! subscriber (`message`) to an SMTP server or an outbox (`deliver`).
 
-mod compose;
+pub(crate) mod compose;
 pub mod deliver;
 pub mod ledger;
 mod message;

@@ -40,6 +40,10 @@ pub struct Record {
     pub unsubscribe_mailto: String,
     /// The one-click unsubscribe endpoint, when the site has one.
     pub unsubscribe_url: Option<String>,
+    /// The subscription service (`digest.service_url`): the subscribers and their tokens are in
+    /// its database.
+    #[serde(default)]
+    pub service_url: Option<String>,
     /// Subject per language code.
     pub subjects: BTreeMap<String, String>,
     /// What it lists.

@@ -105,7 +105,9 @@ pub fn suppression(text: &str) -> Result<(BTreeSet<String>, Vec<Problem>), Probl
     Ok((keys, problems))
 }
 
-fn check_address(email: &str) -> Result<lettre::Address, String> {
+/// The address of a list row or a form, checked: no spaces or control characters, no IP
+/// literal, and what lettre accepts.
+pub fn check_address(email: &str) -> Result<lettre::Address, String> {
     let email = email.trim();
     if email.is_empty() {
         return Err("no e-mail address".into());

@@ -191,8 +191,8 @@ pub struct MarkdownConfig {
 }
 
 /// The keys of `digest:` in `site.yaml`, in `DigestConfig` field order (a test checks).
-pub const DIGEST_KEYS: [&str; 7] =
-    ["from", "subscribe_endpoint", "contact", "unsubscribe_url", "window_days", "attempts", "retry_ms"];
+pub const DIGEST_KEYS: [&str; 8] =
+    ["from", "service_url", "subscribe_endpoint", "contact", "unsubscribe_url", "window_days", "attempts", "retry_ms"];
 
 /// The catalogue e-mail digest (`digest:` in `site.yaml`). Every key is optional.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -200,6 +200,10 @@ pub const DIGEST_KEYS: [&str; 7] =
 pub struct DigestConfig {
     /// The sender, `Name <address>`. Default: the site title and `digest@` the site's host.
     pub from: Option<String>,
+    /// The public https address of `seedbed subscribers serve` (behind the centre's reverse
+    /// proxy): the subscribe form posts to `<it>/subscribe`, every digest links
+    /// `<it>/unsubscribe?t=…` with a token from the subscriber database.
+    pub service_url: Option<String>,
     /// Where readers subscribe: the form on the subscribe page posts here (e-mail, lang).
     /// Without it the page offers a `mailto:` link to `contact`.
     pub subscribe_endpoint: Option<String>,
@@ -220,6 +224,7 @@ impl Default for DigestConfig {
     fn default() -> Self {
         DigestConfig {
             from: None,
+            service_url: None,
             subscribe_endpoint: None,
             contact: None,
             unsubscribe_url: None,
@@ -308,6 +313,24 @@ impl Config {
     /// unsubscribe link of a digest's page on the site).
     pub fn unsubscribe_mailto(&self) -> String {
         format!("mailto:{}?subject=unsubscribe", self.digest_contact())
+    }
+
+    /// Where the subscribe form posts: the service's `/subscribe`, else `digest.subscribe_endpoint`.
+    pub fn subscribe_action(&self) -> Option<String> {
+        match &self.digest.service_url {
+            Some(service) => Some(crate::urls::service(service, "/subscribe")),
+            None => self.digest.subscribe_endpoint.clone(),
+        }
+    }
+
+    /// The unsubscribe link of every digest, up to its token: the service's page, else
+    /// `digest.unsubscribe_url` (whose endpoint checks signed tokens).
+    pub fn unsubscribe_link(&self) -> Option<String> {
+        if let Some(service) = &self.digest.service_url {
+            return Some(format!("{}?t=", crate::urls::service(service, "/unsubscribe")));
+        }
+        let url = self.digest.unsubscribe_url.as_ref()?;
+        Some(format!("{url}{}s=", if url.contains('?') { '&' } else { '?' }))
     }
 
     /// The path part of `base_url` without its trailing slash: `""` or `/sub`.

@@ -37,6 +37,35 @@ pub const TOKEN_SLOT: &str = "SEEDBED-SUBSCRIBER-TOKEN";
 /// Where `digest send` puts each subscriber's greeting (with their name when the list has one).
 pub const GREETING_SLOT: &str = "SEEDBED-SUBSCRIBER-GREETING";
 
+/// A page of the site that the subscription service sends readers to after a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AnswerPage {
+    /// "Check your inbox": after a request to subscribe, whatever became of it.
+    CheckInbox,
+    /// "You are subscribed": the confirmation link worked.
+    Confirmed,
+    /// "This link no longer works": a used, expired or unknown token; offers to start again.
+    LinkExpired,
+    /// "You are unsubscribed".
+    Unsubscribed,
+}
+
+impl AnswerPage {
+    /// Every answer page, in order.
+    pub const ALL: [AnswerPage; 4] =
+        [AnswerPage::CheckInbox, AnswerPage::Confirmed, AnswerPage::LinkExpired, AnswerPage::Unsubscribed];
+
+    /// Its URL segment and the stem of its UI strings' keys.
+    pub fn slug(self) -> &'static str {
+        match self {
+            AnswerPage::CheckInbox => "check-inbox",
+            AnswerPage::Confirmed => "confirmed",
+            AnswerPage::LinkExpired => "link-expired",
+            AnswerPage::Unsubscribed => "unsubscribed",
+        }
+    }
+}
+
 /// One language's HTML part of a catalogue digest, as `digest build` stored it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DigestPart {

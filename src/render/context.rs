@@ -34,6 +34,11 @@ struct SubscribeView {
     mailto: String,
     /// This page is the subscribe page (it shows the box in full).
     here: bool,
+    /// The endpoint is seedbed's subscription service: the form also sends the page it is on
+    /// (`source`, for the consent record) and a field people leave empty (`website`).
+    service: bool,
+    /// This page's path, for `source`.
+    source: String,
 }
 
 /// What every template gets: the site, the UI strings, the language switch and the menu.
@@ -82,9 +87,11 @@ fn base_context(rc: &RenderContext, job: &Job, url_path: &str, ctx: &mut impl Co
     ctx.set(
         "subscribe",
         &SubscribeView {
-            endpoint: site.config.digest.subscribe_endpoint.clone(),
+            endpoint: site.config.subscribe_action(),
             mailto: format!("mailto:{}?subject={subject}", site.config.digest_contact()),
             here: url_path.ends_with("/subscribe/"),
+            service: site.config.digest.service_url.is_some(),
+            source: url_path.to_string(),
         },
     );
 }
@@ -216,6 +223,13 @@ fn fill_context(job: &Job, rc: &RenderContext, urls: &Urls, ctx: &mut impl Conte
             "alias.html"
         }
         Job::Search(_) => "search.html",
+        Job::Answer(page, lang) => {
+            let key = page.slug().replace('-', "_");
+            ctx.set("answer", page.slug());
+            ctx.set("answer_title", &rc.templates.label(lang, &format!("answer_{key}_title")));
+            ctx.set("answer_text", &rc.templates.label(lang, &format!("answer_{key}_text")));
+            "subscription.html"
+        }
         Job::NotFound => "404.html",
     }
 }

@@ -36,6 +36,8 @@ pub(super) enum Job {
     Alias(usize),
     /// The search page (only when the site writes a search index).
     Search(Lang),
+    /// A page the subscription service sends readers to (only with `digest.service_url`).
+    Answer(crate::model::AnswerPage, Lang),
     NotFound,
 }
 
@@ -59,7 +61,7 @@ pub(super) fn counts(jobs: &[Job]) -> Counts {
             Job::Item(_) | Job::Person { n: 1, .. } => c.items += 1,
             Job::Catalogue(_) | Job::Series(_) | Job::Issue { .. } => c.catalogue += 1,
             Job::Alias(_) => c.aliases += 1,
-            Job::NotFound => {}
+            Job::NotFound | Job::Answer(..) => {}
             _ => c.listings += 1,
         }
     }
@@ -78,6 +80,9 @@ pub(super) fn all(site: &Site) -> Vec<Job> {
         jobs.extend([Job::Home(lang), Job::People(lang), Job::Catalogue(lang)]);
         if site.config.search_index {
             jobs.push(Job::Search(lang));
+        }
+        if site.config.digest.service_url.is_some() {
+            jobs.extend(crate::model::AnswerPage::ALL.map(|page| Job::Answer(page, lang)));
         }
         for collection in [Collection::Report, Collection::Proceedings, Collection::Story] {
             let total = pages_needed(site.collection(collection, lang).len(), per);
@@ -123,13 +128,19 @@ pub(super) fn url_path(job: &Job, site: &Site) -> String {
         Job::Issue { series, issue } => site.catalogue[series].issues[issue].url_path.clone(),
         Job::Alias(a) => site.aliases[a].url_path.clone(),
         Job::Search(lang) => urls::search(lang),
+        Job::Answer(page, lang) => urls::answer_page(page, lang),
         Job::NotFound => urls::NOT_FOUND.to_string(),
     }
 }
 
 pub(super) fn job_lang(job: &Job, site: &Site) -> Lang {
     match *job {
-        Job::Home(l) | Job::Listing { lang: l, .. } | Job::People(l) | Job::Catalogue(l) | Job::Search(l) => l,
+        Job::Home(l)
+        | Job::Listing { lang: l, .. }
+        | Job::People(l)
+        | Job::Catalogue(l)
+        | Job::Search(l)
+        | Job::Answer(_, l) => l,
         Job::Item(id) => site.pages[id].lang,
         Job::Person { author, .. } => site.authors[author].lang,
         Job::Terms(t) | Job::Term { taxonomy: t, .. } => site.taxonomies[t].lang,

@@ -18,10 +18,12 @@ mod reuse;
 mod share;
 mod sink;
 mod strings;
+mod subscription;
 mod views;
 
 pub use jobs::Counts;
 pub use reuse::{Fingerprints, Reuse, unchanged_items};
+pub use subscription::{ServiceLangTexts, ServiceTexts, service_texts};
 
 use crate::error::SiteError;
 use crate::model::{CitationTexts, Lang, OutputContents, OutputFile, PageId, Site, ThemeFiles};
@@ -188,7 +190,7 @@ pub fn site_except(input: &RenderInput, reuse: &Reuse, emit: Emit) -> Result<Ren
     let mut page_paths: Vec<_> = jobs
         .iter()
         .zip(paths)
-        .filter(|(j, _)| !matches!(j, jobs::Job::Alias(_) | jobs::Job::NotFound))
+        .filter(|(j, _)| !matches!(j, jobs::Job::Alias(_) | jobs::Job::NotFound | jobs::Job::Answer(..)))
         .map(|(j, path)| (path, if let jobs::Job::Item(id) = j { Some(*id) } else { None }))
         .collect();
     page_paths.sort();
