@@ -24,5 +24,7 @@ mod search_results;
 mod serve;
 mod sharing;
 mod snapshots;
+mod subscription;
+mod subscription_guards;
 mod translations;
 mod typography;

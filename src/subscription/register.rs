@@ -30,8 +30,8 @@ pub struct SubscribeRequest {
     pub mail_allowed: bool,
 }
 
-/// Store the request and, unless a throttle says no, queue a confirmation mail.
-pub async fn subscribe(db: &Database, request: &SubscribeRequest) -> anyhow::Result<()> {
+/// Store the request and, unless a throttle says no, queue a confirmation mail; whether one was.
+pub async fn subscribe(db: &Database, request: &SubscribeRequest) -> anyhow::Result<bool> {
     let key = crate::digest::subscribers::key(request.email.as_ref());
     let at = now();
     let mut tx = db.pool.begin().await?;
@@ -59,7 +59,8 @@ pub async fn subscribe(db: &Database, request: &SubscribeRequest) -> anyhow::Res
     consent(&mut tx, id, "requested", (&request.source, request.lang, &request.client)).await?;
     let (window, mails) = if at - window >= 86_400 { (at, 0) } else { (window, mails) };
     let address_allows = at - last >= ADDRESS_MAIL_INTERVAL && mails < ADDRESS_MAILS_PER_DAY;
-    if status != "subscribed" && request.mail_allowed && address_allows {
+    let queue = status != "subscribed" && request.mail_allowed && address_allows;
+    if queue {
         let token = tokens::new_token()?;
         store_token(&mut tx, id, &token, Purpose::Confirm, at).await?;
         sqlx::query("INSERT INTO mail_queue (id, subscriber_id, token, lang, created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -83,7 +84,7 @@ pub async fn subscribe(db: &Database, request: &SubscribeRequest) -> anyhow::Res
         .await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(queue)
 }
 
 /// A consent record: `(source, lang, client)`.

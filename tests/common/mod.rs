@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: fixture sites, running the binary, reading trees.
 #![allow(dead_code)]
 
+pub mod postgres;
+pub mod service;
 pub mod smtp;
 
 use std::collections::BTreeMap;

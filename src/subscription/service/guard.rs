@@ -100,6 +100,16 @@ impl Throttle {
         entry.1 += 1;
         true
     }
+
+    /// Give back what `allow` counted: no mail was queued after all (the address was
+    /// subscribed, or its own limit said no).
+    pub(super) fn refund(&self, client: IpAddr) {
+        if let Ok(mut clients) = self.clients.lock()
+            && let Some(entry) = clients.get_mut(&throttle_key(client))
+        {
+            entry.1 = entry.1.saturating_sub(1);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -145,8 +145,12 @@ async fn subscribe(
         mail_allowed: service.throttle.allow(client, std::time::Instant::now()),
     };
     match register::subscribe(&service.db, &request).await {
-        Ok(()) => {
-            let _ = service.wake_mailer.try_send(());
+        Ok(queued) => {
+            if queued {
+                let _ = service.wake_mailer.try_send(());
+            } else if request.mail_allowed {
+                service.throttle.refund(client);
+            }
             see_other(check_inbox)
         }
         Err(e) => unavailable(&e),
