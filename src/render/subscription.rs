@@ -48,6 +48,7 @@ pub fn service_texts(config: &Config, templates: &Templates, service_url: &str) 
         context.insert("site_title", config.title.get(lang));
         context.insert("home_url", &config.permalink(&crate::urls::home(lang)));
         context.insert("style_url", &config.permalink(&crate::urls::static_file("style.css")));
+        context.insert("favicon_url", &config.permalink(&crate::urls::static_file("favicon.svg")));
         context.insert("token", TOKEN_SLOT);
         context.insert("unsubscribe_action", &crate::urls::service(service_url, "/unsubscribe"));
         context.insert("language_action", &crate::urls::service(service_url, "/language"));
