@@ -43,17 +43,22 @@ CREATE TABLE tokens (
 );
 CREATE INDEX tokens_subscriber ON tokens (subscriber_id);
 
--- Confirmation mails committed with the request and sent after it, by whichever service
--- instance claims them first.
+-- Mails committed with the request and sent after it, by whichever service instance claims
+-- them first. kind: confirm (a confirmation link) | subscribed (already subscribed: a link to
+-- the unsubscribe page).
 CREATE TABLE mail_queue (
     id BIGINT PRIMARY KEY,
     subscriber_id BIGINT NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
     token TEXT NOT NULL,
     lang TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     attempts BIGINT NOT NULL DEFAULT 0,
+    -- Who holds it (a random number per claim) and until when.
+    claimed_by BIGINT NOT NULL DEFAULT 0,
     claimed_until BIGINT NOT NULL DEFAULT 0
 );
+CREATE INDEX mail_queue_claims ON mail_queue (claimed_until);
 
 -- Hard bounces (a 5xx refusal of the address) per digest: two digests suppress the address.
 CREATE TABLE bounces (

@@ -22,6 +22,10 @@ pub struct ServiceLangTexts {
     pub confirm_subject: String,
     /// Its text, the confirmation link included.
     pub confirm_body: String,
+    /// The mail to an address that asks again while subscribed: its subject.
+    pub subscribed_subject: String,
+    /// Its text, with a link to the unsubscribe page.
+    pub subscribed_body: String,
 }
 
 /// The service's texts by language.
@@ -64,15 +68,22 @@ pub fn service_texts(config: &Config, templates: &Templates, service_url: &str) 
         context.insert("changed", &true);
         let manage_changed = templates.render_named("subscription_manage.html", &context)?;
         let site = config.title.get(lang);
-        let link = format!("{}?t={TOKEN_SLOT}", crate::urls::service(service_url, "/confirm"));
-        let confirm_body = format!(
-            "{}\n\n{link}\n\n{}\n\n-- \n{site}\n{}\n",
-            label("confirm_body").replace("{site}", site),
-            label("confirm_ignore"),
-            config.permalink(&crate::urls::home(lang)),
+        let mail = |intro: &str, path: &str, outro: &str| {
+            let link = format!("{}?t={TOKEN_SLOT}", crate::urls::service(service_url, path));
+            let home = config.permalink(&crate::urls::home(lang));
+            format!("{}\n\n{link}\n\n{}\n\n-- \n{site}\n{home}\n", label(intro).replace("{site}", site), label(outro))
+        };
+        by_lang.insert(
+            lang,
+            ServiceLangTexts {
+                manage,
+                manage_changed,
+                confirm_subject: label("confirm_subject").replace("{site}", site),
+                confirm_body: mail("confirm_body", "/confirm", "confirm_ignore"),
+                subscribed_subject: label("subscribed_subject").replace("{site}", site),
+                subscribed_body: mail("subscribed_body", "/unsubscribe", "subscribed_ignore"),
+            },
         );
-        let confirm_subject = label("confirm_subject").replace("{site}", site);
-        by_lang.insert(lang, ServiceLangTexts { manage, manage_changed, confirm_subject, confirm_body });
     }
     Ok(ServiceTexts { by_lang })
 }

@@ -3,9 +3,10 @@
 //!
 //! Input: the database. Output: claimed mails with their address and token. Must not: hand the
 //! same mail to two instances at once (a claim is a conditional update that only one wins), or
-//! lose a mail when an instance dies holding it (the claim lapses and another takes it).
+//! lose a mail when an instance dies holding it (the claim lapses and another takes it; a mail
+//! sent just before a crash may so be sent twice, never not at all).
 
-use super::database::{Database, now};
+use super::database::{Database, new_id, now};
 use crate::model::Lang;
 use sqlx::Row;
 
@@ -23,48 +24,64 @@ pub struct QueuedMail {
     pub email: String,
     /// The reader's language.
     pub lang: Lang,
-    /// The confirmation token the link carries.
+    /// What it says: `confirm` (a confirmation link) or `subscribed` (already subscribed).
+    pub kind: String,
+    /// The token the link carries.
     pub token: String,
     /// Attempts so far, this one included.
     pub attempts: i64,
 }
 
-/// Claim up to `limit` mails whose time has come.
+/// Claim up to `limit` mails whose time has come: one update marks them with a claim of this
+/// call's own, then they are read by it (two instances never hold the same mail: each row's
+/// `claimed_until` is checked again as it is updated).
 pub async fn claim(db: &Database, limit: i64) -> anyhow::Result<Vec<QueuedMail>> {
     let at = now();
-    let rows = sqlx::query(
-        "SELECT q.id, s.email, q.lang, q.token, q.attempts, q.claimed_until FROM mail_queue q \
-         JOIN subscribers s ON s.id = q.subscriber_id WHERE q.claimed_until < $1 ORDER BY q.created_at LIMIT $2",
+    let claim = new_id()?;
+    let claimed = sqlx::query(
+        "UPDATE mail_queue SET claimed_by = $1, claimed_until = $2, attempts = attempts + 1 WHERE claimed_until < $3 \
+         AND id IN (SELECT id FROM mail_queue WHERE claimed_until < $3 ORDER BY created_at LIMIT $4)",
     )
+    .bind(claim)
+    .bind(at + CLAIM_SECS)
     .bind(at)
     .bind(limit)
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    if claimed == 0 {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(
+        "SELECT q.id, s.email, q.lang, q.token, q.attempts, q.kind FROM mail_queue q \
+         JOIN subscribers s ON s.id = q.subscriber_id WHERE q.claimed_by = $1 ORDER BY q.created_at",
+    )
+    .bind(claim)
     .fetch_all(&db.pool)
     .await?;
-    let mut claimed = Vec::new();
-    for row in rows {
-        let (id, before): (i64, i64) = (row.try_get(0)?, row.try_get(5)?);
-        let won = sqlx::query(
-            "UPDATE mail_queue SET claimed_until = $2, attempts = attempts + 1 WHERE id = $1 AND claimed_until = $3",
-        )
-        .bind(id)
-        .bind(at + CLAIM_SECS)
-        .bind(before)
-        .execute(&db.pool)
-        .await?
-        .rows_affected()
-            == 1;
-        if won {
+    rows.iter()
+        .map(|row| {
             let lang = Lang::from_code(&row.try_get::<String, _>(2)?).unwrap_or(Lang::En);
-            let attempts = row.try_get::<i64, _>(4)? + 1;
-            claimed.push(QueuedMail { id, email: row.try_get(1)?, lang, token: row.try_get(3)?, attempts });
-        }
-    }
-    Ok(claimed)
+            Ok(QueuedMail {
+                id: row.try_get(0)?,
+                email: row.try_get(1)?,
+                lang,
+                token: row.try_get(3)?,
+                attempts: row.try_get(4)?,
+                kind: row.try_get(5)?,
+            })
+        })
+        .collect()
 }
 
-/// The mail is with the SMTP server (or given up): forget it.
-pub async fn done(db: &Database, id: i64) -> anyhow::Result<()> {
-    sqlx::query("DELETE FROM mail_queue WHERE id = $1").bind(id).execute(&db.pool).await?;
+/// The mails are with the SMTP server (or given up): forget them, in one statement.
+pub async fn done(db: &Database, ids: &[i64]) -> anyhow::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    // Ids are numbers the database made: nothing to quote.
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    sqlx::query(&format!("DELETE FROM mail_queue WHERE id IN ({list})")).execute(&db.pool).await?;
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! The confirmation mails: taken from the queue the requests filled, sent one at a time, removed
+//! The confirmation mails (and the notes to addresses already subscribed): taken from the queue the requests filled, sent one at a time, removed
 //! when the SMTP server has them.
 //!
 //! Input: the database's mail queue, the service's texts, an SMTP session or an outbox folder.
@@ -28,8 +28,9 @@ pub enum MailDelivery {
 pub struct Mailer {
     db: Database,
     delivery: MailDelivery,
-    /// Per language: sender, subject, text with `TOKEN_SLOT`.
-    texts: BTreeMap<Lang, (lettre::message::Mailbox, String, String)>,
+    /// Per language and kind of mail (`confirm`, `subscribed`): sender, subject, text with
+    /// `TOKEN_SLOT`.
+    texts: BTreeMap<(Lang, &'static str), (lettre::message::Mailbox, String, String)>,
     default_lang: Lang,
 }
 
@@ -43,7 +44,8 @@ impl Mailer {
                 .get(&lang)
                 .cloned()
                 .ok_or_else(|| anyhow::anyhow!("no sender for the {} confirmation mail", lang.code()))?;
-            texts.insert(lang, (sender, t.confirm_subject.clone(), t.confirm_body.clone()));
+            texts.insert((lang, "confirm"), (sender.clone(), t.confirm_subject.clone(), t.confirm_body.clone()));
+            texts.insert((lang, "subscribed"), (sender, t.subscribed_subject.clone(), t.subscribed_body.clone()));
         }
         Ok(Mailer { db, delivery, texts, default_lang: site.default_lang })
     }
@@ -54,8 +56,9 @@ impl Mailer {
         while !stop.load(Ordering::SeqCst) {
             match runtime.block_on(queue::claim(&self.db, 50)) {
                 Ok(mails) if !mails.is_empty() => {
-                    for mail in mails {
-                        self.send_one(runtime, &mail);
+                    let finished: Vec<i64> = mails.iter().filter(|m| self.send_one(runtime, m)).map(|m| m.id).collect();
+                    if let Err(e) = runtime.block_on(queue::done(&self.db, &finished)) {
+                        log::warn!("cannot update the mail queue: {e:#}");
                     }
                     continue;
                 }
@@ -66,33 +69,34 @@ impl Mailer {
         }
     }
 
-    fn send_one(&mut self, runtime: &tokio::runtime::Handle, mail: &QueuedMail) {
+    /// Send one claimed mail; whether it is finished with (sent, or given up).
+    fn send_one(&mut self, runtime: &tokio::runtime::Handle, mail: &QueuedMail) -> bool {
         let outcome = match self.message(mail) {
             Ok(message) => self.deliver(&message, mail.id),
             Err(e) => Err((true, format!("cannot make the message: {e}"))),
         };
-        let result = match outcome {
-            Ok(()) => runtime.block_on(queue::done(&self.db, mail.id)),
+        match outcome {
+            Ok(()) => true,
             Err((permanent, why)) if permanent || mail.attempts >= queue::MAX_ATTEMPTS => {
-                log::warn!("confirmation mail {} given up: {why}", mail.id);
-                runtime.block_on(queue::done(&self.db, mail.id))
+                log::warn!("mail {} given up: {why}", mail.id);
+                true
             }
             Err((_, why)) => {
-                log::info!("confirmation mail {} deferred: {why}", mail.id);
-                runtime.block_on(queue::later(&self.db, mail.id, 30 << mail.attempts.clamp(0, 8)))
+                log::info!("mail {} deferred: {why}", mail.id);
+                if let Err(e) = runtime.block_on(queue::later(&self.db, mail.id, 30 << mail.attempts.clamp(0, 8))) {
+                    log::warn!("cannot update the mail queue: {e:#}");
+                }
+                false
             }
-        };
-        if let Err(e) = result {
-            log::warn!("cannot update the mail queue: {e:#}");
         }
     }
 
     fn message(&self, mail: &QueuedMail) -> anyhow::Result<lettre::Message> {
         let (sender, subject, body) = self
             .texts
-            .get(&mail.lang)
-            .or_else(|| self.texts.get(&self.default_lang))
-            .ok_or_else(|| anyhow::anyhow!("no texts"))?;
+            .get(&(mail.lang, mail.kind.as_str()))
+            .or_else(|| self.texts.get(&(self.default_lang, mail.kind.as_str())))
+            .ok_or_else(|| anyhow::anyhow!("no text for a `{}` mail", mail.kind))?;
         let to: lettre::Address = mail.email.parse()?;
         let host = sender.email.domain().to_string();
         let message = lettre::Message::builder()
@@ -100,7 +104,7 @@ impl Mailer {
             .to(lettre::message::Mailbox::new(None, to))
             .subject(subject.clone())
             .date_now()
-            .message_id(Some(format!("<confirm-{}@{host}>", mail.id)))
+            .message_id(Some(format!("<{}-{}@{host}>", mail.kind, mail.id)))
             .header(lettre::message::header::ContentType::TEXT_PLAIN)
             .body(body.replace(TOKEN_SLOT, &mail.token))?;
         Ok(message)

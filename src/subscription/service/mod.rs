@@ -7,6 +7,7 @@
 //! it is committed, send mail from a request (mails are queued and sent by `mailer`), or answer
 //! a foreign Host, a cross-site origin, or a body that is not a small form.
 
+mod committer;
 mod guard;
 pub mod mailer;
 mod routes;
@@ -97,6 +98,7 @@ pub(super) struct Service {
     proxies: Vec<IpAddr>,
     hosts: Vec<String>,
     wake_mailer: std::sync::mpsc::SyncSender<()>,
+    committer: committer::Committer,
 }
 
 /// Serve until Ctrl+C or SIGTERM; confirmation mails go out from a thread of their own.
@@ -111,6 +113,7 @@ pub fn run(
     let (wake_mailer, wake) = std::sync::mpsc::sync_channel(1);
     let hosts = guard::allowed_hosts(&site.service_url, addr);
     let mail = mailer::Mailer::new(db.clone(), &site, options.delivery)?;
+    let committer = runtime.block_on(async { committer::Committer::start(db.clone()) });
     let service = Arc::new(Service {
         db: db.clone(),
         site,
@@ -118,6 +121,7 @@ pub fn run(
         proxies: options.trusted_proxies,
         hosts,
         wake_mailer,
+        committer,
     });
     let handle = runtime.handle().clone();
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));

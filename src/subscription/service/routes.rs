@@ -144,11 +144,12 @@ async fn subscribe(
         client: client.to_string(),
         mail_allowed: service.throttle.allow(client, std::time::Instant::now()),
     };
-    match register::subscribe(&service.db, &request).await {
+    let mail_allowed = request.mail_allowed;
+    match service.committer.subscribe(request).await {
         Ok(queued) => {
             if queued {
                 let _ = service.wake_mailer.try_send(());
-            } else if request.mail_allowed {
+            } else if mail_allowed {
                 service.throttle.refund(client);
             }
             see_other(check_inbox)
