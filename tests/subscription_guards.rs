@@ -89,6 +89,12 @@ fn the_answer_is_the_same_for_a_new_a_pending_and_a_subscribed_address() {
         listed(root, &[]).iter().map(|l| l.2.as_str()).collect::<Vec<_>>(),
         ["pending", "pending", "subscribed"]
     );
+    // And the same work after it: a mail each (the pending address had its own a moment ago),
+    // the subscribed one saying so, with a link to its unsubscribe page.
+    let texts: Vec<String> = settled_outbox(&outbox).iter().map(|m| mail_text(m)).collect();
+    assert_eq!(texts.len(), 3);
+    let note = texts.iter().find(|t| t.contains("It already receives it")).expect("a note to the subscribed address");
+    assert_eq!(token_in(note, "/unsubscribe").len(), 64);
 }
 
 #[test]
