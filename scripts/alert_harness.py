@@ -104,7 +104,10 @@ class Postgres:
         self.run("pg_ctl", "-D", self.data, "-m", mode, "-w", "stop")
 
     def sql(self, query):
-        return self.run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "seedbed", "-d", "postgres", "-At", "-c", query)
+        return self.sql_in("postgres", query)
+
+    def sql_in(self, database, query):
+        return self.run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "seedbed", "-d", database, "-At", "-c", query)
 
     def remove(self):
         try:

@@ -6,6 +6,7 @@
 //! `digest`; the CLI (`src/cli.rs`) writes what it returns.
 #![warn(clippy::print_stdout, clippy::print_stderr, unreachable_pub, missing_docs)]
 
+pub mod address;
 pub mod assemble;
 pub mod config;
 pub mod digest;
@@ -19,6 +20,7 @@ pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod smtp;
 pub mod subscription;
 pub mod text;
 pub mod typography;

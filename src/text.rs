@@ -25,6 +25,11 @@ pub fn first_stray_control(text: &str) -> Option<(usize, char)> {
     text[at..].chars().next().map(|c| (at, c))
 }
 
+/// Control characters become spaces; everything else is kept (text bound for a mail header).
+pub fn controls_as_spaces(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
 /// Escape text for HTML or XML, in an element or a double-quoted attribute.
 pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")

@@ -45,6 +45,24 @@ pub(crate) fn service(service_url: &str, path: &str) -> String {
     format!("{}{path}", service_url.trim_end_matches('/'))
 }
 
+/// Where the subscribe form posts: the service's `/subscribe`, else `digest.subscribe_endpoint`.
+pub(crate) fn subscribe_form(digest: &crate::model::DigestConfig) -> Option<String> {
+    match &digest.service_url {
+        Some(base) => Some(service(base, "/subscribe")),
+        None => digest.subscribe_endpoint.clone(),
+    }
+}
+
+/// The unsubscribe link of every digest, up to its token: the service's page, else
+/// `digest.unsubscribe_url` (whose endpoint checks signed tokens).
+pub(crate) fn unsubscribe_link(digest: &crate::model::DigestConfig) -> Option<String> {
+    if let Some(base) = &digest.service_url {
+        return Some(format!("{}?t=", service(base, "/unsubscribe")));
+    }
+    let url = digest.unsubscribe_url.as_ref()?;
+    Some(format!("{url}{}s=", if url.contains('?') { '&' } else { '?' }))
+}
+
 /// A person's page: `/people/su-hongwen/`.
 pub(crate) fn person(lang: Lang, slug: &str) -> String {
     item(Collection::Person, lang, slug)

@@ -108,8 +108,8 @@ fn send(args: DigestSendArgs) -> ExitCode {
         deliver::Delivery::Outbox(dir)
     } else {
         let url = args.smtp.unwrap_or_default();
-        let session = digest::smtp::parse_url(&url, std::env::var("SEEDBED_SMTP_PASSWORD").ok())
-            .and_then(digest::smtp::SmtpSession::new);
+        let session = seedbed::smtp::parse_url(&url, std::env::var("SEEDBED_SMTP_PASSWORD").ok())
+            .and_then(seedbed::smtp::SmtpSession::new);
         match session {
             Ok(session) => deliver::Delivery::Smtp(Box::new(session)),
             Err(e) => return report_env(Err(e)),

@@ -248,9 +248,10 @@ fn service(args: ServiceArgs) -> anyhow::Result<()> {
     let site = ServiceSite::new(&config, &templates)?;
     let delivery = match (&args.smtp, &args.outbox) {
         (_, Some(dir)) => MailDelivery::Outbox(dir.clone()),
-        (Some(url), None) => MailDelivery::Smtp(Box::new(seedbed::digest::smtp::SmtpSession::new(
-            seedbed::digest::smtp::parse_url(url, std::env::var("SEEDBED_SMTP_PASSWORD").ok())?,
-        )?)),
+        (Some(url), None) => MailDelivery::Smtp(Box::new(seedbed::smtp::SmtpSession::new(seedbed::smtp::parse_url(
+            url,
+            std::env::var("SEEDBED_SMTP_PASSWORD").ok(),
+        )?)?)),
         (None, None) => anyhow::bail!("give --smtp URL or --outbox DIR"),
     };
     let db = open(&args.db, &runtime()?)?;

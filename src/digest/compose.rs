@@ -43,10 +43,7 @@ struct DigestItem {
     date: Option<crate::model::ContentDate>,
 }
 
-/// Control characters become spaces; everything else is kept.
-pub(super) fn clean(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
-}
+pub(super) use crate::text::controls_as_spaces as clean;
 
 /// The record and parts of digest `id`, made on `today`, covering items dated after `since`.
 pub(super) fn digest(
@@ -57,13 +54,13 @@ pub(super) fn digest(
 ) -> Result<Composed, SiteError> {
     let config = &site.config;
     let title_en = clean(config.title.get(Lang::En));
-    let from = sender(config)?;
+    let from = crate::address::sender(config)?;
     let unsubscribe_mailto = config.unsubscribe_mailto();
     let mut record = Record {
         id: id.to_string(),
         date: today.to_string(),
         since: since.to_string(),
-        senders: senders(config, &from),
+        senders: crate::address::senders(config, &from),
         greetings: BTreeMap::new(),
         from,
         list_id: list_id(&title_en, &config.host()),
@@ -74,7 +71,7 @@ pub(super) fn digest(
         items: groups.iter().flat_map(|g| &g.items).map(|item| record_item(site, item)).collect(),
     };
     // The stored parts carry a slot where `send` puts each subscriber's token.
-    let unsubscribe = match config.unsubscribe_link() {
+    let unsubscribe = match crate::urls::unsubscribe_link(&config.digest) {
         Some(link) => format!("{link}{TOKEN_SLOT}"),
         None => unsubscribe_mailto,
     };
@@ -147,50 +144,10 @@ fn parts(
     Ok((subject, html, text))
 }
 
-/// The sender: `digest.from`, else the site's English title and `digest@` its host.
-pub(crate) fn sender(config: &crate::model::Config) -> Result<String, SiteError> {
-    let from = match &config.digest.from {
-        Some(from) => from.clone(),
-        None => {
-            let address = address(&format!("digest@{}", config.host()), config.positions.of("base_url"))?;
-            lettre::message::Mailbox::new(Some(clean(config.title.get(Lang::En))), address).to_string()
-        }
-    };
-    from.parse::<lettre::message::Mailbox>()
-        .map_err(|e| config_error(config.positions.of("digest.from"), &format!("digest.from `{from}`: {e}")))?;
-    Ok(from)
-}
-
-/// The sender in each language: where it is named as the site (the default, or `digest.from`
-/// naming the site by its title in some language), by the site's title in that language.
-pub(crate) fn senders(config: &crate::model::Config, from: &str) -> BTreeMap<String, String> {
-    let Ok(mailbox) = from.parse::<lettre::message::Mailbox>() else { return BTreeMap::new() };
-    let site_config = config;
-    let titles: Vec<&str> = site_config.languages.iter().map(|&l| site_config.title.get(l)).collect();
-    let named_as_site = mailbox.name.as_deref().is_none_or(|name| titles.contains(&name));
-    let sender = |lang: Lang| {
-        if !named_as_site {
-            return mailbox.clone();
-        }
-        lettre::message::Mailbox::new(Some(clean(site_config.title.get(lang))), mailbox.email.clone())
-    };
-    site_config.languages.iter().map(|&l| (l.code().to_string(), sender(l).to_string())).collect()
-}
-
 /// `Title <catalogue.HOST>`; just the angle part when the title would need encoding.
 fn list_id(title: &str, host: &str) -> String {
     let plain = title.chars().all(|c| c.is_ascii_alphanumeric() || " -.'".contains(c));
     if plain && !title.is_empty() { format!("{title} <catalogue.{host}>") } else { format!("<catalogue.{host}>") }
-}
-
-/// A problem with the digest's settings, at the key it comes from.
-fn config_error(at: crate::model::Position, message: &str) -> SiteError {
-    SiteError::new(crate::config::CONFIG_FILE, at.line, at.column, message.to_string())
-        .with_hint("write `digest: {from: \"Name <address@example.org>\"}` in site.yaml")
-}
-
-fn address(text: &str, at: crate::model::Position) -> Result<lettre::Address, SiteError> {
-    text.parse().map_err(|e| config_error(at, &format!("`{text}` is not an e-mail address: {e}")))
 }
 
 fn labels(label: &impl Fn(&str) -> String) -> BTreeMap<&'static str, String> {

@@ -10,7 +10,8 @@
 use super::ledger::{Ledger, State};
 use super::message::{self, Parts};
 use super::store::{self, StoredDigest};
-use super::subscribers::{self, Problem, Subscriber};
+use super::subscribers::{self, Problem};
+use crate::address::{Subscriber, key};
 use crate::model::Lang;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ use std::time::{Duration, Instant};
 /// Where messages go.
 pub enum Delivery {
     /// Through a real SMTP server.
-    Smtp(Box<super::smtp::SmtpSession>),
+    Smtp(Box<crate::smtp::SmtpSession>),
     /// `.eml` files in this folder.
     Outbox(PathBuf),
     /// Nowhere: validate and count.
@@ -213,10 +214,8 @@ pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow:
         })?;
     }
     let mut ledger = Ledger::open(&digest.dir.join(store::LEDGER_FILE))?;
-    let todo: Vec<&Recipient> = subs
-        .iter()
-        .filter(|r| !ledger.state(&subscribers::key(r.subscriber.email.as_ref())).is_some_and(State::is_final))
-        .collect();
+    let todo: Vec<&Recipient> =
+        subs.iter().filter(|r| !ledger.state(&key(r.subscriber.email.as_ref())).is_some_and(State::is_final)).collect();
     let bar = progress_bar(options.progress, todo.len());
     let mut pace = Pace::new(options.rate);
     let mut skipped = std::collections::BTreeSet::new();
@@ -238,7 +237,7 @@ pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow:
             }
         });
         for (recipient, token, built) in rx {
-            let key = subscribers::key(recipient.subscriber.email.as_ref());
+            let key = key(recipient.subscriber.email.as_ref());
             let message = match built {
                 Ok(message) => message,
                 // The digest itself was checked: what is left is about this one address.
@@ -282,7 +281,7 @@ pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow:
     ledger.finish()?;
     summary.unsubscribed = skipped.len();
     let remaining: Vec<Recipient> =
-        subs.into_iter().filter(|r| !skipped.contains(&subscribers::key(r.subscriber.email.as_ref()))).collect();
+        subs.into_iter().filter(|r| !skipped.contains(&key(r.subscriber.email.as_ref()))).collect();
     summary.subscribers = remaining.len();
     count(&mut summary, &remaining, |key| ledger.state(key));
     Ok(summary)
@@ -296,7 +295,7 @@ fn unsendable(subscriber: &Subscriber, why: &str, list: &str) -> Problem {
 
 fn count(summary: &mut Summary, subs: &[Recipient], state: impl Fn(&str) -> Option<State>) {
     for r in subs {
-        match state(&subscribers::key(r.subscriber.email.as_ref())) {
+        match state(&key(r.subscriber.email.as_ref())) {
             Some(State::Sent) => summary.sent += 1,
             Some(State::Failed) => summary.failed += 1,
             _ => summary.deferred += 1,

@@ -6,8 +6,8 @@
 //! put anything in a header that did not pass `subscribers` or `compose::clean`.
 
 use super::store::Record;
-use super::subscribers::{Subscriber, key};
 use super::{GREETING_SLOT, TOKEN_SLOT};
+use crate::address::{Subscriber, key};
 use crate::model::Lang;
 use hmac::{KeyInit, Mac};
 use lettre::message::header::{HeaderName, HeaderValue};

@@ -11,7 +11,6 @@ pub mod deliver;
 pub mod ledger;
 mod message;
 mod select;
-pub mod smtp;
 pub mod store;
 pub mod subscribers;
 

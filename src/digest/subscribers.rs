@@ -6,22 +6,12 @@
 //! panic on any input, or let through a value that would break a message header (lettre panics
 //! on CR or LF in a display name).
 
+use crate::address::{check_address, key};
 use crate::error::LineCursor;
 use crate::model::Lang;
-use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-/// One subscriber row.
-pub struct Subscriber {
-    /// The address.
-    pub email: lettre::Address,
-    /// Empty when the row has none (or one that could not go in a header).
-    pub name: String,
-    /// The language of their digest.
-    pub lang: Lang,
-    /// The row's line in the file.
-    pub line: u64,
-}
+pub use crate::address::Subscriber;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A row that was rejected (`rejected`) or taken with a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,11 +22,6 @@ pub struct Problem {
     pub message: String,
     /// The row is left out (else only a warning).
     pub rejected: bool,
-}
-
-/// The address as a key: lower-cased, as mail providers treat it.
-pub fn key(email: &str) -> String {
-    email.trim().to_lowercase()
 }
 
 /// Parse a subscriber list. `suppressed` addresses (keys) are left out silently.
@@ -103,22 +88,6 @@ pub fn suppression(text: &str) -> Result<(BTreeSet<String>, Vec<Problem>), Probl
         }
     }
     Ok((keys, problems))
-}
-
-/// The address of a list row or a form, checked: no spaces or control characters, no IP
-/// literal, and what lettre accepts.
-pub fn check_address(email: &str) -> Result<lettre::Address, String> {
-    let email = email.trim();
-    if email.is_empty() {
-        return Err("no e-mail address".into());
-    }
-    if email.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(format!("`{}` contains a space or control character", email.escape_debug()));
-    }
-    if email.ends_with(']') {
-        return Err(format!("`{email}` is addressed to an IP address, which mail relays do not deliver to"));
-    }
-    email.parse().map_err(|e| format!("`{email}` is not an e-mail address ({e})"))
 }
 
 /// One row's values, read by column name.

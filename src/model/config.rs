@@ -315,24 +315,6 @@ impl Config {
         format!("mailto:{}?subject=unsubscribe", self.digest_contact())
     }
 
-    /// Where the subscribe form posts: the service's `/subscribe`, else `digest.subscribe_endpoint`.
-    pub fn subscribe_action(&self) -> Option<String> {
-        match &self.digest.service_url {
-            Some(service) => Some(crate::urls::service(service, "/subscribe")),
-            None => self.digest.subscribe_endpoint.clone(),
-        }
-    }
-
-    /// The unsubscribe link of every digest, up to its token: the service's page, else
-    /// `digest.unsubscribe_url` (whose endpoint checks signed tokens).
-    pub fn unsubscribe_link(&self) -> Option<String> {
-        if let Some(service) = &self.digest.service_url {
-            return Some(format!("{}?t=", crate::urls::service(service, "/unsubscribe")));
-        }
-        let url = self.digest.unsubscribe_url.as_ref()?;
-        Some(format!("{url}{}s=", if url.contains('?') { '&' } else { '?' }))
-    }
-
     /// The path part of `base_url` without its trailing slash: `""` or `/sub`.
     pub fn base_path(&self) -> &str {
         let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, rest)| rest);

@@ -87,7 +87,7 @@ fn base_context(rc: &RenderContext, job: &Job, url_path: &str, ctx: &mut impl Co
     ctx.set(
         "subscribe",
         &SubscribeView {
-            endpoint: site.config.subscribe_action(),
+            endpoint: crate::urls::subscribe_form(&site.config.digest),
             mailto: format!("mailto:{}?subject={subject}", site.config.digest_contact()),
             here: url_path.ends_with("/subscribe/"),
             service: site.config.digest.service_url.is_some(),

@@ -10,8 +10,9 @@ use super::database::{Database, new_id, now};
 use crate::model::Lang;
 use sqlx::Row;
 
-/// How long a claim holds before another instance may take the mail.
-const CLAIM_SECS: i64 = 120;
+/// How long a claim holds before another instance may take the mail (a claimed batch is sent in
+/// well under this; after a crash its mails wait this long).
+const CLAIM_SECS: i64 = 30;
 /// Attempts before a mail is given up (the reader can ask again).
 pub const MAX_ATTEMPTS: i64 = 5;
 

@@ -44,7 +44,7 @@ pub async fn subscribe(db: &Database, requests: &[SubscribeRequest]) -> anyhow::
 }
 
 async fn subscribe_in(tx: &mut Transaction<'_, Any>, request: &SubscribeRequest) -> anyhow::Result<bool> {
-    let key = crate::digest::subscribers::key(request.email.as_ref());
+    let key = crate::address::key(request.email.as_ref());
     let at = now();
     sqlx::query(
         "INSERT INTO subscribers (id, email, email_key, lang, status, created_at, updated_at) \

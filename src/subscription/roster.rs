@@ -7,7 +7,7 @@
 use super::database::{Database, new_id, now};
 use super::register::{consent, store_token};
 use super::tokens::Purpose;
-use crate::digest::subscribers::{Subscriber, key};
+use crate::address::{Subscriber, key};
 use crate::model::Lang;
 use serde::Serialize;
 use sqlx::Row;

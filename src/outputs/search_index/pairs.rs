@@ -14,7 +14,10 @@
 //! passes only when both masks collide. They cannot tell apart two words that each stand beside
 //! dozens of others ("of the"); measured in BENCHMARKS.md, "Quoted phrases".
 
-use super::shards::fnv32;
+/// 32-bit FNV-1a, as the client's `fnv32` computes it (pair bits here, shard names in `shards`).
+pub(super) fn fnv32(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193))
+}
 
 /// A word's masks in one document: `[words after it, words before it]`.
 pub(super) type Masks = [u32; 2];

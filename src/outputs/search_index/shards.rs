@@ -6,6 +6,7 @@
 //! shard's boundaries or name depend on terms far from it: `serve` writes again only the shards
 //! an edit touches, which works only if an edit leaves the other shards' bytes and names alone.
 
+use super::pairs::fnv32;
 use super::postings::{masks, scored, scored_len};
 use super::tokens::is_han;
 use std::collections::{BTreeMap, HashSet};
@@ -38,11 +39,6 @@ fn json_bytes((term, flat): TermPostings) -> usize {
 /// every compiler, and the client can compute a shard's name.
 fn fnv64(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
-}
-
-/// 32-bit FNV-1a, as the client's `fnv32` computes it (shard names, pair bits).
-pub(super) fn fnv32(text: &str) -> u32 {
-    text.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193))
 }
 
 /// A shard's file name: the 32-bit FNV-1a hash of its first term in hex (the client's

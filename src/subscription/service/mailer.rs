@@ -6,8 +6,8 @@
 //! again later, up to `queue::MAX_ATTEMPTS`), or run inside a request.
 
 use super::ServiceSite;
-use crate::digest::smtp::SmtpSession;
 use crate::model::{Lang, TOKEN_SLOT};
+use crate::smtp::SmtpSession;
 use crate::subscription::Database;
 use crate::subscription::queue::{self, QueuedMail};
 use std::collections::BTreeMap;
@@ -54,7 +54,7 @@ impl Mailer {
     /// or mails queued before a crash), until `stop`.
     pub fn run(mut self, runtime: &tokio::runtime::Handle, wake: &Receiver<()>, stop: &AtomicBool) {
         while !stop.load(Ordering::SeqCst) {
-            match runtime.block_on(queue::claim(&self.db, 50)) {
+            match runtime.block_on(queue::claim(&self.db, 20)) {
                 Ok(mails) if !mails.is_empty() => {
                     let finished: Vec<i64> = mails.iter().filter(|m| self.send_one(runtime, m)).map(|m| m.id).collect();
                     if let Err(e) = runtime.block_on(queue::done(&self.db, &finished)) {

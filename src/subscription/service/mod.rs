@@ -45,8 +45,8 @@ impl ServiceSite {
         })?;
         let texts =
             crate::render::service_texts(config, templates, &service_url).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let from = crate::digest::compose::sender(config).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let senders = crate::digest::compose::senders(config, &from)
+        let from = crate::address::sender(config).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let senders = crate::address::senders(config, &from)
             .into_iter()
             .filter_map(|(code, sender)| Some((Lang::from_code(&code)?, sender.parse().ok()?)))
             .collect();

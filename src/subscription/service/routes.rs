@@ -130,7 +130,7 @@ async fn subscribe(
     if fields.get("website").is_some_and(|w| !w.is_empty()) {
         return see_other(check_inbox);
     }
-    let Ok(email) = crate::digest::subscribers::check_address(fields.get("email").map_or("", String::as_str)) else {
+    let Ok(email) = crate::address::check_address(fields.get("email").map_or("", String::as_str)) else {
         return text(
             StatusCode::BAD_REQUEST,
             "That is not an e-mail address: go back and check it.\n这不是有效的电子邮件地址，请返回检查。",
