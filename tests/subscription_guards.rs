@@ -295,3 +295,26 @@ fn an_address_refused_for_good_on_two_digests_is_suppressed() {
     assert!(stderr(&out).contains("1 subscribed, 1 suppressed"), "{}", stderr(&out));
     assert!(stderr(&out).contains("suppressed after hard bounces on 2 digests: gone@example.net"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_csv_list_is_refused_once_the_digests_link_the_service_and_no_database_is_a_clear_error() {
+    let dir = service_site();
+    let root = dir.path();
+    let out = digest(root, &["build"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let outbox = root.join("outbox");
+    let out = digest(root, &["send", "--outbox", outbox.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no subscribers: give --subscribers FILE, or import a list once"),
+        "{}",
+        stderr(&out)
+    );
+    write(root, "list.csv", "email,name,lang\na@example.net,,en\n");
+    let list = root.join("list.csv");
+    let out =
+        digest(root, &["send", "--subscribers", list.to_str().unwrap(), "--outbox", outbox.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("seedbed subscribers import FILE"), "{}", stderr(&out));
+    assert!(!outbox.exists(), "nothing was sent");
+}

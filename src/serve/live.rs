@@ -155,6 +155,7 @@ pub fn ignored(root: &Path, path: &Path) -> bool {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let top = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
     ["public", "target", "digests", "node_modules"].contains(&top.as_str())
+        || top.starts_with(crate::subscription::database::SQLITE_FILE)
         || rel.components().any(|c| crate::load::is_ignored(c.as_os_str()))
 }
 
@@ -328,6 +329,7 @@ mod tests {
             "public/index.html",
             ".public.tmp/x",
             "digests/x/ledger",
+            "subscribers.sqlite-wal",
             ".git/index",
         ] {
             assert!(ignored(root, &root.join(path)), "{path}");
