@@ -49,7 +49,9 @@ impl Database {
         let pool = AnyPoolOptions::new()
             // SQLite takes one writer at a time: a second connection would only wait on its lock.
             .max_connections(if sqlite { 1 } else { 16 })
-            .acquire_timeout(std::time::Duration::from_secs(5))
+            // A database that is down answers readers with a 503 in two seconds rather than
+            // holding them: they, or the proxy, can try again.
+            .acquire_timeout(std::time::Duration::from_secs(2))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if sqlite {
