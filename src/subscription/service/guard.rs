@@ -2,10 +2,9 @@
 //! names, the client it comes from (through a trusted proxy), and the per-client mail throttle.
 //!
 //! Input: request headers and the peer's address. Output: yes or no, and the client's address.
-//! Must not: trust `X-Forwarded-For` from anyone but a configured proxy, or grow without bound
-//! (the throttle forgets clients whose hour is over).
+//! Must not: trust `X-Forwarded-For` from anyone but a configured proxy, or grow with the number
+//! of clients (the throttle is a table of fixed size).
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -70,44 +69,63 @@ fn throttle_key(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// Confirmation mails per client per hour.
+/// Confirmation mails per client per hour, counted in a fixed table (a count-min sketch: each
+/// client adds to one counter in each of `ROWS` rows, chosen by a hash with keys of its own, and
+/// is held to the smallest of its counters). However many clients come, memory stays the same;
+/// a collision can only make a client's share smaller, never larger. The table is emptied
+/// every hour.
 pub(super) struct Throttle {
     per_hour: u32,
-    clients: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    hashers: [std::collections::hash_map::RandomState; ROWS],
+    table: Mutex<(Instant, Vec<u32>)>,
 }
 
 const HOUR: Duration = Duration::from_secs(3600);
+const ROWS: usize = 4;
+/// 4 × 2^18 counters (4 MiB): room for about 2.6 million mails an hour before the shares of
+/// clients who share no counter begin to shrink.
+const COLUMNS: usize = 1 << 18;
 
 impl Throttle {
     /// At most `per_hour` confirmation mails for one client in an hour.
     pub(super) fn new(per_hour: u32) -> Throttle {
-        Throttle { per_hour, clients: Mutex::new(HashMap::new()) }
+        Throttle {
+            per_hour,
+            hashers: std::array::from_fn(|_| std::collections::hash_map::RandomState::new()),
+            table: Mutex::new((Instant::now(), vec![0; ROWS * COLUMNS])),
+        }
+    }
+
+    /// The client's counter in each row.
+    fn cells(&self, client: IpAddr) -> [usize; ROWS] {
+        use std::hash::BuildHasher;
+        let key = throttle_key(client);
+        std::array::from_fn(|row| row * COLUMNS + (self.hashers[row].hash_one(key) as usize % COLUMNS))
     }
 
     /// Whether `client` may cause one more confirmation mail now (and count it).
     pub(super) fn allow(&self, client: IpAddr, now: Instant) -> bool {
-        let Ok(mut clients) = self.clients.lock() else { return false };
-        if clients.len() > 100_000 {
-            clients.retain(|_, (start, _)| now.duration_since(*start) < HOUR);
+        let Ok(mut table) = self.table.lock() else { return false };
+        if now.duration_since(table.0) >= HOUR {
+            *table = (now, vec![0; ROWS * COLUMNS]);
         }
-        let entry = clients.entry(throttle_key(client)).or_insert((now, 0));
-        if now.duration_since(entry.0) >= HOUR {
-            *entry = (now, 0);
-        }
-        if entry.1 >= self.per_hour {
+        let cells = self.cells(client);
+        if cells.iter().map(|&c| table.1[c]).min().unwrap_or(0) >= self.per_hour {
             return false;
         }
-        entry.1 += 1;
+        for c in cells {
+            table.1[c] = table.1[c].saturating_add(1);
+        }
         true
     }
 
-    /// Give back what `allow` counted: no mail was queued after all (the address was
-    /// subscribed, or its own limit said no).
+    /// Give back what `allow` counted: no mail was queued after all (the address's own limit
+    /// said no).
     pub(super) fn refund(&self, client: IpAddr) {
-        if let Ok(mut clients) = self.clients.lock()
-            && let Some(entry) = clients.get_mut(&throttle_key(client))
-        {
-            entry.1 = entry.1.saturating_sub(1);
+        if let Ok(mut table) = self.table.lock() {
+            for c in self.cells(client) {
+                table.1[c] = table.1[c].saturating_sub(1);
+            }
         }
     }
 }
@@ -148,5 +166,16 @@ mod tests {
         assert!(!throttle.allow(a, now));
         assert!(throttle.allow("192.0.2.1".parse().unwrap(), now));
         assert!(throttle.allow(a, now + HOUR));
+    }
+
+    #[test]
+    fn two_hundred_thousand_clients_each_get_their_share_in_the_same_table() {
+        let throttle = Throttle::new(10);
+        let now = Instant::now();
+        let client = |i: u32| IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i));
+        let refused = (0..200_000u32).filter(|&i| !throttle.allow(client(i), now)).count();
+        assert_eq!(refused, 0, "a client refused its first mail");
+        let one: IpAddr = "192.0.2.7".parse().unwrap();
+        assert_eq!((0..20).filter(|_| throttle.allow(one, now)).count(), 10);
     }
 }
