@@ -72,38 +72,49 @@ async fn subscribe_in(tx: &mut Transaction<'_, Any>, request: &SubscribeRequest)
     let address_allows = at - last >= ADDRESS_MAIL_INTERVAL && mails < ADDRESS_MAILS_PER_DAY;
     let queue = request.mail_allowed && address_allows;
     if queue {
-        // A subscribed address is told so, with a link to its unsubscribe page: the same work
-        // as a confirmation, so the answer's timing does not tell them apart either.
-        let (kind, purpose) =
-            if status == "subscribed" { ("subscribed", Purpose::Unsubscribe) } else { ("confirm", Purpose::Confirm) };
-        let token = tokens::new_token()?;
-        store_token(tx, id, &token, purpose, at).await?;
-        sqlx::query(
-            "INSERT INTO mail_queue (id, subscriber_id, kind, token, lang, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(new_id()?)
-        .bind(id)
-        .bind(kind)
-        .bind(&token)
-        .bind(request.lang.code())
-        .bind(at)
-        .execute(&mut **tx)
-        .await?;
-        let status = if status == "subscribed" { "subscribed" } else { "pending" };
-        sqlx::query(
-            "UPDATE subscribers SET status = $6, lang = CASE WHEN $6 = 'pending' THEN $2 ELSE lang END, \
-             updated_at = $3, confirm_window_start = $4, confirm_mails = $5, last_confirm_mail_at = $3 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(request.lang.code())
-        .bind(at)
-        .bind(window)
-        .bind(mails + 1)
-        .bind(status)
-        .execute(&mut **tx)
-        .await?;
+        queue_mail(tx, (id, &status), request, (at, window, mails + 1)).await?;
     }
     Ok(queue)
+}
+
+/// Queue the mail a request gets, with its token, and count it for the address (`count` mails
+/// in the day-long window starting at `window`).
+async fn queue_mail(
+    tx: &mut Transaction<'_, Any>,
+    (id, status): (i64, &str),
+    request: &SubscribeRequest,
+    (at, window, count): (i64, i64, i64),
+) -> anyhow::Result<()> {
+    // A subscribed address is told so, with a link to its unsubscribe page: the same work as a
+    // confirmation, so the answer's timing does not tell them apart either.
+    let subscribed = status == "subscribed";
+    let (kind, purpose) = if subscribed { ("subscribed", Purpose::Unsubscribe) } else { ("confirm", Purpose::Confirm) };
+    let token = tokens::new_token()?;
+    store_token(tx, id, &token, purpose, at).await?;
+    sqlx::query(
+        "INSERT INTO mail_queue (id, subscriber_id, kind, token, lang, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(new_id()?)
+    .bind(id)
+    .bind(kind)
+    .bind(&token)
+    .bind(request.lang.code())
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE subscribers SET status = $6, lang = CASE WHEN $6 = 'pending' THEN $2 ELSE lang END, \
+         updated_at = $3, confirm_window_start = $4, confirm_mails = $5, last_confirm_mail_at = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(request.lang.code())
+    .bind(at)
+    .bind(window)
+    .bind(count)
+    .bind(if subscribed { "subscribed" } else { "pending" })
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// A consent record: `(source, lang, client)`.
