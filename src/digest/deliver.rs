@@ -9,12 +9,16 @@
 
 use super::ledger::{Ledger, State};
 use super::message::{self, Parts};
+use super::recipients::{Recipient, Tokens, Watch, recipients};
 use super::store::{self, StoredDigest};
-use super::subscribers::{self, Problem};
+use super::subscribers::Problem;
 use crate::address::{Subscriber, key};
 use crate::model::Lang;
+use crate::subscription::Database;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
+
+pub use super::recipients::Recipients;
 use std::time::{Duration, Instant};
 
 /// Where messages go.
@@ -25,24 +29,6 @@ pub enum Delivery {
     Outbox(PathBuf),
     /// Nowhere: validate and count.
     DryRun,
-}
-
-/// Who the digest goes to.
-pub enum Recipients {
-    /// A CSV list; an `unsubscribed.csv` beside it is honoured.
-    Csv(PathBuf),
-    /// The subscribed readers of the subscriber database.
-    Database(crate::subscription::Database),
-}
-
-impl Recipients {
-    /// How problems name the list.
-    fn name(&self) -> String {
-        match self {
-            Recipients::Csv(path) => path.display().to_string(),
-            Recipients::Database(_) => "the subscriber database".into(),
-        }
-    }
 }
 
 /// What `digest send` is given.
@@ -97,74 +83,24 @@ fn newest(root: &Path) -> anyhow::Result<(StoredDigest, Parts)> {
     Ok((digest, parts))
 }
 
-/// The subscribers of `path`, less those in `unsubscribed.csv` beside it (if any).
-fn subscribers(path: &Path) -> anyhow::Result<(Vec<Subscriber>, Vec<Problem>)> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let suppression_path = path.with_file_name("unsubscribed.csv");
-    let (suppressed, mut problems) = match std::fs::read_to_string(&suppression_path) {
-        Ok(text) => subscribers::suppression(&text).map_err(|e| whole_list(&e, &suppression_path))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", suppression_path.display())),
-    };
-    locate(&mut problems, &suppression_path);
-    let (subs, mut more) = subscribers::parse(&text, &suppressed).map_err(|e| whole_list(&e, path))?;
-    locate(&mut more, path);
-    problems.append(&mut more);
-    Ok((subs, problems))
-}
-
-/// A problem that stops the run: the list cannot be read as a whole.
-fn whole_list(problem: &Problem, file: &Path) -> anyhow::Error {
-    anyhow::anyhow!("{}:{}: {}", file.display(), problem.line, problem.message)
-}
-
-/// Prefix each problem with `file:line:`.
-fn locate(problems: &mut [Problem], file: &Path) {
-    for p in problems {
-        p.message = format!("{}:{}: {}", file.display(), p.line, p.message);
-    }
-}
-
-/// One subscriber to send to: from a CSV list (no id) or the database.
-struct Recipient {
-    subscriber: Subscriber,
-    id: Option<i64>,
-}
-
-/// The recipients and the problems with the list.
-fn recipients(list: &Recipients, runtime: &tokio::runtime::Runtime) -> anyhow::Result<(Vec<Recipient>, Vec<Problem>)> {
+/// The list a run reads, refusing a CSV list when the digest's links need the database.
+fn database_of<'a>(list: &'a Recipients, record: &store::Record) -> anyhow::Result<Option<&'a Database>> {
     match list {
-        Recipients::Csv(path) => {
-            let (subs, problems) = subscribers(path)?;
-            Ok((subs.into_iter().map(|subscriber| Recipient { subscriber, id: None }).collect(), problems))
-        }
-        Recipients::Database(db) => {
-            let rows = runtime.block_on(crate::subscription::roster::recipients(db))?;
-            let out = rows.into_iter().map(|r| Recipient { subscriber: r.subscriber, id: Some(r.id) }).collect();
-            Ok((out, Vec::new()))
-        }
+        Recipients::Database(db) => Ok(Some(db)),
+        Recipients::Csv(_) if record.service_url.is_some() => anyhow::bail!(
+            "digest.service_url is set, so unsubscribe links need the subscriber database: import the list once \
+             (`seedbed subscribers import FILE`) and send without --subscribers"
+        ),
+        Recipients::Csv(_) => Ok(None),
     }
 }
 
-/// Where each message's unsubscribe token comes from.
-enum Tokens<'a> {
-    /// None: the digest links only the unsubscribe address.
-    None,
-    /// Signed with `SEEDBED_UNSUBSCRIBE_SECRET` (`digest.unsubscribe_url`).
-    Signed(&'a [u8]),
-    /// Random, kept hashed in the subscriber database (`digest.service_url`).
-    Database,
-}
-
-impl Tokens<'_> {
-    fn token(&self, record: &super::store::Record, r: &Recipient) -> anyhow::Result<Option<String>> {
-        match self {
-            Tokens::None => Ok(None),
-            Tokens::Signed(secret) => {
-                message::unsubscribe_token(secret, &record.list_id, r.subscriber.email.as_ref()).map(Some)
-            }
-            Tokens::Database => crate::subscription::tokens::new_token().map(Some),
-        }
+/// How a run finds each message's token.
+fn tokens<'s>(record: &store::Record, secret: Option<&'s str>) -> Tokens<'s> {
+    match (&record.service_url, &record.unsubscribe_url, secret) {
+        (Some(_), ..) => Tokens::Database,
+        (None, Some(_), Some(secret)) => Tokens::Signed(secret.as_bytes()),
+        _ => Tokens::None,
     }
 }
 
@@ -172,38 +108,16 @@ impl Tokens<'_> {
 pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow::Result<Summary> {
     let (digest, parts) = newest(root)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let db = match &options.subscribers {
-        Recipients::Database(db) => Some(db.clone()),
-        Recipients::Csv(_) if digest.record.service_url.is_some() => anyhow::bail!(
-            "digest.service_url is set, so unsubscribe links need the subscriber database: import the list once \
-             (`seedbed subscribers import FILE`) and send without --subscribers"
-        ),
-        Recipients::Csv(_) => None,
-    };
+    let watch = Watch { db: database_of(&options.subscribers, &digest.record)?, runtime: &runtime };
     let (subs, problems) = recipients(&options.subscribers, &runtime)?;
     let list = options.subscribers.name();
     let secret = std::env::var("SEEDBED_UNSUBSCRIBE_SECRET").ok().filter(|s| !s.is_empty());
-    let tokens = match (&digest.record.service_url, &digest.record.unsubscribe_url, &secret) {
-        (Some(_), ..) => Tokens::Database,
-        (None, Some(_), Some(secret)) => Tokens::Signed(secret.as_bytes()),
-        _ => Tokens::None,
-    };
+    let tokens = tokens(&digest.record, secret.as_deref());
     let mut summary =
         Summary { digest: digest.record.id.clone(), subscribers: subs.len(), problems, ..Summary::default() };
     message::check_digest(&digest.record, &parts, secret.as_deref().map(str::as_bytes))?;
     if let Delivery::DryRun = options.delivery {
-        // Build every message: a subscriber a real run would record as failed is reported.
-        for r in &subs {
-            let built = tokens
-                .token(&digest.record, r)
-                .and_then(|t| message::build(&digest.record, &parts, &r.subscriber, t.as_deref()));
-            if let Err(e) = built {
-                summary.problems.push(unsendable(&r.subscriber, &e.to_string(), &list));
-            }
-        }
-        let ledger =
-            super::ledger::parse(&std::fs::read_to_string(digest.dir.join(store::LEDGER_FILE)).unwrap_or_default());
-        count(&mut summary, &subs, |key| ledger.get(key).map(|(s, _)| *s));
+        dry_run(&digest, &parts, (&subs, &tokens, &list), &mut summary);
         return Ok(summary);
     }
     // From here on this run alone sends this site's digests.
@@ -216,65 +130,9 @@ pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow:
     let mut ledger = Ledger::open(&digest.dir.join(store::LEDGER_FILE))?;
     let todo: Vec<&Recipient> =
         subs.iter().filter(|r| !ledger.state(&key(r.subscriber.email.as_ref())).is_some_and(State::is_final)).collect();
-    let bar = progress_bar(options.progress, todo.len());
-    let mut pace = Pace::new(options.rate);
-    let mut skipped = std::collections::BTreeSet::new();
-    // Messages are built on a second thread while the previous one is on the wire; a few ahead
-    // at most, so memory stays flat however long the list.
-    std::thread::scope(|scope| -> anyhow::Result<()> {
-        type Built<'r> = (&'r Recipient, Option<String>, anyhow::Result<lettre::Message>);
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Built>(8);
-        let (record, parts, tokens) = (&digest.record, &parts, &tokens);
-        scope.spawn(move || {
-            for r in todo {
-                let (token, message) = match tokens.token(record, r) {
-                    Ok(token) => (token.clone(), message::build(record, parts, &r.subscriber, token.as_deref())),
-                    Err(e) => (None, Err(e)),
-                };
-                if tx.send((r, token, message)).is_err() {
-                    return;
-                }
-            }
-        });
-        for (recipient, token, built) in rx {
-            let key = key(recipient.subscriber.email.as_ref());
-            let message = match built {
-                Ok(message) => message,
-                // The digest itself was checked: what is left is about this one address.
-                Err(e) => {
-                    ledger.record(State::Failed, &key, &format!("cannot make the message: {e}"))?;
-                    summary.problems.push(unsendable(&recipient.subscriber, &e.to_string(), &list));
-                    bar.inc(1);
-                    continue;
-                }
-            };
-            pace.wait();
-            if let (Some(db), Some(id)) = (&db, recipient.id) {
-                // An unsubscribe made since the list was read is honoured; the token is kept
-                // before the message that carries it leaves.
-                if !runtime.block_on(crate::subscription::roster::still_subscribed(db, id))? {
-                    skipped.insert(key);
-                    bar.inc(1);
-                    continue;
-                }
-                if let Some(token) = &token {
-                    runtime.block_on(crate::subscription::roster::keep_unsubscribe_token(db, id, token))?;
-                }
-            }
-            ledger.record(State::Sending, &key, "")?;
-            let (state, reply, hard) = deliver(&mut options.delivery, &message, &key, &digest.record.id, retry)?;
-            ledger.record(state, &key, &reply)?;
-            if let (true, Some(db), Some(id)) = (hard, &db, recipient.id) {
-                let suppressed =
-                    runtime.block_on(crate::subscription::roster::hard_bounce(db, id, &digest.record.id, &reply))?;
-                summary.suppressed += usize::from(suppressed);
-            }
-            summary.sent_now += usize::from(state == State::Sent);
-            bar.inc(1);
-        }
-        Ok(())
-    })?;
-    bar.finish_and_clear();
+    let run = Run { digest: &digest, parts: &parts, tokens: &tokens, list: &list, watch: &watch, retry };
+    let pacing = (options.progress, options.rate);
+    let skipped = run.all(todo, (&mut options.delivery, pacing), &mut ledger, &mut summary)?;
     if let Delivery::Smtp(session) = &mut options.delivery {
         session.close();
     }
@@ -285,6 +143,111 @@ pub fn send(root: &Path, mut options: SendOptions, retry: (u32, u64)) -> anyhow:
     summary.subscribers = remaining.len();
     count(&mut summary, &remaining, |key| ledger.state(key));
     Ok(summary)
+}
+
+/// `--dry-run`: build every message (a subscriber a real run would record as failed is
+/// reported) and count from the ledger.
+fn dry_run(
+    digest: &StoredDigest,
+    parts: &Parts,
+    (subs, tokens, list): (&[Recipient], &Tokens, &str),
+    summary: &mut Summary,
+) {
+    for r in subs {
+        let built = tokens
+            .token(&digest.record, r)
+            .and_then(|t| message::build(&digest.record, parts, &r.subscriber, t.as_deref()));
+        if let Err(e) = built {
+            summary.problems.push(unsendable(&r.subscriber, &e.to_string(), list));
+        }
+    }
+    let ledger =
+        super::ledger::parse(&std::fs::read_to_string(digest.dir.join(store::LEDGER_FILE)).unwrap_or_default());
+    count(summary, subs, |key| ledger.get(key).map(|(s, _)| *s));
+}
+
+/// What sending each message reads.
+struct Run<'a> {
+    digest: &'a StoredDigest,
+    parts: &'a Parts,
+    tokens: &'a Tokens<'a>,
+    list: &'a str,
+    watch: &'a Watch<'a>,
+    retry: (u32, u64),
+}
+
+impl Run<'_> {
+    /// Send to `todo`; the keys of readers skipped because they unsubscribed meanwhile.
+    fn all(
+        &self,
+        todo: Vec<&Recipient>,
+        (delivery, (progress, rate)): (&mut Delivery, (bool, Option<f64>)),
+        ledger: &mut Ledger,
+        summary: &mut Summary,
+    ) -> anyhow::Result<std::collections::BTreeSet<String>> {
+        let bar = progress_bar(progress, todo.len());
+        let mut pace = Pace::new(rate);
+        let mut skipped = std::collections::BTreeSet::new();
+        // Messages are built on a second thread while the previous one is on the wire; a few
+        // ahead at most, so memory stays flat however long the list.
+        std::thread::scope(|scope| -> anyhow::Result<()> {
+            type Built<'r> = (&'r Recipient, Option<String>, anyhow::Result<lettre::Message>);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Built>(8);
+            let (record, parts, tokens) = (&self.digest.record, self.parts, self.tokens);
+            scope.spawn(move || {
+                for r in todo {
+                    let (token, message) = match tokens.token(record, r) {
+                        Ok(token) => (token.clone(), message::build(record, parts, &r.subscriber, token.as_deref())),
+                        Err(e) => (None, Err(e)),
+                    };
+                    if tx.send((r, token, message)).is_err() {
+                        return;
+                    }
+                }
+            });
+            for (recipient, token, built) in rx {
+                bar.inc(1);
+                let key = key(recipient.subscriber.email.as_ref());
+                let message = match built {
+                    Ok(message) => message,
+                    // The digest itself was checked: what is left is about this one address.
+                    Err(e) => {
+                        ledger.record(State::Failed, &key, &format!("cannot make the message: {e}"))?;
+                        summary.problems.push(unsendable(&recipient.subscriber, &e.to_string(), self.list));
+                        continue;
+                    }
+                };
+                pace.wait();
+                if !self.watch.clear(recipient, token.as_deref())? {
+                    skipped.insert(key);
+                    continue;
+                }
+                self.one(recipient, &message, &key, (&mut *delivery, &mut *ledger, &mut *summary))?;
+            }
+            Ok(())
+        })?;
+        bar.finish_and_clear();
+        Ok(skipped)
+    }
+
+    /// One message, recorded before and after.
+    fn one(
+        &self,
+        recipient: &Recipient,
+        message: &lettre::Message,
+        key: &str,
+        (delivery, ledger, summary): (&mut Delivery, &mut Ledger, &mut Summary),
+    ) -> anyhow::Result<()> {
+        let digest = &self.digest.record.id;
+        ledger.record(State::Sending, key, "")?;
+        let (state, reply, hard) = deliver(delivery, message, key, digest, self.retry)?;
+        ledger.record(state, key, &reply)?;
+        if hard && self.watch.bounced(recipient, digest, &reply)? {
+            summary.suppressed += 1;
+        }
+        summary.sent_now += usize::from(state == State::Sent);
+        Ok(())
+    }
 }
 
 /// A subscriber whose message cannot be made, located in the list.

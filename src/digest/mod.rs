@@ -10,6 +10,7 @@ pub(crate) mod compose;
 pub mod deliver;
 pub mod ledger;
 mod message;
+mod recipients;
 mod select;
 pub mod store;
 pub mod subscribers;
