@@ -392,6 +392,23 @@ mod tests {
     }
 
     #[test]
+    fn a_service_url_is_https_or_on_this_machine_and_replaces_the_endpoints() {
+        let digest = |keys: &str| format!("title: T\nbase_url: https://x.org/\ndigest:\n{keys}");
+        for good in ["https://x.org/alerts", "http://127.0.0.1:8025", "http://localhost:8025/"] {
+            assert!(Config::parse(&digest(&format!("  service_url: {good}\n"))).is_ok(), "{good}");
+        }
+        for (bad, says) in [
+            ("  service_url: http://alerts.x.org\n", "must be an https URL"),
+            ("  service_url: https://x.org/a?b=1\n", "without `?`"),
+            ("  service_url: https://x.org/a\n  unsubscribe_url: https://x.org/u\n", "replaces"),
+        ] {
+            let e = Config::parse(&digest(bad)).unwrap_err();
+            assert_eq!((e[0].line, e[0].column), (4, 3), "{bad}");
+            assert!(e[0].message.contains(says), "{bad}: {}", e[0].message);
+        }
+    }
+
+    #[test]
     fn base_path_is_the_url_path() {
         let c = Config::parse("title: T\nbase_url: https://example.org/kb/\n").unwrap();
         assert_eq!(c.base_path(), "/kb");
