@@ -103,6 +103,10 @@ pub struct ServiceArgs {
     /// Confirmation mails one client may cause in an hour.
     #[arg(long, default_value_t = 10)]
     pub mails_per_client: u32,
+    /// Send readers to the site at this address instead of site.yaml's base_url (the site as
+    /// `seedbed serve` shows it, when trying the service out).
+    #[arg(long, value_parser = super::base_url)]
+    pub base_url: Option<String>,
 }
 
 pub fn run(command: SubscribersCommand) -> ExitCode {
@@ -239,10 +243,13 @@ fn serve(args: ServiceArgs) -> ExitCode {
 
 fn service(args: ServiceArgs) -> anyhow::Result<()> {
     use seedbed::subscription::service::{self, ServiceOptions, ServiceSite, mailer::MailDelivery};
-    let (config, theme, _) = seedbed::load::config_and_theme(&args.db.root).map_err(|e| match e {
+    let (mut config, theme, _) = seedbed::load::config_and_theme(&args.db.root).map_err(|e| match e {
         seedbed::BuildError::Site(errors) => anyhow::anyhow!("{errors}"),
         seedbed::BuildError::Env(e) => e,
     })?;
+    if let Some(url) = &args.base_url {
+        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+    }
     let templates = seedbed::render::Templates::load(&theme, &config)
         .map_err(|e| anyhow::anyhow!("{}", e.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")))?;
     let site = ServiceSite::new(&config, &templates)?;
