@@ -11,6 +11,7 @@ pub mod assemble;
 pub mod config;
 pub mod digest;
 pub mod error;
+mod listener;
 pub mod load;
 pub mod model;
 mod output_table;

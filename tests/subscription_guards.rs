@@ -318,3 +318,19 @@ fn a_csv_list_is_refused_once_the_digests_link_the_service_and_no_database_is_a_
     assert!(stderr(&out).contains("seedbed subscribers import FILE"), "{}", stderr(&out));
     assert!(!outbox.exists(), "nothing was sent");
 }
+
+#[test]
+fn a_client_that_sends_half_a_request_is_closed_and_does_not_keep_others_out() {
+    use std::io::{Read, Write};
+    let (_dir, service, _) = started(&[]);
+    let mut slow = std::net::TcpStream::connect(("127.0.0.1", service.port)).expect("connect");
+    slow.write_all(b"POST /subscribe HTTP/1.1\r\nHost: 127.0.0.1\r\n").expect("write");
+    // Others are answered meanwhile.
+    assert_eq!(service.post_form("/subscribe", "email=a%40example.net").status, 303);
+    slow.set_read_timeout(Some(Duration::from_secs(15))).expect("timeout");
+    let start = Instant::now();
+    let mut rest = Vec::new();
+    let _ = slow.read_to_end(&mut rest);
+    let waited = start.elapsed();
+    assert!(waited < Duration::from_secs(14), "the service kept a half-sent request open for {waited:?}");
+}

@@ -56,7 +56,7 @@ pub fn run(live: &Arc<Live>, listener: std::net::TcpListener, addr: SocketAddr) 
 async fn accept_loop(live: Arc<Live>, listener: std::net::TcpListener, addr: SocketAddr) -> Result<()> {
     listener.set_nonblocking(true).context("cannot set up the socket")?;
     let listener = tokio::net::TcpListener::from_std(listener).context("cannot set up the socket")?;
-    let connections = Arc::new(Semaphore::new(connection_limit()));
+    let connections = Arc::new(Semaphore::new(crate::listener::connection_limit(MAX_CONNECTIONS)));
     let reloads = Arc::new(Semaphore::new(MAX_RELOAD_CHANNELS));
     loop {
         let stream = match listener.accept().await {
@@ -70,7 +70,7 @@ async fn accept_loop(live: Arc<Live>, listener: std::net::TcpListener, addr: Soc
         };
         let _ = stream.set_nodelay(true);
         let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
-            tokio::spawn(too_busy(stream));
+            tokio::spawn(crate::listener::too_busy(stream));
             continue;
         };
         let (live, reloads) = (Arc::clone(&live), Arc::clone(&reloads));
@@ -91,36 +91,6 @@ async fn accept_loop(live: Arc<Live>, listener: std::net::TcpListener, addr: Soc
             drop(permit);
         });
     }
-}
-
-/// How many connections to serve at once: `MAX_CONNECTIONS`, or fewer when the process may not
-/// open that many files (after raising its own limit as far as the system lets it), keeping some
-/// for the build and the watcher.
-fn connection_limit() -> usize {
-    const KEEP: u64 = 128;
-    let wanted = MAX_CONNECTIONS as u64 + KEEP;
-    #[cfg(unix)]
-    {
-        use rustix::process::{Resource, getrlimit, setrlimit};
-        let mut limit = getrlimit(Resource::Nofile);
-        if limit.current.is_some_and(|c| c < wanted) {
-            limit.current = Some(limit.maximum.map_or(wanted, |m| m.min(wanted)));
-            let _ = setrlimit(Resource::Nofile, limit);
-        }
-        let current = getrlimit(Resource::Nofile).current.unwrap_or(wanted);
-        (current.saturating_sub(KEEP).max(16) as usize).min(MAX_CONNECTIONS)
-    }
-    #[cfg(not(unix))]
-    {
-        MAX_CONNECTIONS
-    }
-}
-
-/// One connection too many: say so and close it.
-async fn too_busy(mut stream: tokio::net::TcpStream) {
-    use tokio::io::AsyncWriteExt;
-    let reply = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n";
-    let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(reply)).await;
 }
 
 async fn handle<B>(request: Request<B>, live: &Live, reloads: &Arc<Semaphore>, addr: SocketAddr) -> Answer {

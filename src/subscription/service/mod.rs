@@ -4,8 +4,9 @@
 //! Input: the site's settings and theme (`ServiceSite`), the database, the SMTP settings.
 //! Output: answers to requests (303s to the site's answer pages, the unsubscribe page, 200 to a
 //! one-click unsubscribe) and confirmation mails. Must not: answer a request to subscribe before
-//! it is committed, send mail from a request (mails are queued and sent by `mailer`), or answer
-//! a foreign Host, a cross-site origin, or a body that is not a small form.
+//! it is committed, send mail from a request (mails are queued and sent by `mailer`), answer a
+//! foreign Host, a cross-site origin, or a body that is not a small form, or let slow clients
+//! hold it (hyper on a connection cap, with a timeout for each request head).
 
 mod committer;
 mod guard;
@@ -131,14 +132,62 @@ pub fn run(
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(options.listener)?;
         on_ready(addr);
-        let app = routes::router(service).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+        accept(listener, routes::router(service)).await;
         db.close().await;
         anyhow::Ok(())
     });
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     let _ = mailer_thread.join();
     served
+}
+
+/// Connections at once; one more is told 503 (the proxy keeps its own few open).
+const MAX_CONNECTIONS: usize = 1024;
+/// How long a connection may take to send a request head, or sit idle between requests.
+const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Serve connections until Ctrl+C or SIGTERM, then wait up to five seconds for those open: a
+/// slow or idle client is closed after `HEADER_TIMEOUT`, and holds one of `MAX_CONNECTIONS`.
+async fn accept(listener: tokio::net::TcpListener, app: axum::Router) {
+    use tower::ServiceExt;
+    let limit = crate::listener::connection_limit(MAX_CONNECTIONS);
+    let connections = Arc::new(tokio::sync::Semaphore::new(limit));
+    let stop = shutdown();
+    tokio::pin!(stop);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    log::warn!("cannot accept a connection: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
+            tokio::spawn(crate::listener::too_busy(stream));
+            continue;
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                app.clone().oneshot(request.map(axum::body::Body::new))
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .max_headers(64)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    let all = u32::try_from(limit).unwrap_or(u32::MAX);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), connections.acquire_many(all)).await;
 }
 
 /// Ctrl+C or SIGTERM.
