@@ -248,7 +248,7 @@ fn service(args: ServiceArgs) -> anyhow::Result<()> {
         seedbed::BuildError::Env(e) => e,
     })?;
     if let Some(url) = &args.base_url {
-        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+        config.set_base_url(url);
     }
     let templates = seedbed::render::Templates::load(&theme, &config)
         .map_err(|e| anyhow::anyhow!("{}", e.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")))?;

@@ -315,6 +315,11 @@ impl Config {
         format!("mailto:{}?subject=unsubscribe", self.digest_contact())
     }
 
+    /// Publish under `url` instead (`--base-url`; a trailing `/` is added when missing).
+    pub fn set_base_url(&mut self, url: &str) {
+        self.base_url = if url.ends_with('/') { url.to_string() } else { format!("{url}/") };
+    }
+
     /// The path part of `base_url` without its trailing slash: `""` or `/sub`.
     pub fn base_path(&self) -> &str {
         let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, rest)| rest);

@@ -95,7 +95,7 @@ pub fn assemble_site(root: &Path, settings: &BuildSettings) -> Result<Assembled,
 /// `--base-url` (serve's own address) replaces the configured one.
 pub(crate) fn with_base_url(mut config: config::Config, settings: &BuildSettings) -> config::Config {
     if let Some(url) = &settings.base_url {
-        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+        config.set_base_url(url);
     }
     config
 }

@@ -95,8 +95,3 @@ pub async fn later(db: &Database, id: i64, secs: i64) -> anyhow::Result<()> {
         .await?;
     Ok(())
 }
-
-/// Mails waiting, for `digest status` and the tests.
-pub async fn waiting(db: &Database) -> anyhow::Result<i64> {
-    Ok(sqlx::query("SELECT COUNT(*) FROM mail_queue").fetch_one(&db.pool).await?.try_get(0)?)
-}

@@ -221,12 +221,27 @@ pub async fn confirm(db: &Database, token: &str, client: &str) -> anyhow::Result
     Ok(outcome)
 }
 
-/// The holder of a valid unsubscribe token: their language and whether they are subscribed.
-pub async fn unsubscribe_holder(db: &Database, token: &str) -> anyhow::Result<Option<(Lang, bool)>> {
+/// The language of the holder of a valid unsubscribe token.
+pub async fn unsubscribe_holder(db: &Database, token: &str) -> anyhow::Result<Option<Lang>> {
     let mut tx = db.pool.begin().await?;
     let found = holder(&mut tx, token, Purpose::Unsubscribe).await?;
     tx.commit().await?;
-    Ok(found.filter(|h| h.3).map(|(_, lang, status, ..)| (lang, status == "subscribed" || status == "pending")))
+    Ok(found.filter(|h| h.3).map(|(_, lang, ..)| lang))
+}
+
+/// No more digests or mails to `id`, and why on record (`(source, lang, client)`).
+pub(super) async fn mark_unsubscribed(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    why: (&str, Lang, &str),
+) -> anyhow::Result<()> {
+    sqlx::query("UPDATE subscribers SET status = 'unsubscribed', updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM mail_queue WHERE subscriber_id = $1").bind(id).execute(&mut **tx).await?;
+    consent(tx, id, "unsubscribed", why).await
 }
 
 /// `POST /unsubscribe`: no more digests to the token's holder.
@@ -235,13 +250,7 @@ pub async fn unsubscribe(db: &Database, token: &str, (source, client): (&str, &s
     let outcome = match holder(&mut tx, token, Purpose::Unsubscribe).await? {
         Some((id, lang, status, true, _)) => {
             if status != "unsubscribed" {
-                sqlx::query("UPDATE subscribers SET status = 'unsubscribed', updated_at = $2 WHERE id = $1")
-                    .bind(id)
-                    .bind(now())
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM mail_queue WHERE subscriber_id = $1").bind(id).execute(&mut *tx).await?;
-                consent(&mut tx, id, "unsubscribed", (source, lang, client)).await?;
+                mark_unsubscribed(&mut tx, id, (source, lang, client)).await?;
             }
             Outcome::Done(lang)
         }

@@ -5,7 +5,7 @@
 //! address that unsubscribed or was suppressed (an import never overrides an opt-out).
 
 use super::database::{Database, new_id, now};
-use super::register::{consent, store_token};
+use super::register::{consent, mark_unsubscribed, store_token};
 use super::tokens::Purpose;
 use crate::address::{Subscriber, key};
 use crate::model::Lang;
@@ -237,13 +237,7 @@ pub async fn remove(db: &Database, email: &str, erase: bool) -> anyhow::Result<b
         }
         sqlx::query("DELETE FROM subscribers WHERE id = $1").bind(id).execute(&mut *tx).await?;
     } else {
-        sqlx::query("UPDATE subscribers SET status = 'unsubscribed', updated_at = $2 WHERE id = $1")
-            .bind(id)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM mail_queue WHERE subscriber_id = $1").bind(id).execute(&mut *tx).await?;
-        consent(&mut tx, id, "unsubscribed", ("removed by an editor", Lang::En, "")).await?;
+        mark_unsubscribed(&mut tx, id, ("removed by an editor", Lang::En, "")).await?;
     }
     tx.commit().await?;
     Ok(true)

@@ -40,10 +40,6 @@ impl Service {
         Service { child, port }
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// Kill it without warning (SIGKILL).
     pub fn kill(&mut self) {
         let _ = self.child.kill();

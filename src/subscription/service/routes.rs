@@ -187,7 +187,7 @@ async fn unsubscribe_page(State(service): Shared, uri: axum::http::Uri) -> Respo
     let mut q = query(uri.query());
     let token = q.remove("t").unwrap_or_default();
     match register::unsubscribe_holder(&service.db, &token).await {
-        Ok(Some((lang, _))) => {
+        Ok(Some(lang)) => {
             let Some(texts) = service.site.texts.by_lang.get(&lang) else { return expired(&service, Some(lang)) };
             let page = if q.contains_key("changed") { &texts.manage_changed } else { &texts.manage };
             // The token passed `tokens::hash`: 64 hex digits, nothing to escape.
